@@ -1,0 +1,56 @@
+import { z } from "zod";
+
+/**
+ * The Lambda's configuration, read from its environment. The CDK construct (infra/) sets exactly these
+ * variables; this schema is the one list of them.
+ */
+const commaList = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0),
+);
+
+const booleanFlag = z.enum(["true", "false"]).transform((value) => value === "true");
+
+export const settingsSchema = z.object({
+  /** Cluster used when a notice's NotificationMetadata names none. */
+  CLUSTER_NAME: z.string().min(1).optional(),
+  /** When set, notices of other Auto Scaling groups are ignored (logged). */
+  ASG_NAMES: commaList.optional(),
+  /** When set, notices for other clusters are ignored (logged). Defaults to CLUSTER_NAME alone. */
+  SERVED_CLUSTERS: commaList.optional(),
+  /** Upper bound of a drain in seconds; the hook's own global timeout also bounds it. */
+  DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** What to do at the deadline: force-delete with grace then CONTINUE, ABANDON, or let the hook's DefaultResult decide. */
+  ON_DEADLINE: z.enum(["force", "abandon", "default-result"]).default("force"),
+  /** Evict DaemonSet pods too (last tier). */
+  EVICT_DAEMONSETS: booleanFlag.default(false),
+  /** Delete the Node object after a successful drain. */
+  DELETE_NODE: booleanFlag.default(false),
+  /** Seconds to wait after the drain before completing the lifecycle action. */
+  SETTLE_SECONDS: z.coerce.number().int().min(0).default(0),
+  /** Wait for the drained pods' volumes to detach before completing. */
+  WAIT_FOR_VOLUME_DETACH: booleanFlag.default(true),
+  /** SQS queue the notices arrive on; used to schedule a continuation when an invocation runs out of time. */
+  QUEUE_URL: z.string().url().optional(),
+  /** Optional SNS topic for drain start / finish / failure notifications. */
+  NOTIFY_TOPIC_ARN: z.string().min(1).optional(),
+  /** Optional SSM SecureString parameter or Secrets Manager secret name holding a webhook URL. */
+  WEBHOOK_URL_PARAMETER: z.string().min(1).optional(),
+});
+
+export type Settings = z.infer<typeof settingsSchema>;
+
+export class SettingsError extends Error {
+  override readonly name = "SettingsError";
+}
+
+export function readSettings(env: Record<string, string | undefined>): Settings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new SettingsError(`invalid Lambda environment: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
