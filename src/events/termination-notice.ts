@@ -1,3 +1,13 @@
+import { z } from "zod";
+import {
+  asgNameSchema,
+  clusterNameSchema,
+  hookNameSchema,
+  instanceIdSchema,
+  lifecycleTokenSchema,
+  timestampSchema,
+} from "./lifecycle-fields.js";
+
 /** One terminate lifecycle action of one instance, whatever shape it arrived in. */
 export interface TerminationNotice {
   instanceId: string;
@@ -11,4 +21,28 @@ export interface TerminationNotice {
   receivedAt: string;
   /** How it reached us. */
   via: "eventbridge" | "sqs-eventbridge" | "sqs-direct";
+}
+
+export const noticeChannels = ["eventbridge", "sqs-eventbridge", "sqs-direct"] as const;
+
+/**
+ * Validates a notice written earlier by this program (inside a continuation message). Unknown keys are
+ * dropped rather than refused, so that a newer writer and an older reader can overlap during a deploy.
+ */
+export const terminationNoticeSchema = z.object(
+  {
+    instanceId: instanceIdSchema,
+    asgName: asgNameSchema,
+    hookName: hookNameSchema,
+    token: lifecycleTokenSchema,
+    clusterName: clusterNameSchema.optional(),
+    receivedAt: timestampSchema,
+    via: z.enum(noticeChannels, { error: `expected one of ${noticeChannels.join(", ")}` }),
+  },
+  { error: "expected a notice object" },
+);
+
+/** Identifies one lifecycle action: the instance and its token. Two deliveries of it share this key. */
+export function noticeKey(notice: Pick<TerminationNotice, "instanceId" | "token">): string {
+  return `${notice.instanceId}/${notice.token}`;
 }

@@ -1,0 +1,117 @@
+import {
+  type AutoScalingClient,
+  CompleteLifecycleActionCommand,
+  DescribeLifecycleHooksCommand,
+  type LifecycleHook,
+  RecordLifecycleActionHeartbeatCommand,
+} from "@aws-sdk/client-auto-scaling";
+import { AwsCallError, awsErrorCode, wrapAwsError } from "./aws-error.js";
+import {
+  type CompletionOutcome,
+  defaultHeartbeatTimeoutSeconds,
+  globalTimeoutSeconds,
+  type HeartbeatOutcome,
+  type LifecycleActionRef,
+  type LifecycleActions,
+  type LifecycleHookSettings,
+  type LifecycleResult,
+  noActiveActionMessage,
+} from "./lifecycle.js";
+
+/** Was this failure Auto Scaling saying the action is no longer waiting? */
+export function isNoActiveAction(error: unknown): boolean {
+  return (
+    awsErrorCode(error) === "ValidationError" &&
+    error instanceof Error &&
+    error.message.includes(noActiveActionMessage)
+  );
+}
+
+function describeAction(action: LifecycleActionRef): string {
+  return `lifecycle action of ${action.instanceId} (group ${action.asgName}, hook ${action.hookName})`;
+}
+
+function actionParameters(action: LifecycleActionRef) {
+  return {
+    AutoScalingGroupName: action.asgName,
+    LifecycleHookName: action.hookName,
+    InstanceId: action.instanceId,
+    ...(action.token ? { LifecycleActionToken: action.token } : {}),
+  };
+}
+
+/**
+ * The lifecycle action over the Auto Scaling API. Hook settings are cached per group and hook for the
+ * life of this object (they change only with a redeploy); a failed describe is not cached.
+ */
+export class AutoScalingLifecycle implements LifecycleActions {
+  private readonly hooks = new Map<string, Promise<LifecycleHookSettings>>();
+
+  constructor(private readonly client: AutoScalingClient) {}
+
+  describeHook(asgName: string, hookName: string): Promise<LifecycleHookSettings> {
+    const key = `${asgName}\u0000${hookName}`;
+    const known = this.hooks.get(key);
+    if (known !== undefined) return known;
+    const describing = this.describeNow(asgName, hookName);
+    this.hooks.set(key, describing);
+    describing.catch(() => {
+      if (this.hooks.get(key) === describing) this.hooks.delete(key);
+    });
+    return describing;
+  }
+
+  async recordHeartbeat(
+    action: LifecycleActionRef,
+    options?: { signal?: AbortSignal },
+  ): Promise<HeartbeatOutcome> {
+    try {
+      await this.client.send(
+        new RecordLifecycleActionHeartbeatCommand(actionParameters(action)),
+        options?.signal ? { abortSignal: options.signal } : {},
+      );
+      return "recorded";
+    } catch (cause) {
+      if (isNoActiveAction(cause)) return "action-gone";
+      throw wrapAwsError(`recording a heartbeat for the ${describeAction(action)}`, cause);
+    }
+  }
+
+  async complete(action: LifecycleActionRef, result: LifecycleResult): Promise<CompletionOutcome> {
+    try {
+      await this.client.send(
+        new CompleteLifecycleActionCommand({ ...actionParameters(action), LifecycleActionResult: result }),
+      );
+      return "completed";
+    } catch (cause) {
+      if (isNoActiveAction(cause)) return "already-complete";
+      throw wrapAwsError(`completing the ${describeAction(action)} with ${result}`, cause);
+    }
+  }
+
+  private async describeNow(asgName: string, hookName: string): Promise<LifecycleHookSettings> {
+    const context = `describing lifecycle hook ${hookName} of Auto Scaling group ${asgName}`;
+    let hooks: LifecycleHook[];
+    try {
+      const answer = await this.client.send(
+        new DescribeLifecycleHooksCommand({ AutoScalingGroupName: asgName, LifecycleHookNames: [hookName] }),
+      );
+      hooks = answer.LifecycleHooks ?? [];
+    } catch (cause) {
+      throw wrapAwsError(context, cause);
+    }
+    const hook = hooks.find((candidate) => candidate.LifecycleHookName === hookName);
+    if (hook === undefined) throw new AwsCallError(`${context}: no such hook`, { retryable: false });
+    return settingsOf(hook);
+  }
+}
+
+/** Reads a hook's timing, with Auto Scaling's own defaults for what it leaves out. */
+export function settingsOf(hook: LifecycleHook): LifecycleHookSettings {
+  const heartbeatTimeoutSeconds = hook.HeartbeatTimeout ?? defaultHeartbeatTimeoutSeconds;
+  return {
+    heartbeatTimeoutSeconds,
+    defaultResult: hook.DefaultResult === "CONTINUE" ? "CONTINUE" : "ABANDON",
+    globalTimeoutSeconds: hook.GlobalTimeout ?? globalTimeoutSeconds(heartbeatTimeoutSeconds),
+  };
+}
