@@ -1,0 +1,296 @@
+import { createHash, randomUUID } from "node:crypto";
+import { AwsCallError } from "../aws/aws-error.js";
+import type { ClusterAccess, ClusterConnection } from "../aws/cluster-access.js";
+import {
+  type CompletionOutcome,
+  globalTimeoutSeconds,
+  type HeartbeatOutcome,
+  type LifecycleActionRef,
+  type LifecycleActions,
+  type LifecycleHookSettings,
+  type LifecycleResult,
+  maxHeartbeatTimeoutSeconds,
+  minHeartbeatTimeoutSeconds,
+} from "../aws/lifecycle.js";
+import { autoScalingSource, terminateDetailType } from "../events/eventbridge-event.js";
+import { terminatingTransition } from "../events/lifecycle-fields.js";
+
+export interface SimulatedAutoScalingGroupOptions {
+  name?: string;
+  hookName?: string;
+  /** 30–7200 s; default 300. */
+  heartbeatTimeoutSeconds?: number;
+  defaultResult?: LifecycleResult;
+  /** NotificationMetadata of the hook, e.g. `{"clusterName":"sim"}`; none by default. */
+  notificationMetadata?: string;
+  region?: string;
+  accountId?: string;
+  /** The same clock as the simulated cluster's, so that timestamps line up. Default: real time. */
+  clock?: { now(): number };
+}
+
+export interface SimulatedLifecycleAction {
+  instanceId: string;
+  token: string;
+  startedAt: number;
+  /** When the heartbeat timeout last restarted (start or last heartbeat). */
+  lastHeartbeatAt: number;
+  state: "waiting" | "completed" | "timed-out";
+  /** CONTINUE/ABANDON once ended: the completion's, or the DefaultResult on a timeout. */
+  result?: LifecycleResult;
+  endedAt?: number;
+}
+
+export interface RecordedHeartbeat {
+  instanceId: string;
+  token: string | undefined;
+  at: number;
+  outcome: HeartbeatOutcome;
+}
+
+export interface RecordedCompletion {
+  instanceId: string;
+  token: string | undefined;
+  result: LifecycleResult;
+  at: number;
+  outcome: CompletionOutcome;
+}
+
+type Operation = "describeHook" | "recordHeartbeat" | "complete";
+
+/**
+ * An Auto Scaling group with one terminate lifecycle hook, in memory: it starts lifecycle actions and
+ * builds the EventBridge event a real group would emit for them, records every heartbeat and completion
+ * with its time, ends an action at its heartbeat or global timeout with the DefaultResult (checked
+ * whenever it is asked), and answers a completion of an action no longer waiting as already complete.
+ */
+export class SimulatedAutoScalingGroup implements LifecycleActions {
+  readonly name: string;
+  readonly hookName: string;
+  readonly hook: LifecycleHookSettings;
+  private readonly clock: { now(): number };
+  private readonly actions: SimulatedLifecycleAction[] = [];
+  private readonly heartbeatLog: RecordedHeartbeat[] = [];
+  private readonly completionLog: RecordedCompletion[] = [];
+  private readonly failures: { operation: Operation; error: unknown }[] = [];
+
+  constructor(private readonly options: SimulatedAutoScalingGroupOptions = {}) {
+    this.name = options.name ?? "sim-workers";
+    this.hookName = options.hookName ?? "drain-before-terminate";
+    const heartbeatTimeoutSeconds = options.heartbeatTimeoutSeconds ?? 300;
+    if (
+      heartbeatTimeoutSeconds < minHeartbeatTimeoutSeconds ||
+      heartbeatTimeoutSeconds > maxHeartbeatTimeoutSeconds
+    ) {
+      throw new RangeError(`heartbeatTimeoutSeconds must be 30–7200, got ${heartbeatTimeoutSeconds}`);
+    }
+    this.hook = {
+      heartbeatTimeoutSeconds,
+      defaultResult: options.defaultResult ?? "ABANDON",
+      globalTimeoutSeconds: globalTimeoutSeconds(heartbeatTimeoutSeconds),
+    };
+    this.clock = options.clock ?? { now: () => Date.now() };
+  }
+
+  /**
+   * Puts an instance into Terminating:Wait and returns the EventBridge event announcing it, shaped as
+   * Auto Scaling emits it ("EC2 Instance-terminate Lifecycle Action").
+   */
+  terminate(
+    instanceId: string,
+    options: { token?: string } = {},
+  ): { event: Record<string, unknown>; token: string } {
+    const now = this.clock.now();
+    const token = options.token ?? randomUUID();
+    this.actions.push({ instanceId, token, startedAt: now, lastHeartbeatAt: now, state: "waiting" });
+    const region = this.options.region ?? "us-west-2";
+    const account = this.options.accountId ?? "123456789012";
+    const detail: Record<string, unknown> = {
+      LifecycleActionToken: token,
+      AutoScalingGroupName: this.name,
+      LifecycleHookName: this.hookName,
+      EC2InstanceId: instanceId,
+      LifecycleTransition: terminatingTransition,
+      Origin: "AutoScalingGroup",
+      Destination: "EC2",
+    };
+    if (this.options.notificationMetadata !== undefined)
+      detail.NotificationMetadata = this.options.notificationMetadata;
+    const event = {
+      version: "0",
+      id: randomUUID(),
+      "detail-type": terminateDetailType,
+      source: autoScalingSource,
+      account,
+      time: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      region,
+      resources: [
+        `arn:aws:autoscaling:${region}:${account}:autoScalingGroup:${randomUUID()}:autoScalingGroupName/${this.name}`,
+      ],
+      detail,
+    };
+    return { event, token };
+  }
+
+  /** The action of this token, or the latest of this instance, with timeouts applied as of now. */
+  action(tokenOrInstanceId: string): SimulatedLifecycleAction | undefined {
+    const found = this.actions.findLast(
+      (action) => action.token === tokenOrInstanceId || action.instanceId === tokenOrInstanceId,
+    );
+    if (found) this.expire(found);
+    return found ? { ...found } : undefined;
+  }
+
+  heartbeats(): RecordedHeartbeat[] {
+    return this.heartbeatLog.map((entry) => ({ ...entry }));
+  }
+
+  /** Every completion call, including those answered already-complete. */
+  completions(): RecordedCompletion[] {
+    return this.completionLog.map((entry) => ({ ...entry }));
+  }
+
+  /** Makes the next `times` calls of `operation` fail with `error` (an AwsCallError for realism). */
+  failNext(operation: Operation, error: unknown, times = 1): void {
+    for (let i = 0; i < times; i++) this.failures.push({ operation, error });
+  }
+
+  async describeHook(asgName: string, hookName: string): Promise<LifecycleHookSettings> {
+    this.injectedFailure("describeHook");
+    if (asgName !== this.name || hookName !== this.hookName) {
+      throw new AwsCallError(
+        `describing lifecycle hook ${hookName} of Auto Scaling group ${asgName}: no such hook`,
+        { retryable: false, code: "ValidationError" },
+      );
+    }
+    return { ...this.hook };
+  }
+
+  async recordHeartbeat(ref: LifecycleActionRef): Promise<HeartbeatOutcome> {
+    this.injectedFailure("recordHeartbeat");
+    const now = this.clock.now();
+    const action = this.waitingAction(ref);
+    const outcome: HeartbeatOutcome = action ? "recorded" : "action-gone";
+    if (action) action.lastHeartbeatAt = now;
+    this.heartbeatLog.push({ instanceId: ref.instanceId, token: ref.token, at: now, outcome });
+    return outcome;
+  }
+
+  async complete(ref: LifecycleActionRef, result: LifecycleResult): Promise<CompletionOutcome> {
+    this.injectedFailure("complete");
+    const now = this.clock.now();
+    const action = this.waitingAction(ref);
+    const outcome: CompletionOutcome = action ? "completed" : "already-complete";
+    if (action) Object.assign(action, { state: "completed", result, endedAt: now });
+    this.completionLog.push({ instanceId: ref.instanceId, token: ref.token, result, at: now, outcome });
+    return outcome;
+  }
+
+  private waitingAction(ref: LifecycleActionRef): SimulatedLifecycleAction | undefined {
+    if (ref.asgName !== this.name || ref.hookName !== this.hookName) {
+      throw new AwsCallError(
+        `lifecycle action of ${ref.instanceId}: no hook ${ref.hookName} on group ${ref.asgName}`,
+        {
+          retryable: false,
+          code: "ValidationError",
+        },
+      );
+    }
+    const action = this.actions.findLast(
+      (candidate) =>
+        candidate.instanceId === ref.instanceId && (ref.token === undefined || candidate.token === ref.token),
+    );
+    if (action) this.expire(action);
+    return action?.state === "waiting" ? action : undefined;
+  }
+
+  /** Ends an action whose heartbeat timeout or global timeout has passed, with the DefaultResult. */
+  private expire(action: SimulatedLifecycleAction): void {
+    if (action.state !== "waiting") return;
+    const heartbeatEnd = action.lastHeartbeatAt + this.hook.heartbeatTimeoutSeconds * 1000;
+    const globalEnd = action.startedAt + this.hook.globalTimeoutSeconds * 1000;
+    const end = Math.min(heartbeatEnd, globalEnd);
+    if (this.clock.now() < end) return;
+    Object.assign(action, { state: "timed-out", result: this.hook.defaultResult, endedAt: end });
+  }
+
+  private injectedFailure(operation: Operation): void {
+    const index = this.failures.findIndex((failure) => failure.operation === operation);
+    if (index < 0) return;
+    const [failure] = this.failures.splice(index, 1);
+    throw failure?.error;
+  }
+}
+
+/** The simulated cluster's address, CA and token, as `startSimCluster` returns them. */
+export interface SimulatedClusterCredentials {
+  server: string;
+  caData: string;
+  /** A fixed token, or a function (to simulate expiry and re-minting). */
+  token: string | (() => string | Promise<string>);
+}
+
+/**
+ * A ClusterAccess that answers for one simulated cluster instead of EKS. With `clusterName`, other names
+ * fail as DescribeCluster would ("no such cluster", not retryable). `connects` lists each request.
+ */
+export function simulatedClusterAccess(
+  cluster: SimulatedClusterCredentials,
+  options: { clusterName?: string } = {},
+): ClusterAccess & { readonly connects: string[] } {
+  const connects: string[] = [];
+  return {
+    connects,
+    async connect(clusterName: string): Promise<ClusterConnection> {
+      connects.push(clusterName);
+      if (options.clusterName !== undefined && clusterName !== options.clusterName) {
+        throw new AwsCallError(`describing EKS cluster ${clusterName}: no such cluster`, {
+          retryable: false,
+          code: "ResourceNotFoundException",
+        });
+      }
+      const { token } = cluster;
+      return {
+        clusterName,
+        endpoint: cluster.server,
+        caData: cluster.caData,
+        bearerToken: async () => (typeof token === "string" ? token : token()),
+      };
+    },
+    forget: () => {},
+  };
+}
+
+/**
+ * Wraps messages (events or continuation messages) into an SQS batch event as Lambda's SQS poller
+ * delivers it, so that a simulation can drive the SQS path of the handler too.
+ */
+export function sqsBatchOf(
+  messages: readonly unknown[],
+  options: { queueArn?: string; receiveCount?: number } = {},
+): { Records: Record<string, unknown>[] } {
+  const queueArn = options.queueArn ?? "arn:aws:sqs:us-west-2:123456789012:eks-node-drainer-notices";
+  const region = queueArn.split(":")[3] ?? "us-west-2";
+  return {
+    Records: messages.map((message) => {
+      const body = JSON.stringify(message);
+      const messageId = randomUUID();
+      return {
+        messageId,
+        receiptHandle: `AQEB${Buffer.from(messageId).toString("base64")}`,
+        body,
+        attributes: {
+          ApproximateReceiveCount: String(options.receiveCount ?? 1),
+          SentTimestamp: String(Date.now()),
+          SenderId: "AIDAEXAMPLESENDER",
+          ApproximateFirstReceiveTimestamp: String(Date.now()),
+        },
+        messageAttributes: {},
+        md5OfBody: createHash("md5").update(body).digest("hex"),
+        eventSource: "aws:sqs",
+        eventSourceARN: queueArn,
+        awsRegion: region,
+      };
+    }),
+  };
+}

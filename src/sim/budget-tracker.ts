@@ -1,0 +1,142 @@
+import type { ControlPlane } from "./control-plane.js";
+import type { Pod, PodDisruptionBudget } from "./kube-objects.js";
+import { budgetSelects } from "./label-selector.js";
+import { objectKey, type StoredObject } from "./object-store.js";
+import { isHealthy } from "./pod-state.js";
+import type { DisruptionCause } from "./recorder.js";
+import { resourceTypes } from "./resource-types.js";
+
+const podsType = resourceTypes.pods;
+const budgetsType = resourceTypes.podDisruptionBudgets;
+
+/** The healthy-pod goal of a budget; computed by the disruption controller's rules. */
+export type DesiredHealthy = (budget: PodDisruptionBudget, pods: readonly Pod[]) => number;
+
+/**
+ * Which pods each budget selects, kept in step with the store; and the watchman that records a violation
+ * whenever a voluntary disruption leaves a budget with fewer healthy pods than it desires.
+ */
+export class BudgetTracker {
+  private readonly podsOfBudget = new Map<string, Set<string>>();
+  private readonly budgetsOfPod = new Map<string, Set<string>>();
+  private readonly listeners = new Set<(budgetKey: string) => void>();
+
+  constructor(
+    private readonly plane: ControlPlane,
+    private readonly desiredHealthy: DesiredHealthy,
+  ) {
+    plane.store.subscribe((change) => {
+      if (change.current.type === podsType) {
+        const pod = change.current.object as Pod;
+        const key = change.current.key;
+        const before = new Set(this.budgetsOfPod.get(key) ?? []);
+        if (change.type === "DELETED") this.forgetPod(key);
+        else this.placePod(key, pod);
+        for (const budgetKey of new Set([...before, ...(this.budgetsOfPod.get(key) ?? [])]))
+          this.notify(budgetKey);
+      } else if (change.current.type === budgetsType) {
+        const key = change.current.key;
+        if (change.type === "DELETED") this.forgetBudget(key);
+        else this.placeBudget(key, change.current.object as PodDisruptionBudget);
+        this.notify(key);
+      }
+    });
+  }
+
+  /** Called with a budget's key whenever one of its pods (or the budget itself) changed. */
+  onBudgetTouched(listener: (budgetKey: string) => void): void {
+    this.listeners.add(listener);
+  }
+
+  /** Pods the budget selects now. */
+  podsOf(budgetKey: string): StoredObject<Pod>[] {
+    const pods: StoredObject<Pod>[] = [];
+    for (const podKey of this.podsOfBudget.get(budgetKey) ?? []) {
+      const [namespace = "", name = ""] = podKey.split("/");
+      const stored = this.plane.store.get(podsType, namespace, name);
+      if (stored) pods.push(stored as StoredObject<Pod>);
+    }
+    return pods;
+  }
+
+  /** Keys (namespace/name) of the budgets that select the pod. */
+  budgetsOf(podKey: string): string[] {
+    return [...(this.budgetsOfPod.get(podKey) ?? [])];
+  }
+
+  /**
+   * Records a violation for each of `budgetKeys` (the pod's budgets, taken before the change) left below its
+   * desired healthy count. Call after the pod was marked for deletion or removed, when it was healthy before.
+   */
+  checkDisruption(pod: Pod, budgetKeys: readonly string[], cause: DisruptionCause): void {
+    const podKey = objectKey(pod.metadata.namespace, pod.metadata.name);
+    for (const budgetKey of budgetKeys) {
+      const [namespace = "", name = ""] = budgetKey.split("/");
+      const budget = this.plane.store.get(budgetsType, namespace, name)?.object as
+        | PodDisruptionBudget
+        | undefined;
+      if (!budget) continue;
+      const pods = this.podsOf(budgetKey).map((stored) => stored.object);
+      const healthy = pods.filter(isHealthy).length;
+      const desired = this.desiredHealthy(budget, pods);
+      if (healthy < desired) {
+        this.plane.recorder.recordViolation({
+          at: this.plane.clock.now(),
+          budget: budgetKey,
+          pod: podKey,
+          podUid: pod.metadata.uid ?? "",
+          healthy,
+          desiredHealthy: desired,
+          cause,
+        });
+      }
+    }
+  }
+
+  private notify(budgetKey: string): void {
+    for (const listener of this.listeners) listener(budgetKey);
+  }
+
+  private placePod(podKey: string, pod: Pod): void {
+    this.forgetPod(podKey);
+    for (const stored of this.plane.store.list(budgetsType, pod.metadata.namespace)) {
+      const budget = stored.object as PodDisruptionBudget;
+      if (budgetSelects(budget.spec.selector, pod.metadata.labels)) this.link(stored.key, podKey);
+    }
+  }
+
+  private placeBudget(budgetKey: string, budget: PodDisruptionBudget): void {
+    this.forgetBudget(budgetKey);
+    for (const stored of this.plane.store.list(podsType, budget.metadata.namespace)) {
+      const pod = stored.object as Pod;
+      if (budgetSelects(budget.spec.selector, pod.metadata.labels)) this.link(budgetKey, stored.key);
+    }
+  }
+
+  private link(budgetKey: string, podKey: string): void {
+    let pods = this.podsOfBudget.get(budgetKey);
+    if (!pods) {
+      pods = new Set();
+      this.podsOfBudget.set(budgetKey, pods);
+    }
+    pods.add(podKey);
+    let budgets = this.budgetsOfPod.get(podKey);
+    if (!budgets) {
+      budgets = new Set();
+      this.budgetsOfPod.set(podKey, budgets);
+    }
+    budgets.add(budgetKey);
+  }
+
+  private forgetPod(podKey: string): void {
+    for (const budgetKey of this.budgetsOfPod.get(podKey) ?? [])
+      this.podsOfBudget.get(budgetKey)?.delete(podKey);
+    this.budgetsOfPod.delete(podKey);
+  }
+
+  private forgetBudget(budgetKey: string): void {
+    for (const podKey of this.podsOfBudget.get(budgetKey) ?? [])
+      this.budgetsOfPod.get(podKey)?.delete(budgetKey);
+    this.podsOfBudget.delete(budgetKey);
+  }
+}

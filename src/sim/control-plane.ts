@@ -1,0 +1,42 @@
+import type { Faults } from "./faults.js";
+import type { ObjectStore } from "./object-store.js";
+import type { Recorder } from "./recorder.js";
+import type { SeededRandom } from "./seeded-random.js";
+import type { SimClock } from "./sim-clock.js";
+import type { TimerSet } from "./timer-set.js";
+
+/** How long the simulated machinery takes, in milliseconds of the injected clock. */
+export interface Timings {
+  /** Delay of the controllers (replica sets, stateful sets, daemon sets, disruption, attach-detach, scheduler). */
+  readonly controllerDelayMs: number;
+  readonly detachMs: number;
+  readonly attachMs: number;
+  /** Delay before pods of a deleted node are removed. */
+  readonly podGcMs: number;
+}
+
+/** What every part of the simulated control plane shares: the store, time, randomness and the record. */
+export class ControlPlane {
+  constructor(
+    readonly store: ObjectStore,
+    readonly clock: SimClock,
+    readonly names: SeededRandom,
+    readonly recorder: Recorder,
+    readonly faults: Faults,
+    readonly timers: TimerSet,
+    readonly timings: Timings,
+  ) {}
+
+  /** An RFC 3339 timestamp with second precision, as metav1.Time serialises, `offsetMs` from now. */
+  timestamp(offsetMs = 0): string {
+    return formatTime(this.clock.now() + offsetMs);
+  }
+
+  uid(): string {
+    return this.names.uuid();
+  }
+}
+
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+}

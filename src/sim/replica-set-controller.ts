@@ -1,0 +1,79 @@
+import type { BudgetTracker } from "./budget-tracker.js";
+import type { ControlPlane } from "./control-plane.js";
+import type { Pod, Workload } from "./kube-objects.js";
+import type { StoredObject } from "./object-store.js";
+import { deletePod } from "./pod-deletion.js";
+import type { PodIndex } from "./pod-index.js";
+import { isReady, isTerminal, isTerminating } from "./pod-state.js";
+import { controllerReference, podFromTemplate } from "./pod-template.js";
+import { resourceTypes } from "./resource-types.js";
+import { Reconciler } from "./timer-set.js";
+
+const replicaSets = resourceTypes.replicaSets;
+
+/** A new pod of the ReplicaSet (named RS-xxxxx), unbound unless `nodeName` is given. */
+export function replicaSetPod(plane: ControlPlane, replicaSet: Workload, nodeName?: string): Pod {
+  const { name = "", namespace = "", uid = "" } = replicaSet.metadata;
+  return podFromTemplate(plane, replicaSet.spec.template, {
+    namespace,
+    name: `${name}-${plane.names.text(5)}`,
+    owner: controllerReference("apps/v1", "ReplicaSet", name, uid),
+    ...(nodeName ? { nodeName } : {}),
+  });
+}
+
+/**
+ * The ReplicaSet controller: keeps `replicas` active pods (not terminating, not finished). A terminating
+ * pod no longer counts, so its replacement is created at once; the scheduler places it.
+ */
+export class ReplicaSetController {
+  private readonly reconciler: Reconciler;
+
+  constructor(
+    private readonly plane: ControlPlane,
+    private readonly pods: PodIndex,
+    private readonly budgets: BudgetTracker,
+  ) {
+    this.reconciler = new Reconciler(
+      plane.timers,
+      () => plane.timings.controllerDelayMs,
+      (key) => this.sync(key),
+    );
+    plane.store.subscribe((change) => {
+      const object = change.current.object;
+      if (change.current.type === replicaSets) this.reconciler.request(change.current.key);
+      else if (change.current.type === resourceTypes.pods) {
+        const owner = object.metadata.ownerReferences?.find((reference) => reference.controller);
+        if (owner?.kind === "ReplicaSet")
+          this.reconciler.request(`${object.metadata.namespace}/${owner.name}`);
+      }
+    });
+  }
+
+  private sync(key: string): void {
+    const [namespace = "", name = ""] = key.split("/");
+    const stored = this.plane.store.get(replicaSets, namespace, name) as StoredObject<Workload> | undefined;
+    if (!stored) return;
+    const replicaSet = stored.object;
+    const active = this.pods
+      .ownedBy(replicaSet.metadata.uid ?? "")
+      .filter((pod) => !isTerminating(pod.object) && !isTerminal(pod.object));
+    const wanted = replicaSet.spec.replicas ?? 1;
+    for (let missing = wanted - active.length; missing > 0; missing--) {
+      this.plane.store.create(resourceTypes.pods, replicaSetPod(this.plane, replicaSet));
+    }
+    if (active.length > wanted) {
+      const rank = (pod: StoredObject<Pod>) => (!pod.object.spec.nodeName ? 0 : !isReady(pod.object) ? 1 : 2);
+      const surplus = [...active]
+        .sort(
+          (a, b) =>
+            rank(a) - rank(b) ||
+            (b.object.metadata.creationTimestamp ?? "").localeCompare(
+              a.object.metadata.creationTimestamp ?? "",
+            ),
+        )
+        .slice(0, active.length - wanted);
+      for (const pod of surplus) deletePod(this.plane, this.budgets, pod, {}, "controller");
+    }
+  }
+}

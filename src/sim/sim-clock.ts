@@ -1,0 +1,102 @@
+/**
+ * Time as the simulated cluster sees it. The same shape as the engine's Clock, so one fake clock can drive
+ * both sides. It drives cluster behaviour (kubelet shutdown and startup, controllers, volume attach and
+ * detach, budget status, timestamps); network-side behaviour (latency, watch timeouts) uses real time.
+ */
+export interface SimClock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  /** Resolves after `ms` milliseconds, or rejects with the signal's reason once it aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const realClock: SimClock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+interface Sleeper {
+  readonly due: number;
+  readonly order: number;
+  readonly resolve: () => void;
+}
+
+/** A clock that moves only when told to: tests of shutdowns and startups of seconds run in milliseconds. */
+export interface ManualClock extends SimClock {
+  /** Moves time forward, waking every sleeper due on the way in order, and lets their work settle. */
+  advance(ms: number): Promise<void>;
+  /** How many sleepers are waiting. */
+  pending(): number;
+}
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export function createManualClock(startMs = Date.parse("2026-11-24T10:00:00Z")): ManualClock {
+  let current = startMs;
+  let counter = 0;
+  let sleepers: Sleeper[] = [];
+
+  const take = (upTo: number): Sleeper | undefined => {
+    let best: Sleeper | undefined;
+    for (const sleeper of sleepers) {
+      if (sleeper.due > upTo) continue;
+      if (!best || sleeper.due < best.due || (sleeper.due === best.due && sleeper.order < best.order)) {
+        best = sleeper;
+      }
+    }
+    if (best) sleepers = sleepers.filter((sleeper) => sleeper !== best);
+    return best;
+  };
+
+  return {
+    now: () => current,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) {
+          reject(signal.reason);
+          return;
+        }
+        const sleeper: Sleeper = {
+          due: current + Math.max(0, ms),
+          order: counter++,
+          resolve: () => {
+            signal?.removeEventListener("abort", onAbort);
+            resolve();
+          },
+        };
+        const onAbort = () => {
+          sleepers = sleepers.filter((entry) => entry !== sleeper);
+          reject(signal?.reason);
+        };
+        signal?.addEventListener("abort", onAbort, { once: true });
+        sleepers.push(sleeper);
+      }),
+    advance: async (ms) => {
+      const target = current + ms;
+      await settle();
+      for (let sleeper = take(target); sleeper; sleeper = take(target)) {
+        current = Math.max(current, sleeper.due);
+        sleeper.resolve();
+        await settle();
+      }
+      current = target;
+      await settle();
+    },
+    pending: () => sleepers.length,
+  };
+}
