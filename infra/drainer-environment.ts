@@ -1,0 +1,86 @@
+import { Duration, Token } from "aws-cdk-lib";
+import type { z } from "zod";
+import { settingsSchema } from "../src/lambda/settings.js";
+
+/**
+ * The Lambda's environment, typed by the one list of its variables (src/lambda/settings.ts): a name that
+ * is not in that schema does not compile.
+ */
+export type SettingName = keyof z.input<typeof settingsSchema>;
+export type DrainerEnvironment = Partial<Record<SettingName, string>>;
+
+export type OnDeadline = "force" | "abandon" | "default-result";
+
+/** The schema's own defaults, so the construct and the template never restate them. */
+export const settingDefaults = settingsSchema.parse({});
+
+export const onDeadlineChoices: readonly OnDeadline[] = settingsSchema.shape.ON_DEADLINE.unwrap().options;
+
+/** How the drain behaves; each maps to one environment variable and defaults to the schema's default. */
+export interface DrainSettings {
+  /** DRAIN_TIMEOUT_SECONDS: upper bound of one drain (the hook's global timeout also bounds it). */
+  readonly timeout?: Duration;
+  /** ON_DEADLINE: what happens when the deadline passes with pods left. */
+  readonly onDeadline?: OnDeadline;
+  /** EVICT_DAEMONSETS: evict DaemonSet pods too, as the last tier. */
+  readonly evictDaemonSets?: boolean;
+  /** DELETE_NODE: delete the Node object after a successful drain. */
+  readonly deleteNode?: boolean;
+  /** SETTLE_SECONDS: wait after the drain before completing the lifecycle action. */
+  readonly settle?: Duration;
+  /** WAIT_FOR_VOLUME_DETACH: wait for the drained pods' volumes to detach before completing. */
+  readonly waitForVolumeDetach?: boolean;
+}
+
+export class DrainSettingsError extends Error {
+  override readonly name = "DrainSettingsError";
+}
+
+function wholeSeconds(label: string, duration: Duration, minimum: number): string {
+  const seconds = duration.toSeconds({ integral: false });
+  if (!Token.isUnresolved(seconds) && (!Number.isInteger(seconds) || seconds < minimum)) {
+    throw new DrainSettingsError(`${label} must be a whole number of seconds ≥ ${minimum}, got ${seconds}`);
+  }
+  return String(seconds);
+}
+
+/** The drain part of the environment, every variable explicit so the deployed configuration is readable. */
+export function drainEnvironment(settings: DrainSettings = {}): DrainerEnvironment {
+  const onDeadline = settings.onDeadline ?? settingDefaults.ON_DEADLINE;
+  if (!onDeadlineChoices.includes(onDeadline)) {
+    throw new DrainSettingsError(
+      `onDeadline must be one of ${onDeadlineChoices.join(", ")}, got ${JSON.stringify(onDeadline)}`,
+    );
+  }
+  return {
+    DRAIN_TIMEOUT_SECONDS: wholeSeconds(
+      "drain timeout",
+      settings.timeout ?? Duration.seconds(settingDefaults.DRAIN_TIMEOUT_SECONDS),
+      1,
+    ),
+    ON_DEADLINE: onDeadline,
+    EVICT_DAEMONSETS: String(settings.evictDaemonSets ?? settingDefaults.EVICT_DAEMONSETS),
+    DELETE_NODE: String(settings.deleteNode ?? settingDefaults.DELETE_NODE),
+    SETTLE_SECONDS: wholeSeconds(
+      "settle time",
+      settings.settle ?? Duration.seconds(settingDefaults.SETTLE_SECONDS),
+      0,
+    ),
+    WAIT_FOR_VOLUME_DETACH: String(settings.waitForVolumeDetach ?? settingDefaults.WAIT_FOR_VOLUME_DETACH),
+  };
+}
+
+/**
+ * Checks the variables whose values are known at synthesis against the Lambda's own schema, so a value
+ * the handler would refuse at cold start fails the synth instead. Unresolved tokens are left out.
+ */
+export function checkEnvironment(environment: DrainerEnvironment): void {
+  const known = Object.fromEntries(
+    Object.entries(environment).filter(([, value]) => value !== undefined && !Token.isUnresolved(value)),
+  );
+  const parsed = settingsSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new DrainSettingsError(`the Lambda would reject its environment: ${problems.join("; ")}`);
+  }
+}

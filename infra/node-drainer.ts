@@ -1,0 +1,244 @@
+import { join } from "node:path";
+import { Annotations, Duration, Lazy, Names, Stack, Token, Validations } from "aws-cdk-lib";
+import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
+import * as ec2 from "aws-cdk-lib/aws-ec2";
+import * as eks from "aws-cdk-lib/aws-eks";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
+import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import * as sqs from "aws-cdk-lib/aws-sqs";
+import { Construct } from "constructs";
+import { DrainerAlarms } from "./drainer-alarms.js";
+import {
+  checkEnvironment,
+  type DrainerEnvironment,
+  drainEnvironment,
+  type SettingName,
+} from "./drainer-environment.js";
+import { grantDrainerPermissions } from "./drainer-permissions.js";
+import { handlerEntry, handlerExport, nodejsBundling, projectRoot } from "./lambda-bundle.js";
+import {
+  type AutoScalingGroupRef,
+  defaults,
+  functionTimeout,
+  NodeDrainerConfigError,
+  type NodeDrainerProps,
+  validateProps,
+} from "./node-drainer-props.js";
+
+export type { AutoScalingGroupRef, LifecycleDefaultResult, NodeDrainerProps } from "./node-drainer-props.js";
+export { NodeDrainerConfigError };
+
+export const terminateDetailType = "EC2 Instance-terminate Lifecycle Action";
+
+interface HookedGroup {
+  /** Construct id of its hook: stable when the list is reordered, so no hook is replaced needlessly. */
+  readonly key: string;
+  readonly name: string;
+}
+
+function hookedGroups(refs: readonly AutoScalingGroupRef[]): HookedGroup[] {
+  const groups = refs.map((ref, index): HookedGroup => {
+    if (typeof ref !== "string") return { key: Names.uniqueId(ref), name: ref.autoScalingGroupName };
+    return { key: Token.isUnresolved(ref) ? `Group${index}` : ref, name: ref };
+  });
+  const seen = new Set<string>();
+  for (const group of groups) {
+    if (seen.has(group.key)) throw new NodeDrainerConfigError(`autoScalingGroups lists ${group.key} twice`);
+    seen.add(group.key);
+  }
+  return groups;
+}
+
+/**
+ * Drains the Kubernetes nodes of one EKS cluster before EC2 Auto Scaling terminates them: terminate
+ * lifecycle hook on each group → EventBridge rule → SQS queue (+ dead-letter queue) → Lambda, with the
+ * least IAM the drainer needs, its Kubernetes identity (EKS access entry) and alarms.
+ */
+export class NodeDrainer extends Construct {
+  readonly function: lambda.Function;
+  readonly role: iam.Role;
+  readonly queue: sqs.Queue;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly rule: events.Rule;
+  readonly lifecycleHooks: autoscaling.CfnLifecycleHook[];
+  readonly logGroup: logs.LogGroup;
+  readonly accessEntry?: eks.CfnAccessEntry;
+  readonly alarms: DrainerAlarms;
+
+  constructor(scope: Construct, id: string, props: NodeDrainerProps) {
+    super(scope, id);
+    validateProps(props);
+    const groups = hookedGroups(props.autoScalingGroups);
+    const groupNames = groups.map((group) => group.name);
+    const heartbeatTimeout = props.heartbeatTimeout ?? defaults.heartbeatTimeout;
+    const visibilityTimeout = props.queueVisibilityTimeout ?? defaults.queueVisibilityTimeout;
+    const hookName = props.lifecycleHookName ?? defaults.lifecycleHookName;
+
+    this.lifecycleHooks = groups.map(
+      (group) =>
+        new autoscaling.CfnLifecycleHook(this, `TerminateHook-${group.key}`, {
+          autoScalingGroupName: group.name,
+          lifecycleHookName: hookName,
+          lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+          heartbeatTimeout: heartbeatTimeout.toSeconds(),
+          defaultResult: props.defaultResult ?? defaults.defaultResult,
+          notificationMetadata: Stack.of(this).toJsonString({ clusterName: props.clusterName }),
+        }),
+    );
+    const heartbeatSeconds = heartbeatTimeout.toSeconds();
+    const visibilitySeconds = visibilityTimeout.toSeconds();
+    if (!Token.isUnresolved(heartbeatSeconds) && !Token.isUnresolved(visibilitySeconds)) {
+      if (heartbeatSeconds <= visibilitySeconds) {
+        Annotations.of(this).addWarningV2(
+          "eks-node-drainer:heartbeat-below-visibility",
+          `heartbeatTimeout (${heartbeatSeconds} s) does not exceed the queue visibility timeout (${visibilitySeconds} s): after a crashed invocation the hook may expire before the notice is retried`,
+        );
+      }
+    }
+
+    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    // Continuations (a drain that outlives one invocation) are new delayed messages on this queue, sent
+    // by the function itself, so maxReceiveCount counts failed attempts only.
+    this.queue = new sqs.Queue(this, "NoticeQueue", {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout,
+      deadLetterQueue: {
+        queue: this.deadLetterQueue,
+        maxReceiveCount: props.maxReceiveCount ?? defaults.maxReceiveCount,
+      },
+    });
+
+    this.rule = new events.Rule(this, "TerminateRule", {
+      description:
+        "Terminate lifecycle actions of the drained Auto Scaling groups, to the node drainer's queue",
+      eventPattern: {
+        source: ["aws.autoscaling"],
+        detailType: [terminateDetailType],
+        detail: {
+          AutoScalingGroupName: groupNames,
+          // Only this drainer's hook: another terminate hook on the same group is another tool's to complete.
+          LifecycleHookName: Lazy.list({
+            produce: () => [
+              ...new Set(this.lifecycleHooks.map((hook) => hook.lifecycleHookName ?? hookName)),
+            ],
+          }),
+        },
+      },
+      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue })],
+    });
+
+    this.logGroup = new logs.LogGroup(this, "LogGroup", {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+    });
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: "eks-node-drainer: cordons and drains nodes, completes lifecycle actions",
+    });
+    this.logGroup.grantWrite(this.role);
+    grantDrainerPermissions(this.role, {
+      clusterNames: [props.clusterName, ...(props.servedClusters ?? [])],
+      autoScalingGroupNames: groupNames,
+      inVpc: props.vpc !== undefined,
+    });
+    this.queue.grantSendMessages(this.role);
+
+    const environment: DrainerEnvironment = {
+      CLUSTER_NAME: props.clusterName,
+      ASG_NAMES: groupNames.join(","),
+      QUEUE_URL: this.queue.queueUrl,
+      ...drainEnvironment(props.drain),
+    };
+    if (props.servedClusters) {
+      environment.SERVED_CLUSTERS = [props.clusterName, ...props.servedClusters].join(",");
+    }
+    if (props.notificationTopic) {
+      environment.NOTIFY_TOPIC_ARN = props.notificationTopic.topicArn;
+      props.notificationTopic.grantPublish(this.role);
+    }
+    if (props.webhookUrl) {
+      const source = props.webhookUrl;
+      environment.WEBHOOK_URL_PARAMETER = "secretArn" in source ? source.secretArn : source.parameterArn;
+      source.grantRead(this.role);
+    }
+    checkEnvironment(environment);
+
+    const options = {
+      description: "eks-node-drainer: drains Kubernetes nodes before Auto Scaling terminates them",
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      timeout: functionTimeout,
+      memorySize: props.memorySize ?? defaults.memorySize,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: environment as Record<string, string>,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      ...(props.vpc
+        ? { vpc: props.vpc, vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups }
+        : {}),
+    } satisfies lambda.FunctionOptions & { runtime: lambda.Runtime };
+    this.function = props.code
+      ? new lambda.Function(this, "Function", {
+          ...options,
+          code: props.code,
+          handler: props.handler ?? "index.handler",
+        })
+      : new NodejsFunction(this, "Function", {
+          ...options,
+          entry: handlerEntry,
+          handler: handlerExport,
+          projectRoot,
+          depsLockFilePath: join(projectRoot, "package-lock.json"),
+          bundling: nodejsBundling,
+        });
+    Validations.of(this.function).acknowledge({
+      id: "AwsSolutions-L1",
+      reason:
+        "The handler is built for Node.js 22 (package.json engines, esbuild target node22); a runtime upgrade is a tested change of its own.",
+    });
+    this.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: props.batchSize ?? defaults.batchSize,
+        reportBatchItemFailures: true,
+      }),
+    );
+    if (props.clusterSecurityGroup) {
+      this.function.connections.allowTo(
+        props.clusterSecurityGroup,
+        ec2.Port.tcp(443),
+        "node drainer to the API server",
+      );
+    }
+
+    if (props.accessEntry ?? true) {
+      this.accessEntry = new eks.CfnAccessEntry(this, "AccessEntry", {
+        clusterName: props.clusterName,
+        principalArn: this.role.roleArn,
+        kubernetesGroups: [props.kubernetesGroup ?? defaults.kubernetesGroup],
+        type: "STANDARD",
+      });
+    }
+
+    this.alarms = new DrainerAlarms(this, "Alarms", {
+      function: this.function,
+      deadLetterQueue: this.deadLetterQueue,
+      ...(props.alarmTopic ? { topic: props.alarmTopic } : {}),
+    });
+  }
+
+  /** Sets one of the Lambda's settings (src/lambda/settings.ts) after construction, e.g. to a template parameter. */
+  setSetting(name: SettingName, value: string): void {
+    this.function.addEnvironment(name, value);
+  }
+}

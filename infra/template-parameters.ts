@@ -1,0 +1,130 @@
+import { CfnParameter } from "aws-cdk-lib";
+import type { Construct } from "constructs";
+import { onDeadlineChoices, settingDefaults } from "./drainer-environment.js";
+import { defaults } from "./node-drainer-props.js";
+
+/** Log retention periods CloudWatch Logs accepts, in days. */
+const retentionDays = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+].map(String);
+
+const booleans = ["true", "false"];
+
+/** At most this many Auto Scaling groups in the plain template: CloudFormation cannot loop over a list. */
+export const maxTemplateGroups = 8;
+
+/** The parameters of deploy/eks-node-drainer.template.json, in the order the console shows them. */
+export function templateParameters(scope: Construct) {
+  const parameter = (id: string, props: ConstructorParameters<typeof CfnParameter>[2]) =>
+    new CfnParameter(scope, id, props);
+  return {
+    clusterName: parameter("ClusterName", {
+      type: "String",
+      description: "Name of the EKS cluster whose nodes are drained.",
+      allowedPattern: "^[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}$",
+    }),
+    asgNames: parameter("AsgNames", {
+      type: "CommaDelimitedList",
+      description: `Names of the Auto Scaling groups to hook, comma-separated; at most ${maxTemplateGroups} (use the CDK app for more).`,
+    }),
+    heartbeatTimeout: parameter("HeartbeatTimeout", {
+      type: "Number",
+      description:
+        "Seconds a lifecycle action waits without a heartbeat (30-7200); keep it above the queue's visibility timeout (1200 s).",
+      minValue: 30,
+      maxValue: 7200,
+      default: defaults.heartbeatTimeout.toSeconds(),
+    }),
+    defaultResult: parameter("DefaultResult", {
+      type: "String",
+      description: "Result when the heartbeat timeout passes (both terminate; ABANDON skips later hooks).",
+      allowedValues: ["CONTINUE", "ABANDON"],
+      default: defaults.defaultResult,
+    }),
+    onDeadline: parameter("OnDeadline", {
+      type: "String",
+      description:
+        "At the drain deadline: force (delete what is left, with grace, then CONTINUE), abandon, or default-result.",
+      allowedValues: [...onDeadlineChoices],
+      default: settingDefaults.ON_DEADLINE,
+    }),
+    drainTimeoutSeconds: parameter("DrainTimeoutSeconds", {
+      type: "Number",
+      description: "Upper bound of one drain in seconds (the hook's global timeout also bounds it).",
+      minValue: 1,
+      default: settingDefaults.DRAIN_TIMEOUT_SECONDS,
+    }),
+    evictDaemonSets: parameter("EvictDaemonSets", {
+      type: "String",
+      description: "Evict DaemonSet pods too, as the last tier.",
+      allowedValues: booleans,
+      default: String(settingDefaults.EVICT_DAEMONSETS),
+    }),
+    deleteNode: parameter("DeleteNode", {
+      type: "String",
+      description: "Delete the Node object after a successful drain.",
+      allowedValues: booleans,
+      default: String(settingDefaults.DELETE_NODE),
+    }),
+    settleSeconds: parameter("SettleSeconds", {
+      type: "Number",
+      description: "Seconds to wait after the drain before completing the lifecycle action.",
+      minValue: 0,
+      default: settingDefaults.SETTLE_SECONDS,
+    }),
+    waitForVolumeDetach: parameter("WaitForVolumeDetach", {
+      type: "String",
+      description: "Wait for the drained pods' volumes to detach before completing.",
+      allowedValues: booleans,
+      default: String(settingDefaults.WAIT_FOR_VOLUME_DETACH),
+    }),
+    codeBucket: parameter("CodeBucket", {
+      type: "String",
+      description:
+        "S3 bucket (same region) holding the Lambda package built by `npx tsx infra/package-lambda.ts`.",
+      minLength: 3,
+    }),
+    codeKey: parameter("CodeKey", {
+      type: "String",
+      description: "S3 key of the Lambda package; a new key per version updates the function.",
+      minLength: 1,
+    }),
+    kubernetesGroup: parameter("KubernetesGroup", {
+      type: "String",
+      description: "Kubernetes group of the function's role (deploy/rbac.yaml binds eks-node-drainer).",
+      allowedPattern: "^(?!system:).+$",
+      default: defaults.kubernetesGroup,
+    }),
+    createAccessEntry: parameter("CreateAccessEntry", {
+      type: "String",
+      description:
+        "Create an EKS access entry for the role (cluster authentication mode API or API_AND_CONFIG_MAP); false for CONFIG_MAP clusters (use deploy/aws-auth-snippet.yaml).",
+      allowedValues: booleans,
+      default: "true",
+    }),
+    alarmTopicArn: parameter("AlarmTopicArn", {
+      type: "String",
+      description: "Optional SNS topic ARN the alarms notify; empty for none.",
+      default: "",
+    }),
+    logRetentionDays: parameter("LogRetentionDays", {
+      type: "Number",
+      description: "Retention of the function's log group, in days.",
+      allowedValues: retentionDays,
+      default: 30,
+    }),
+    subnetIds: parameter("SubnetIds", {
+      type: "CommaDelimitedList",
+      description: "Optional private subnets for the function (private cluster endpoint); empty for none.",
+      default: "",
+    }),
+    securityGroupIds: parameter("SecurityGroupIds", {
+      type: "CommaDelimitedList",
+      description:
+        "Security groups for the function when SubnetIds is set; the cluster must accept HTTPS from them.",
+      default: "",
+    }),
+  };
+}
+
+export type TemplateParameters = ReturnType<typeof templateParameters>;
