@@ -1,0 +1,151 @@
+import type { V1Node, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import type { Clock } from "./clock.js";
+import { type ClusterPort, type PodRef, podRef } from "./cluster-port.js";
+import type { ClusterView } from "./cluster-view.js";
+import { DRAIN_STATE_ANNOTATION, type DrainState, encodeDrainState } from "./drain-state.js";
+import type { DrainEventInput, DrainObserver } from "./events.js";
+import type { Evictor } from "./evictor.js";
+import type { LabelRequirement } from "./label-selector.js";
+import { createdAt, isDaemonSetPod } from "./pod-facts.js";
+import { classifyPod, type PodVerdict } from "./pod-filters.js";
+import type { DrainPolicy } from "./policy.js";
+import type { RunReport } from "./run-report.js";
+import { type Tier, tierOf } from "./tiers.js";
+
+/** One pod as the drain sees it in one pass of its loop. */
+export interface PodSnapshot {
+  pod: V1Pod;
+  ref: PodRef;
+  verdict: PodVerdict;
+  tier: Tier;
+  budgets: V1PodDisruptionBudget[];
+}
+
+/** True when the drain needs this pod gone (evicted, waited for, or forced at the deadline). */
+export function mustGo(snapshot: PodSnapshot): boolean {
+  return snapshot.verdict.action === "evict" || snapshot.verdict.action === "wait";
+}
+
+/** Everything the steps of one drain run share. */
+export class DrainContext {
+  private lastSnapshot: PodSnapshot[] = [];
+  private snapshotKey = "";
+
+  constructor(
+    readonly cluster: ClusterPort,
+    readonly clock: Clock,
+    readonly policy: DrainPolicy,
+    readonly nodeName: string,
+    readonly selector: readonly LabelRequirement[] | undefined,
+    readonly random: () => number,
+    readonly view: ClusterView,
+    readonly evictor: Evictor,
+    readonly report: RunReport,
+    public state: DrainState,
+    public node: V1Node,
+    private readonly observer: DrainObserver | undefined,
+  ) {}
+
+  emit(event: DrainEventInput): void {
+    if (this.observer === undefined) return;
+    try {
+      this.observer({
+        ...event,
+        at: this.clock.now(),
+        nodeName: this.nodeName,
+      } as Parameters<DrainObserver>[0]);
+    } catch {
+      // An observer's failure must never break a drain.
+    }
+  }
+
+  /** Classifies every pod now on the node; reports skipped and waited-for pods the first time. */
+  refreshSnapshot(): PodSnapshot[] {
+    const now = this.clock.now();
+    this.snapshotKey = `${this.view.revision}@${now}`;
+    const budgets = this.view.budgets();
+    const context = {
+      policy: this.policy,
+      selector: this.selector,
+      now,
+      startedAt: this.state.startedAt,
+      deadline: this.state.deadline,
+    };
+    this.lastSnapshot = this.view.pods().map((pod) => {
+      const verdict = this.recreatedDaemonSetPod(pod) ?? classifyPod(pod, context);
+      const snapshot = {
+        pod,
+        ref: podRef(pod),
+        verdict,
+        tier: tierOf(pod, this.policy),
+        budgets: budgets.forPod(pod),
+      };
+      this.noteVerdict(snapshot);
+      return snapshot;
+    });
+    return this.lastSnapshot;
+  }
+
+  /** The pods as classified now; recomputed when the view or the time has changed since. */
+  get snapshot(): readonly PodSnapshot[] {
+    const key = `${this.view.revision}@${this.clock.now()}`;
+    if (key !== this.snapshotKey) this.refreshSnapshot();
+    return this.lastSnapshot;
+  }
+
+  /** Persists the state annotation. Failures are reported, not thrown: the drain goes on. */
+  async saveState(): Promise<boolean> {
+    this.state.updatedAt = this.clock.now();
+    try {
+      this.node = await this.cluster.patchNode(this.nodeName, {
+        metadata: { annotations: { [DRAIN_STATE_ANNOTATION]: encodeDrainState(this.state) } },
+      });
+      this.emit({ kind: "state-saved", phase: this.state.phase });
+      return true;
+    } catch (error) {
+      const message = `saving drain state on node ${this.nodeName}: ${error instanceof Error ? error.message : String(error)}`;
+      this.emit({ kind: "api-error", operation: "save-state", retryable: true, message });
+      this.report.warn(message);
+      return false;
+    }
+  }
+
+  private recreatedDaemonSetPod(pod: V1Pod): PodVerdict | undefined {
+    const cutoff = this.state.daemonSetCutoff;
+    if (cutoff === undefined || !this.policy.evictDaemonSets || !isDaemonSetPod(pod)) return undefined;
+    const created = createdAt(pod);
+    if (created === undefined || created <= cutoff) return undefined;
+    return {
+      action: "skip",
+      reason: "daemonset",
+      message: "recreated by its DaemonSet after the drain evicted it",
+    };
+  }
+
+  private noteVerdict(snapshot: PodSnapshot): void {
+    const { ref, verdict } = snapshot;
+    if (
+      verdict.action === "skip" &&
+      this.report.skip({ ...ref, reason: verdict.reason, message: verdict.message })
+    ) {
+      this.emit({ kind: "skipped", pod: ref, reason: verdict.reason, message: verdict.message });
+    }
+    if (verdict.action === "wait" && !this.evictor.isTouched(ref.uid)) {
+      const waited = {
+        ...ref,
+        reason: verdict.reason,
+        gone: false,
+        ...(verdict.waitUntil === undefined ? {} : { until: verdict.waitUntil }),
+      };
+      if (this.report.wait(waited)) {
+        this.emit({
+          kind: "waiting",
+          pod: ref,
+          reason: verdict.reason,
+          message: verdict.message,
+          ...(verdict.waitUntil === undefined ? {} : { until: verdict.waitUntil }),
+        });
+      }
+    }
+  }
+}

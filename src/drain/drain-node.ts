@@ -1,0 +1,240 @@
+import type { V1Node } from "@kubernetes/client-node";
+import { backoffDelay } from "./backoff.js";
+import type { Clock } from "./clock.js";
+import { type ClusterPort, isRetryable, type PodRef, podRef } from "./cluster-port.js";
+import { ClusterView } from "./cluster-view.js";
+import { DrainContext } from "./drain-context.js";
+import { runDrainLoop } from "./drain-loop.js";
+import { type DrainState, readDrainState } from "./drain-state.js";
+import type { DrainObserver } from "./events.js";
+import { Evictor } from "./evictor.js";
+import { parseLabelSelector } from "./label-selector.js";
+import { planDrain } from "./plan-drain.js";
+import { type DrainPolicy, drainPolicySchema } from "./policy.js";
+import type { DrainError, DrainResult } from "./result.js";
+import { RunReport } from "./run-report.js";
+import { drainSteps } from "./steps/drain-steps.js";
+import { Wakeup } from "./wakeup.js";
+
+export interface DrainRequest {
+  cluster: ClusterPort;
+  clock: Clock;
+  nodeName: string;
+  policy: DrainPolicy;
+  /** Epoch ms. Used only when the node carries no drain state yet; a resumed drain keeps its own. */
+  deadline: number;
+  /** Epoch ms: when reached first, save state and return "in-progress" (e.g. the invocation's time budget). */
+  stopAt?: number;
+  /** Aborting saves state and returns "in-progress". */
+  signal?: AbortSignal;
+  observer?: DrainObserver;
+  /** Source of jitter; defaults to Math.random. Inject a seeded one for reproducible runs. */
+  random?: () => number;
+}
+
+export class DrainRequestError extends Error {
+  override readonly name = "DrainRequestError";
+}
+
+/**
+ * Drains one node: cordon, evict its pods tier by tier through the Eviction API honouring budgets,
+ * wait until they are gone, force what is left at the deadline. Resumable: state lives on the node.
+ */
+export async function drainNode(request: DrainRequest): Promise<DrainResult> {
+  validate(request);
+  const { cluster, clock, nodeName, policy } = request;
+  const random = request.random ?? Math.random;
+  const runStartedAt = clock.now();
+  const report = new RunReport(nodeName, runStartedAt);
+
+  if (policy.dryRun) return dryRun(request, report);
+
+  const read = await readNode(request, random);
+  if (!("node" in read)) {
+    const failedState = freshState(request.deadline, runStartedAt);
+    return report.result({
+      status: "failed",
+      state: failedState,
+      now: clock.now(),
+      blocked: [],
+      remaining: [],
+      error: read.error,
+    });
+  }
+  const state = startingState(read.node, request, report, runStartedAt);
+  const wakeup = new Wakeup();
+  let context: DrainContext | undefined;
+  const goneSeen = new Set<string>();
+  const reportGone = (ref: PodRef, replaced: boolean) => {
+    report.waitedGone(ref.uid);
+    if (goneSeen.has(ref.uid) || report.isSkipped(ref.uid)) return;
+    goneSeen.add(ref.uid);
+    context?.emit({ kind: "gone", pod: ref, replaced });
+  };
+  const view = new ClusterView(
+    () => wakeup.notify(),
+    (pod) => {
+      const ref = podRef(pod);
+      context?.evictor.markGone(ref.uid);
+      reportGone(ref, view.hasNamesake(ref.namespace, ref.name, ref.uid));
+    },
+    (feed, error) =>
+      context?.emit({
+        kind: "api-error",
+        operation: `watch-${feed}`,
+        retryable: error.retryable,
+        message: error.message,
+      }),
+  );
+  const evictor = new Evictor({
+    cluster,
+    clock,
+    policy,
+    view,
+    random,
+    deadline: () => state.deadline,
+    emit: (event) => context?.emit(event),
+    wake: () => wakeup.notify(),
+    onAccepted: (ref, tier, gracePeriodSeconds) => {
+      state.counts.evicted += 1;
+      const at = clock.now();
+      report.evicted.push({
+        ...ref,
+        tier,
+        at,
+        ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }),
+      });
+      context?.emit({
+        kind: "evicted",
+        pod: ref,
+        tier,
+        ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }),
+      });
+    },
+    onGone: (ref) => reportGone(ref, false),
+  });
+  const selector = policy.podSelector === undefined ? undefined : parseLabelSelector(policy.podSelector);
+  context = new DrainContext(
+    cluster,
+    clock,
+    policy,
+    nodeName,
+    selector,
+    random,
+    view,
+    evictor,
+    report,
+    state,
+    read.node,
+    request.observer,
+  );
+  context.emit({
+    kind: "started",
+    startedAt: state.startedAt,
+    deadline: state.deadline,
+    resumed: state.counts.invocations > 1,
+    phase: state.phase,
+  });
+  view.open(cluster, nodeName);
+  try {
+    return await runDrainLoop(context, drainSteps(policy), {
+      wakeup,
+      ...(request.stopAt === undefined ? {} : { stopAt: request.stopAt }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+  } finally {
+    view.close();
+  }
+}
+
+function validate(request: DrainRequest): void {
+  if (request.nodeName.trim() === "") throw new DrainRequestError("drain request: nodeName is empty");
+  if (!Number.isFinite(request.deadline)) {
+    throw new DrainRequestError(
+      `drain request: deadline must be epoch milliseconds, got ${request.deadline}`,
+    );
+  }
+  const policy = drainPolicySchema.safeParse(request.policy);
+  if (!policy.success) {
+    const problems = policy.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new DrainRequestError(`drain request: invalid policy: ${problems.join("; ")}`);
+  }
+}
+
+async function dryRun(request: DrainRequest, report: RunReport): Promise<DrainResult> {
+  const plan = await planDrain(request);
+  const now = request.clock.now();
+  const state = plan.node.state ?? freshState(plan.deadline, plan.startedAt);
+  for (const pod of plan.pods) {
+    if (pod.action === "skip") report.skip({ ...pod, reason: pod.reason, message: pod.message });
+  }
+  const result = report.result({
+    status: "planned",
+    state,
+    now,
+    blocked: [],
+    remaining: plan.pods
+      .filter((pod) => pod.action !== "skip")
+      .map(({ namespace, name, uid }) => ({ namespace, name, uid })),
+  });
+  return { ...result, plan };
+}
+
+async function readNode(
+  request: DrainRequest,
+  random: () => number,
+): Promise<{ node: V1Node } | { error: DrainError }> {
+  const { cluster, clock, nodeName, policy } = request;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const node = await cluster.getNode(nodeName);
+      if (node === undefined) {
+        return { error: { message: `node ${nodeName} not found`, retryable: false, code: "node-not-found" } };
+      }
+      return { node };
+    } catch (error) {
+      const message = `reading node ${nodeName}: ${error instanceof Error ? error.message : String(error)}`;
+      const delay = backoffDelay(attempt, policy.transientBackoff, random);
+      const outOfTime = request.stopAt !== undefined && clock.now() + delay >= request.stopAt;
+      if (!isRetryable(error) || attempt >= 5 || outOfTime || request.signal?.aborted) {
+        return { error: { message, retryable: isRetryable(error), code: "cluster" } };
+      }
+      request.observer?.({
+        kind: "retrying",
+        operation: "get-node",
+        message,
+        retryInMs: delay,
+        at: clock.now(),
+        nodeName,
+      });
+      await clock.sleep(delay, request.signal).catch(() => {});
+    }
+  }
+}
+
+function freshState(deadline: number, now: number): DrainState {
+  return {
+    phase: "cordon",
+    startedAt: now,
+    deadline,
+    phaseStartedAt: now,
+    updatedAt: now,
+    forced: [],
+    counts: { evicted: 0, forced: 0, invocations: 1 },
+  };
+}
+
+/** The node's saved state (a resumed drain keeps its start and deadline), or a fresh one. */
+function startingState(node: V1Node, request: DrainRequest, report: RunReport, now: number): DrainState {
+  let saved: DrainState | undefined;
+  try {
+    saved = readDrainState(node);
+  } catch (error) {
+    report.warn(`${error instanceof Error ? error.message : String(error)}; starting a new drain`);
+  }
+  // A finished drain on a node that was made schedulable again belongs to an earlier life of the node.
+  const earlierLife = saved?.outcome !== undefined && node.spec?.unschedulable !== true;
+  if (saved === undefined || earlierLife) return freshState(request.deadline, now);
+  const { outcome: _previous, ...resumed } = saved;
+  return { ...resumed, counts: { ...saved.counts, invocations: saved.counts.invocations + 1 } };
+}

@@ -1,0 +1,124 @@
+import type { V1Node } from "@kubernetes/client-node";
+import { z } from "zod";
+import { TIERS, type Tier } from "./tiers.js";
+
+/** The one annotation holding a drain's durable state, so any later run can continue it. */
+export const DRAIN_STATE_ANNOTATION = "eks-node-drainer/drain-state";
+
+/** Forced pods kept in the annotation at most (annotations are size-limited). */
+const MAX_FORCED_RECORDED = 500;
+
+const forcedPodSchema = z.object({
+  namespace: z.string().min(1),
+  name: z.string().min(1),
+  uid: z.string(),
+  at: z.iso.datetime({ offset: true }),
+  graceSeconds: z.number().int().min(0),
+});
+
+const stateSchema = z.object({
+  version: z.literal(1),
+  /** The step the drain is in (its first step not yet done), or "finished". */
+  phase: z.string().min(1),
+  tier: z.enum(TIERS).optional(),
+  startedAt: z.iso.datetime({ offset: true }),
+  deadline: z.iso.datetime({ offset: true }),
+  /** When `phase` began: bounds the volume wait, the settle time and DaemonSet recreation. */
+  phaseStartedAt: z.iso.datetime({ offset: true }),
+  /** DaemonSet pods created after this were recreated by their DaemonSet after the drain evicted them. */
+  daemonSetCutoff: z.iso.datetime({ offset: true }).optional(),
+  updatedAt: z.iso.datetime({ offset: true }),
+  forced: z.array(forcedPodSchema),
+  counts: z.object({
+    evicted: z.number().int().min(0),
+    forced: z.number().int().min(0),
+    invocations: z.number().int().min(0),
+  }),
+  /** Set once the drain has ended. */
+  outcome: z.enum(["drained", "deadline-forced", "deadline-left", "failed"]).optional(),
+});
+
+export interface ForcedPod {
+  namespace: string;
+  name: string;
+  uid: string;
+  /** Epoch ms of the forced delete. */
+  at: number;
+  graceSeconds: number;
+}
+
+/** A drain's durable state, times in epoch ms. */
+export interface DrainState {
+  phase: string;
+  tier?: Tier;
+  startedAt: number;
+  deadline: number;
+  phaseStartedAt: number;
+  daemonSetCutoff?: number;
+  updatedAt: number;
+  forced: ForcedPod[];
+  counts: { evicted: number; forced: number; invocations: number };
+  outcome?: "drained" | "deadline-forced" | "deadline-left" | "failed";
+}
+
+export class DrainStateError extends Error {
+  override readonly name = "DrainStateError";
+}
+
+/** The drain state stored on the node, or undefined when there is none. Throws DrainStateError when unreadable. */
+export function readDrainState(node: V1Node): DrainState | undefined {
+  const text = node.metadata?.annotations?.[DRAIN_STATE_ANNOTATION];
+  if (text === undefined) return undefined;
+  return decodeDrainState(text, node.metadata?.name ?? "?");
+}
+
+export function decodeDrainState(text: string, nodeName: string): DrainState {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new DrainStateError(`annotation ${DRAIN_STATE_ANNOTATION} on node ${nodeName} is not JSON`, {
+      cause,
+    });
+  }
+  const parsed = stateSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+    );
+    throw new DrainStateError(
+      `annotation ${DRAIN_STATE_ANNOTATION} on node ${nodeName} is invalid: ${problems.join("; ")}`,
+    );
+  }
+  const stored = parsed.data;
+  return {
+    phase: stored.phase,
+    ...(stored.tier === undefined ? {} : { tier: stored.tier }),
+    startedAt: Date.parse(stored.startedAt),
+    deadline: Date.parse(stored.deadline),
+    phaseStartedAt: Date.parse(stored.phaseStartedAt),
+    ...(stored.daemonSetCutoff === undefined ? {} : { daemonSetCutoff: Date.parse(stored.daemonSetCutoff) }),
+    updatedAt: Date.parse(stored.updatedAt),
+    forced: stored.forced.map((pod) => ({ ...pod, at: Date.parse(pod.at) })),
+    counts: stored.counts,
+    ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
+  };
+}
+
+export function encodeDrainState(state: DrainState): string {
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const stored: z.input<typeof stateSchema> = {
+    version: 1,
+    phase: state.phase,
+    ...(state.tier === undefined ? {} : { tier: state.tier }),
+    startedAt: iso(state.startedAt),
+    deadline: iso(state.deadline),
+    phaseStartedAt: iso(state.phaseStartedAt),
+    ...(state.daemonSetCutoff === undefined ? {} : { daemonSetCutoff: iso(state.daemonSetCutoff) }),
+    updatedAt: iso(state.updatedAt),
+    forced: state.forced.slice(-MAX_FORCED_RECORDED).map((pod) => ({ ...pod, at: iso(pod.at) })),
+    counts: state.counts,
+    ...(state.outcome === undefined ? {} : { outcome: state.outcome }),
+  };
+  return JSON.stringify(stored);
+}

@@ -1,0 +1,294 @@
+import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import { backoffDelay } from "./backoff.js";
+import { BudgetGates } from "./budget-gates.js";
+import { budgetKey } from "./budgets.js";
+import type { Clock } from "./clock.js";
+import { type ClusterPort, type EvictionOutcome, isRetryable, type PodRef } from "./cluster-port.js";
+import type { ClusterView } from "./cluster-view.js";
+import { evictionGraceSeconds } from "./deadline.js";
+import type { DrainEventInput } from "./events.js";
+import { graceSecondsOf, isReady } from "./pod-facts.js";
+import type { DrainPolicy } from "./policy.js";
+import type { BlockedPod } from "./result.js";
+import type { Tier } from "./tiers.js";
+
+/** A pod the current step wants evicted, with the budgets that cover it. */
+export interface EvictionCandidate {
+  pod: V1Pod;
+  ref: PodRef;
+  tier: Tier;
+  budgets: V1PodDisruptionBudget[];
+}
+
+type RecordState = "idle" | "in-flight" | "accepted" | "gone" | "forced";
+
+interface EvictionRecord {
+  ref: PodRef;
+  state: RecordState;
+  /** Unanswered or refused attempts so far, for the pod's own backoff. */
+  failures: number;
+  nextAttemptAt: number;
+  /** The last refusal came from a budget the gates track. */
+  gated: boolean;
+  blocked?: BlockedPod;
+}
+
+export interface EvictorDeps {
+  cluster: ClusterPort;
+  clock: Clock;
+  policy: DrainPolicy;
+  view: ClusterView;
+  random: () => number;
+  deadline: () => number;
+  emit: (event: DrainEventInput) => void;
+  /** Called when something changed (an answer arrived) so the loop runs again. */
+  wake: () => void;
+  onAccepted: (ref: PodRef, tier: Tier, gracePeriodSeconds: number | undefined) => void;
+  onGone: (ref: PodRef) => void;
+}
+
+/**
+ * Evicts pods with bounded concurrency and retries refusals as soon as the budget may allow again:
+ * on a budget status change seen through the watch, else on a jittered exponential backoff. Knows
+ * nothing of tiers or deadlines beyond what it is handed.
+ */
+export class Evictor {
+  private readonly records = new Map<string, EvictionRecord>();
+  private readonly gates: BudgetGates;
+  private readonly inFlight = new Map<string, { promise: Promise<void>; budget: string | undefined }>();
+  private fatalError: string | undefined;
+
+  constructor(private readonly deps: EvictorDeps) {
+    this.gates = new BudgetGates(deps.view, deps.policy.budgetBackoff, deps.random);
+  }
+
+  get fatal(): string | undefined {
+    return this.fatalError;
+  }
+
+  /** True once an eviction of this pod was accepted (or it was forced or found gone). */
+  isHandled(uid: string): boolean {
+    const state = this.records.get(uid)?.state;
+    return state === "accepted" || state === "gone" || state === "forced";
+  }
+
+  /** True once the drain sent this pod an eviction or a delete (answered or not). */
+  isTouched(uid: string): boolean {
+    const state = this.records.get(uid)?.state;
+    return state !== undefined && (state !== "idle" || (this.records.get(uid)?.failures ?? 0) > 0);
+  }
+
+  markGone(uid: string): void {
+    const record = this.records.get(uid);
+    if (record !== undefined && record.state !== "in-flight") record.state = "gone";
+  }
+
+  markForced(ref: PodRef): void {
+    const record = this.records.get(ref.uid) ?? this.newRecord(ref, this.deps.clock.now());
+    if (record.state !== "in-flight") record.state = "forced";
+    record.blocked = undefined;
+  }
+
+  /** Pods whose last attempt was refused and that are not evicted yet. */
+  blockedPods(): BlockedPod[] {
+    return [...this.records.values()]
+      .filter((record) => record.state === "idle" && record.blocked !== undefined)
+      .map((record) => record.blocked as BlockedPod);
+  }
+
+  /** Waits for requests in flight, at most `maxMs`. */
+  async settle(maxMs: number): Promise<void> {
+    const pending = [...this.inFlight.values()].map((entry) => entry.promise);
+    if (pending.length === 0) return;
+    const timer = new AbortController();
+    await Promise.race([
+      Promise.allSettled(pending),
+      this.deps.clock.sleep(maxMs, timer.signal).catch(() => {}),
+    ]);
+    timer.abort();
+  }
+
+  /**
+   * Starts the evictions that may start now. Returns the earliest time (epoch ms) at which a waiting
+   * candidate may be tried again without any news, or undefined when only news can unblock them.
+   */
+  pump(candidates: readonly EvictionCandidate[]): number | undefined {
+    const now = this.deps.clock.now();
+    let next: number | undefined;
+    const later = (at: number) => {
+      next = next === undefined ? at : Math.min(next, at);
+    };
+    /** Evictions started in this pass, per budget. */
+    const started = new Map<string, number>();
+    for (const candidate of candidates) {
+      if (this.fatalError !== undefined) break;
+      const record = this.records.get(candidate.ref.uid) ?? this.newRecord(candidate.ref, now);
+      if (record.state !== "idle") continue;
+      const budget =
+        candidate.budgets.length === 1 && isReady(candidate.pod) ? candidate.budgets[0] : undefined;
+      // The pod's own wait (throttling, server errors, two budgets) holds; a budget refusal is the
+      // budget gate's to lift, as soon as the budget allows again.
+      if (now < record.nextAttemptAt && !(budget !== undefined && record.gated)) {
+        later(record.nextAttemptAt);
+        continue;
+      }
+      // With every slot taken, the next answer wakes the loop.
+      if (this.inFlight.size >= this.deps.policy.concurrency) continue;
+      if (budget === undefined) {
+        this.launch(candidate, record, undefined);
+        continue;
+      }
+      const key = budgetKey(budget);
+      const reserved = started.get(key) ?? 0;
+      const decision = this.gates.decide(key, budget, now, this.flyingUnder(key) - reserved, reserved);
+      if (decision.go) {
+        started.set(key, reserved + 1);
+        this.launch(candidate, record, key);
+      } else if (decision.retryAt !== undefined) {
+        later(decision.retryAt);
+      }
+    }
+    return next;
+  }
+
+  private flyingUnder(key: string): number {
+    let flying = 0;
+    for (const entry of this.inFlight.values()) if (entry.budget === key) flying += 1;
+    return flying;
+  }
+
+  private newRecord(ref: PodRef, now: number): EvictionRecord {
+    const record: EvictionRecord = { ref, state: "idle", failures: 0, nextAttemptAt: now, gated: false };
+    this.records.set(ref.uid, record);
+    return record;
+  }
+
+  private launch(candidate: EvictionCandidate, record: EvictionRecord, budget: string | undefined): void {
+    const { cluster, clock } = this.deps;
+    const grace = evictionGraceSeconds(this.deps.deadline(), clock.now(), graceSecondsOf(candidate.pod));
+    const revisionAtLaunch = budget === undefined ? 0 : this.deps.view.budgetRevisionOf(budget);
+    record.state = "in-flight";
+    const promise = cluster
+      .evictPod(candidate.ref, grace === undefined ? {} : { gracePeriodSeconds: grace })
+      .catch(
+        (error: unknown): EvictionOutcome =>
+          isRetryable(error)
+            ? { kind: "retry", cause: "network", message: errorMessage(error) }
+            : { kind: "fatal", message: errorMessage(error) },
+      )
+      .then((outcome) => this.settleOutcome(candidate, record, outcome, budget, revisionAtLaunch, grace))
+      .finally(() => {
+        this.inFlight.delete(candidate.ref.uid);
+        this.deps.wake();
+      });
+    this.inFlight.set(candidate.ref.uid, { promise, budget });
+  }
+
+  private settleOutcome(
+    candidate: EvictionCandidate,
+    record: EvictionRecord,
+    outcome: EvictionOutcome,
+    budget: string | undefined,
+    revisionAtLaunch: number,
+    grace: number | undefined,
+  ): void {
+    const { clock, policy, random, emit } = this.deps;
+    const now = clock.now();
+    const ref = candidate.ref;
+    if (record.state === "forced") return;
+    switch (outcome.kind) {
+      case "evicted": {
+        record.state = "accepted";
+        record.blocked = undefined;
+        if (budget !== undefined) this.gates.accepted(budget, revisionAtLaunch, now);
+        this.deps.onAccepted(ref, candidate.tier, grace);
+        return;
+      }
+      case "gone":
+        record.state = "gone";
+        record.blocked = undefined;
+        this.deps.onGone(ref);
+        return;
+      case "blocked": {
+        record.state = "idle";
+        record.failures += 1;
+        const key =
+          outcome.cause === "budget" ? this.refusingBudget(candidate, outcome.budget, budget) : undefined;
+        let retryIn: number;
+        record.gated = outcome.cause === "budget" && key !== undefined;
+        if (outcome.cause === "budget" && key !== undefined) {
+          retryIn = this.gates.refused(key, now, outcome.retryAfterMs);
+        } else {
+          const backoff =
+            outcome.cause === "multiple-budgets" ? policy.multipleBudgetsBackoff : policy.budgetBackoff;
+          retryIn = backoffDelay(record.failures - 1, backoff, random);
+        }
+        record.nextAttemptAt = now + retryIn;
+        const budgetName =
+          outcome.cause === "multiple-budgets"
+            ? candidate.budgets.map(budgetKey).join(", ") || undefined
+            : key;
+        const allowed =
+          key === undefined ? undefined : this.deps.view.budget(key)?.status?.disruptionsAllowed;
+        const first = record.blocked === undefined || record.blocked.cause !== outcome.cause;
+        record.blocked = {
+          ...ref,
+          cause: outcome.cause,
+          ...(budgetName === undefined ? {} : { budget: budgetName }),
+          ...(allowed === undefined ? {} : { disruptionsAllowed: allowed }),
+          message: outcome.message,
+          since: first ? now : (record.blocked?.since ?? now),
+          refusals: first ? 1 : (record.blocked?.refusals ?? 0) + 1,
+        };
+        if (first) {
+          emit({
+            kind: "blocked",
+            pod: ref,
+            cause: outcome.cause,
+            ...(budgetName === undefined ? {} : { budget: budgetName }),
+            ...(allowed === undefined ? {} : { disruptionsAllowed: allowed }),
+            message: outcome.message,
+            retryInMs: retryIn,
+          });
+        }
+        return;
+      }
+      case "retry": {
+        record.state = "idle";
+        record.gated = false;
+        const retryIn =
+          outcome.retryAfterMs ?? backoffDelay(record.failures, policy.transientBackoff, random);
+        record.failures += 1;
+        record.nextAttemptAt = now + retryIn;
+        emit({
+          kind: "retrying",
+          pod: ref,
+          operation: "evict",
+          message: outcome.message,
+          retryInMs: retryIn,
+        });
+        return;
+      }
+      case "fatal":
+        record.state = "idle";
+        this.fatalError = `evicting pod ${ref.namespace}/${ref.name}: ${outcome.message}`;
+        return;
+    }
+  }
+
+  /** The budget a refusal names (namespace of the pod), else the one the cache says covers the pod. */
+  private refusingBudget(
+    candidate: EvictionCandidate,
+    named: string | undefined,
+    launched: string | undefined,
+  ) {
+    if (named !== undefined) return `${candidate.ref.namespace}/${named}`;
+    if (launched !== undefined) return launched;
+    const [only] = candidate.budgets;
+    return only === undefined ? undefined : budgetKey(only);
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

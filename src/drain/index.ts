@@ -1,0 +1,61 @@
+/** The drain engine's public surface. */
+export { backoffDelay, seededRandom } from "./backoff.js";
+export type { BudgetSummary } from "./budgets.js";
+export { type Clock, systemClock } from "./clock.js";
+export {
+  type BlockedOutcome,
+  ClusterError,
+  type ClusterErrorKind,
+  type ClusterPort,
+  type DeleteOutcome,
+  type DeletePodOptions,
+  type EvictionOutcome,
+  type EvictOptions,
+  type FeedSink,
+  isRetryable,
+  type NodeMergePatch,
+  type PodRef,
+  type ResourceFeed,
+  type VolumeAttachmentInfo,
+} from "./cluster-port.js";
+export { type DrainRequest, DrainRequestError, drainNode } from "./drain-node.js";
+export {
+  DRAIN_STATE_ANNOTATION,
+  type DrainState,
+  DrainStateError,
+  decodeDrainState,
+  encodeDrainState,
+  type ForcedPod,
+  readDrainState,
+} from "./drain-state.js";
+export { parseDuration } from "./duration.js";
+export {
+  DRAIN_EVENT_KINDS,
+  type DrainEvent,
+  type DrainEventKind,
+  type DrainObserver,
+} from "./events.js";
+export { LabelSelectorError, parseLabelSelector } from "./label-selector.js";
+export type { BlockerKind, DrainPlan, PlanBlocker, PodPlan } from "./plan.js";
+export { type PlanRequest, planDrain } from "./plan-drain.js";
+export type { PodAction, PodReason, PodVerdict } from "./pod-filters.js";
+export {
+  DRAINING_TAINT_KEY,
+  type DrainPolicy,
+  DrainPolicyError,
+  defaultDrainPolicy,
+  drainPolicySchema,
+  drainPolicyWith,
+  EXCLUDE_FROM_LB_LABEL,
+  OPT_OUT_ANNOTATION,
+} from "./policy.js";
+export type {
+  BlockedPod,
+  DrainError,
+  DrainResult,
+  DrainStatus,
+  EvictedPod,
+  SkippedPod,
+  WaitedPod,
+} from "./result.js";
+export { TIERS, type Tier } from "./tiers.js";

@@ -1,0 +1,113 @@
+import { z } from "zod";
+import { parseLabelSelector } from "./label-selector.js";
+
+/** Annotation a pod owner sets to keep the drain from evicting the pod: "true" or a duration ("30m"). */
+export const OPT_OUT_ANNOTATION = "eks-node-drainer/opt-out";
+/** NoSchedule taint put on the node while it drains (keeps DaemonSets from recreating evicted pods). */
+export const DRAINING_TAINT_KEY = "eks-node-drainer/draining";
+/** Label that removes the node from external load balancers' targets. */
+export const EXCLUDE_FROM_LB_LABEL = "node.kubernetes.io/exclude-from-external-load-balancers";
+
+const backoffSchema = z
+  .object({
+    initialMs: z.number().int().positive(),
+    maxMs: z.number().int().positive(),
+  })
+  .refine((backoff) => backoff.maxMs >= backoff.initialMs, { message: "maxMs must be at least initialMs" });
+
+export const drainPolicySchema = z.object({
+  /** Plan and report only: no write of any kind. */
+  dryRun: z.boolean(),
+  /** Evict DaemonSet-owned pods too, in the last tier. */
+  evictDaemonSets: z.boolean(),
+  /** Pods without a controller: evicted (the node is going away) or a reason to refuse the drain. */
+  barePods: z.enum(["evict", "refuse"]),
+  /** Pods with emptyDir volumes (whose data is lost): evicted or a reason to refuse the drain. */
+  emptyDirPods: z.enum(["evict", "refuse"]),
+  /** Only pods matching this label selector are drained (kubectl's --pod-selector). */
+  podSelector: z
+    .string()
+    .optional()
+    .superRefine((text, ctx) => {
+      if (text === undefined) return;
+      try {
+        parseLabelSelector(text);
+      } catch (error) {
+        ctx.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
+  /** The opt-out annotation's key. */
+  optOutAnnotation: z.string().min(1),
+  /** At (deadline − a pod's grace period): delete what is left with the grace clamped ("force") or stop ("leave"). */
+  onDeadline: z.enum(["force", "leave"]),
+  /** Key of the NoSchedule taint put on the node; undefined for none. */
+  taintKey: z.string().min(1).optional(),
+  /** Label the node with node.kubernetes.io/exclude-from-external-load-balancers. */
+  excludeFromLoadBalancers: z.boolean(),
+  /** Priority classes of the critical tier (evicted after the ordinary pods). */
+  criticalPriorityClasses: z.array(z.string().min(1)),
+  /** Evictions in flight at once. */
+  concurrency: z.number().int().min(1).max(500),
+  /** Retry of a budget refusal when no budget change arrives first. */
+  budgetBackoff: backoffSchema,
+  /** Retry of a pod under two budgets (a human must fix it; keep trying rarely). */
+  multipleBudgetsBackoff: backoffSchema,
+  /** Retry of throttling without Retry-After, 5xx and network failures. */
+  transientBackoff: backoffSchema,
+  /** Warn (event "deadline-approaching") this long before the deadline. */
+  deadlineWarningMs: z.number().int().min(0),
+  /** After the pods are gone, wait for the node's VolumeAttachments to go. */
+  waitForVolumeDetach: z.boolean(),
+  /** Give up waiting for volumes after this long (the drain still succeeds, with a warning). */
+  volumeDetachTimeoutMs: z.number().int().min(0),
+  /** How often to look at VolumeAttachments. */
+  volumePollIntervalMs: z.number().int().positive(),
+  /** Wait this long after the drain before finishing (lets endpoints and load balancers settle). */
+  settleMs: z.number().int().min(0),
+  /** Delete the Node object at the end. */
+  deleteNode: z.boolean(),
+});
+
+export type DrainPolicy = z.infer<typeof drainPolicySchema>;
+export type BackoffSettings = DrainPolicy["budgetBackoff"];
+
+export function defaultDrainPolicy(): DrainPolicy {
+  return {
+    dryRun: false,
+    evictDaemonSets: false,
+    barePods: "evict",
+    emptyDirPods: "evict",
+    podSelector: undefined,
+    optOutAnnotation: OPT_OUT_ANNOTATION,
+    onDeadline: "force",
+    taintKey: DRAINING_TAINT_KEY,
+    excludeFromLoadBalancers: true,
+    criticalPriorityClasses: ["system-cluster-critical", "system-node-critical"],
+    concurrency: 16,
+    budgetBackoff: { initialMs: 200, maxMs: 5_000 },
+    multipleBudgetsBackoff: { initialMs: 10_000, maxMs: 60_000 },
+    transientBackoff: { initialMs: 250, maxMs: 10_000 },
+    deadlineWarningMs: 5 * 60_000,
+    waitForVolumeDetach: false,
+    volumeDetachTimeoutMs: 2 * 60_000,
+    volumePollIntervalMs: 2_000,
+    settleMs: 0,
+    deleteNode: false,
+  };
+}
+
+export class DrainPolicyError extends Error {
+  override readonly name = "DrainPolicyError";
+}
+
+/** The default policy with `overrides` applied, validated; errors name every bad field. */
+export function drainPolicyWith(overrides: Partial<DrainPolicy>): DrainPolicy {
+  const parsed = drainPolicySchema.safeParse({ ...defaultDrainPolicy(), ...overrides });
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "policy"}: ${issue.message}`,
+    );
+    throw new DrainPolicyError(`invalid drain policy: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}

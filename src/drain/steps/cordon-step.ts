@@ -1,0 +1,73 @@
+import type { V1Node } from "@kubernetes/client-node";
+import { ClusterError, isRetryable, type NodeMergePatch } from "../cluster-port.js";
+import type { DrainContext } from "../drain-context.js";
+import { DRAIN_STATE_ANNOTATION, encodeDrainState } from "../drain-state.js";
+import { EXCLUDE_FROM_LB_LABEL } from "../policy.js";
+import { type DrainStep, done, failed, retryAfter, type StepOutcome } from "./step.js";
+
+/** Marks the node unschedulable, adds the NoSchedule taint and the LB-exclusion label, and saves the state. */
+export const cordonStep: DrainStep = {
+  name: "cordon",
+  async run(context: DrainContext): Promise<StepOutcome> {
+    const patch = cordonPatch(context.node, context);
+    if (patch === undefined) return done;
+    try {
+      context.node = await context.cluster.patchNode(context.nodeName, patch);
+    } catch (error) {
+      if (error instanceof ClusterError && error.kind === "conflict") {
+        // Someone changed the node (its taints) meanwhile: read it again and redo the patch.
+        const fresh = await context.cluster.getNode(context.nodeName).catch(() => undefined);
+        if (fresh !== undefined) context.node = fresh;
+        return retryAfter(50);
+      }
+      const message = `cordoning node ${context.nodeName}: ${error instanceof Error ? error.message : String(error)}`;
+      context.emit({ kind: "api-error", operation: "cordon", retryable: isRetryable(error), message });
+      if (isRetryable(error)) return retryAfter(context.policy.transientBackoff.initialMs * 4);
+      const notFound = error instanceof ClusterError && error.kind === "not-found";
+      return failed({ message, retryable: false, code: notFound ? "node-not-found" : "cluster" });
+    }
+    context.emit({
+      kind: "cordoned",
+      ...(context.policy.taintKey === undefined ? {} : { taint: context.policy.taintKey }),
+      excludedFromLoadBalancers: context.policy.excludeFromLoadBalancers,
+    });
+    return done;
+  },
+};
+
+/** The merge patch still needed, or undefined when the node is already cordoned as asked and state is saved. */
+function cordonPatch(node: V1Node, context: DrainContext): NodeMergePatch | undefined {
+  const { policy } = context;
+  const spec: NonNullable<NodeMergePatch["spec"]> = {};
+  const labels: Record<string, string> = {};
+  let resourceVersion: string | undefined;
+  if (node.spec?.unschedulable !== true) spec.unschedulable = true;
+  const taints = node.spec?.taints ?? [];
+  if (policy.taintKey !== undefined && !taints.some((taint) => taint.key === policy.taintKey)) {
+    // A merge patch replaces the whole list: send the current taints too, pinned to this version.
+    spec.taints = [
+      ...taints.map((taint) => ({
+        key: taint.key,
+        effect: taint.effect,
+        ...(taint.value === undefined ? {} : { value: taint.value }),
+        ...(taint.timeAdded === undefined ? {} : { timeAdded: new Date(taint.timeAdded).toISOString() }),
+      })),
+      { key: policy.taintKey, value: "true", effect: "NoSchedule" },
+    ];
+    resourceVersion = node.metadata?.resourceVersion;
+  }
+  if (policy.excludeFromLoadBalancers && node.metadata?.labels?.[EXCLUDE_FROM_LB_LABEL] === undefined) {
+    labels[EXCLUDE_FROM_LB_LABEL] = "true";
+  }
+  const stateSaved = node.metadata?.annotations?.[DRAIN_STATE_ANNOTATION] !== undefined;
+  if (Object.keys(spec).length === 0 && Object.keys(labels).length === 0 && stateSaved) return undefined;
+  context.state.updatedAt = context.clock.now();
+  return {
+    metadata: {
+      ...(resourceVersion === undefined ? {} : { resourceVersion }),
+      ...(Object.keys(labels).length === 0 ? {} : { labels }),
+      annotations: { [DRAIN_STATE_ANNOTATION]: encodeDrainState(context.state) },
+    },
+    ...(Object.keys(spec).length === 0 ? {} : { spec }),
+  };
+}

@@ -1,0 +1,158 @@
+import { describe, expect, it } from "vitest";
+import { fixture } from "./support/drain-fixture.js";
+import { workload } from "./support/fake-workloads.js";
+
+describe("drainNode: disruption budgets", () => {
+  it("finishes a 429-blocked drain as replacements become Ready, without violating the budget", async () => {
+    const { cluster, drain, eventsOf } = fixture();
+    cluster.addWorkload(
+      workload("Deployment", "web", { replicas: 4, startupMs: 3_000, budget: { maxUnavailable: 1 } }),
+    );
+
+    const result = await drain();
+
+    expect(result.status).toBe("drained");
+    expect(cluster.podsOn("node-a")).toEqual([]);
+    expect(cluster.violations).toEqual([]);
+    expect(eventsOf("blocked").length).toBeGreaterThan(0);
+    expect(result.blocked).toEqual([]);
+  });
+
+  it("retries right after the budget allows again, not on a fixed 5 s beat", async () => {
+    const { cluster, drain, eventsOf } = fixture();
+    cluster.controllerDelayMs = 100;
+    cluster.addWorkload(
+      workload("Deployment", "web", { replicas: 3, startupMs: 7_000, budget: { maxUnavailable: 1 } }),
+    );
+
+    await drain({ budgetBackoff: { initialMs: 200, maxMs: 60_000 } });
+
+    const evictions = eventsOf("evicted").map((event) => event.at);
+    expect(evictions).toHaveLength(3);
+    // Each replacement is Ready 7 s after its predecessor's eviction, and its budget status follows
+    // 100 ms later: the next eviction follows that status, long before the 60 s backoff would.
+    for (let index = 1; index < evictions.length; index += 1) {
+      const gap = (evictions[index] ?? 0) - (evictions[index - 1] ?? 0);
+      expect(gap).toBeGreaterThanOrEqual(7_000);
+      expect(gap).toBeLessThan(7_500);
+    }
+  });
+
+  it("keeps refusals few: one probe per budget at a time", async () => {
+    const { cluster, drain } = fixture();
+    cluster.addWorkload(
+      workload("Deployment", "web", { replicas: 10, startupMs: 2_000, budget: { maxUnavailable: 1 } }),
+    );
+
+    const result = await drain();
+
+    expect(result.status).toBe("drained");
+    const refusals = cluster.count("evict") - result.evicted.length;
+    // kubectl's fixed 5 s retry takes ~9 × 5 s here; a blind 100 ms loop would refuse ~200 times.
+    expect(refusals).toBeLessThanOrEqual(60);
+    expect(result.timings.runMs).toBeLessThan(30_000);
+  });
+
+  it("reports a pod under two budgets as blocked and forces it at the deadline", async () => {
+    const { cluster, clock, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "web", { replicas: 2, budget: { maxUnavailable: 1 } }));
+    cluster.addBudget("default", "web-extra", "web", { maxUnavailable: 1 });
+    const deadline = clock.now() + 10 * 60_000;
+
+    const stopped = await drain({}, { deadline, stopAt: clock.now() + 60_000 });
+    expect(stopped.status).toBe("in-progress");
+    expect(stopped.blocked).toHaveLength(2);
+    expect(stopped.blocked[0]).toMatchObject({
+      cause: "multiple-budgets",
+      budget: "default/web, default/web-extra",
+    });
+    expect(stopped.blocked[0]?.message).toMatch(/more than one PodDisruptionBudget/);
+
+    const finished = await drain({}, { deadline });
+    expect(finished.status).toBe("deadline-forced");
+    expect(finished.forced).toHaveLength(2);
+    expect(finished.forced.every((pod) => pod.at === deadline - 30_000)).toBe(true);
+    expect(cluster.podsOn("node-a")).toEqual([]);
+  });
+
+  it("waits out a single replica under minAvailable 1 until the deadline, then forces it", async () => {
+    const { cluster, clock, drain } = fixture();
+    cluster.addWorkload(
+      workload("Deployment", "solo", { replicas: 1, graceSeconds: 60, budget: { minAvailable: 1 } }),
+    );
+    const deadline = clock.now() + 2 * 3_600_000;
+
+    const result = await drain({}, { deadline });
+
+    expect(result.status).toBe("deadline-forced");
+    expect(result.forced).toEqual([expect.objectContaining({ graceSeconds: 60, at: deadline - 60_000 })]);
+    expect(cluster.deletions.at(-1)).toMatchObject({ viaEviction: false, grace: 60 });
+    // Two hours of refusals backing off to 2.5–5 s (jittered): not a 100 ms hammer.
+    expect(cluster.count("evict")).toBeLessThan((2 * 3_600) / 2.5);
+  });
+
+  it("honours Retry-After on API throttling", async () => {
+    const { cluster, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "web", { replicas: 1 }));
+    cluster.evictionFaults.push({
+      kind: "retry",
+      cause: "throttled",
+      message: "Too many requests",
+      retryAfterMs: 3_000,
+    });
+
+    const result = await drain();
+
+    expect(result.status).toBe("drained");
+    const attempts = cluster.requests
+      .filter((request) => request.verb === "evict")
+      .map((request) => request.at);
+    expect(attempts).toHaveLength(2);
+    expect((attempts[1] ?? 0) - (attempts[0] ?? 0)).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it("honours Retry-After for a pod whose budget allows it", async () => {
+    const { cluster, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "web", { replicas: 3, budget: { maxUnavailable: 2 } }));
+    cluster.evictionFaults.push({
+      kind: "retry",
+      cause: "throttled",
+      message: "slow down",
+      retryAfterMs: 4_000,
+    });
+
+    const result = await drain();
+
+    expect(result.status).toBe("drained");
+    const attempts = cluster.requests.filter((request) => request.verb === "evict");
+    const throttled = attempts[0];
+    const retried = attempts.slice(1).find((request) => request.target === throttled?.target);
+    expect((retried?.at ?? 0) - (throttled?.at ?? 0)).toBeGreaterThanOrEqual(4_000);
+  });
+
+  it("retries transient server errors and network failures", async () => {
+    const { cluster, drain, eventsOf } = fixture();
+    cluster.addWorkload(workload("Deployment", "web", { replicas: 1 }));
+    cluster.evictionFaults.push(
+      { kind: "retry", cause: "server-error", message: "500 etcdserver: request timed out" },
+      { kind: "retry", cause: "network", message: "fetch failed" },
+    );
+
+    const result = await drain();
+
+    expect(result.status).toBe("drained");
+    expect(cluster.count("evict")).toBe(3);
+    expect(eventsOf("retrying")).toHaveLength(2);
+  });
+
+  it("fails on an answer that retrying cannot fix", async () => {
+    const { cluster, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "web", { replicas: 1 }));
+    cluster.evictionFaults.push({ kind: "fatal", status: 403, message: "pods/eviction is forbidden" });
+
+    const result = await drain();
+
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toMatch(/evicting pod default\/web-.*forbidden/);
+  });
+});

@@ -1,0 +1,93 @@
+import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import type { EvictionOutcome } from "../../../src/drain/cluster-port.js";
+import { budgetSelectorMatches } from "../../../src/drain/label-selector.js";
+
+/** The disruption rules of the fake cluster: which budgets cover a pod, their status, eviction. */
+
+export function isPodReady(pod: V1Pod): boolean {
+  return (
+    pod.status?.conditions?.some((condition) => condition.type === "Ready" && condition.status === "True") ??
+    false
+  );
+}
+
+export function covers(budget: V1PodDisruptionBudget, pod: V1Pod): boolean {
+  return (
+    budget.metadata?.namespace === pod.metadata?.namespace &&
+    budgetSelectorMatches(budget.spec?.selector, pod.metadata?.labels)
+  );
+}
+
+/** Healthy = Ready and not terminating. */
+export function healthyUnder(budget: V1PodDisruptionBudget, pods: Iterable<V1Pod>): number {
+  let healthy = 0;
+  for (const pod of pods) {
+    if (covers(budget, pod) && isPodReady(pod) && pod.metadata?.deletionTimestamp === undefined) healthy += 1;
+  }
+  return healthy;
+}
+
+/** The status the disruption controller computes, with `expected` pods from the workload's scale. */
+export function budgetStatus(budget: V1PodDisruptionBudget, pods: Iterable<V1Pod>, expected: number) {
+  const healthy = healthyUnder(budget, pods);
+  const min = budget.spec?.minAvailable;
+  const desired =
+    typeof min === "number" ? min : Math.max(0, expected - Number(budget.spec?.maxUnavailable ?? 0));
+  return {
+    currentHealthy: healthy,
+    desiredHealthy: desired,
+    expectedPods: expected,
+    disruptionsAllowed: Math.max(0, healthy - desired),
+    observedGeneration: 1,
+  };
+}
+
+export function sameStatus(a: V1PodDisruptionBudget["status"], b: V1PodDisruptionBudget["status"]): boolean {
+  const pick = (status: V1PodDisruptionBudget["status"]) => [
+    status?.currentHealthy,
+    status?.desiredHealthy,
+    status?.expectedPods,
+    status?.disruptionsAllowed,
+  ];
+  return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
+}
+
+/**
+ * The eviction subresource's decision for a running pod: refused (two budgets, or none allowed), or
+ * allowed, spending from `budget` when it is healthy.
+ */
+export function decideEviction(
+  pod: V1Pod,
+  budgets: readonly V1PodDisruptionBudget[],
+): { allowed: true; spend?: V1PodDisruptionBudget } | { allowed: false; outcome: EvictionOutcome } {
+  const covering = budgets.filter((budget) => covers(budget, pod));
+  if (covering.length > 1) {
+    return {
+      allowed: false,
+      outcome: {
+        kind: "blocked",
+        cause: "multiple-budgets",
+        message:
+          "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.",
+      },
+    };
+  }
+  const [budget] = covering;
+  if (budget === undefined) return { allowed: true };
+  const status = budget.status ?? {};
+  if (!isPodReady(pod) && (status.currentHealthy ?? 0) >= (status.desiredHealthy ?? 0))
+    return { allowed: true };
+  if ((status.disruptionsAllowed ?? 0) <= 0) {
+    const name = budget.metadata?.name ?? "";
+    return {
+      allowed: false,
+      outcome: {
+        kind: "blocked",
+        cause: "budget",
+        budget: name,
+        message: `The disruption budget ${name} needs ${status.desiredHealthy} healthy pods and has ${status.currentHealthy} currently`,
+      },
+    };
+  }
+  return { allowed: true, spend: budget };
+}
