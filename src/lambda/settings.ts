@@ -46,8 +46,12 @@ export class SettingsError extends Error {
   override readonly name = "SettingsError";
 }
 
+/** Reads the settings; a variable set to an empty string counts as not set. */
 export function readSettings(env: Record<string, string | undefined>): Settings {
-  const parsed = settingsSchema.safeParse(env);
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
+  const parsed = settingsSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new SettingsError(`invalid Lambda environment: ${problems.join("; ")}`);

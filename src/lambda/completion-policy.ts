@@ -1,0 +1,89 @@
+import type { LifecycleResult } from "../aws/lifecycle.js";
+import type { Settings } from "./settings.js";
+
+/** How the work on one notice ended, as far as completing the lifecycle action is concerned. */
+export type DrainEnding =
+  /** Every pod that had to go is gone. */
+  | { kind: "drained" }
+  /** The instance is not a node of the cluster (never joined, a warm pool instance), or its Node is gone. */
+  | { kind: "no-node" }
+  /** The deadline came and the pods left were deleted with their grace clamped. */
+  | { kind: "deadline-forced" }
+  /** The deadline came with pods still on the node (policy "leave", or the drain could not finish). */
+  | { kind: "deadline-reached" }
+  /** The invocation's time ran out before the drain's deadline: the state is saved on the node. */
+  | { kind: "out-of-time" }
+  /** Auto Scaling says the action is no longer waiting (completed elsewhere or timed out). */
+  | { kind: "action-gone" }
+  /** The drain cannot go on now (API or authentication errors, refused pods...). */
+  | { kind: "failed"; message: string; retryable: boolean };
+
+export type OnDeadline = Settings["ON_DEADLINE"];
+
+export type CompletionDecision =
+  /** CompleteLifecycleAction with this result. */
+  | { kind: "complete"; result: LifecycleResult; reason: string }
+  /** Heartbeat and schedule a continuation; the drain resumes from the node's state. */
+  | { kind: "continue-later"; reason: string }
+  /** No completion call: the hook's DefaultResult applies when its timeout comes. */
+  | { kind: "leave-to-default-result"; reason: string }
+  /** Nothing more to do for this action. */
+  | { kind: "stop"; reason: string }
+  /** Deliver the notice again later; never answered with a completion that would skip the drain. */
+  | { kind: "retry"; reason: string; retryable: boolean };
+
+/**
+ * The completion policy, in one place (table-tested, documented in src/lambda/README.md):
+ * drained, no node, forced at the deadline → CONTINUE; deadline with pods left → ON_DEADLINE decides
+ * (force → CONTINUE, abandon → ABANDON, default-result → no call); out of invocation time → continue later;
+ * action gone → stop; failure → retry, never an immediate ABANDON.
+ */
+export function decideCompletion(ending: DrainEnding, onDeadline: OnDeadline): CompletionDecision {
+  switch (ending.kind) {
+    case "drained":
+      return { kind: "complete", result: "CONTINUE", reason: "the node is drained" };
+    case "no-node":
+      return {
+        kind: "complete",
+        result: "CONTINUE",
+        reason: "the instance has no Node in the cluster: nothing to drain",
+      };
+    case "deadline-forced":
+      return {
+        kind: "complete",
+        result: "CONTINUE",
+        reason: "the deadline came: the pods left were deleted with their grace period",
+      };
+    case "deadline-reached":
+      return deadlineDecision(onDeadline);
+    case "out-of-time":
+      return { kind: "continue-later", reason: "the invocation's time ran out before the drain finished" };
+    case "action-gone":
+      return { kind: "stop", reason: "the lifecycle action is no longer waiting" };
+    case "failed":
+      return { kind: "retry", reason: ending.message, retryable: ending.retryable };
+  }
+}
+
+function deadlineDecision(onDeadline: OnDeadline): CompletionDecision {
+  switch (onDeadline) {
+    case "force":
+      return {
+        kind: "complete",
+        result: "CONTINUE",
+        reason: "the deadline came (ON_DEADLINE=force): the instance may terminate",
+      };
+    case "abandon":
+      return {
+        kind: "complete",
+        result: "ABANDON",
+        reason: "the deadline came with pods left (ON_DEADLINE=abandon)",
+      };
+    case "default-result":
+      return {
+        kind: "leave-to-default-result",
+        reason:
+          "the deadline came with pods left (ON_DEADLINE=default-result): the hook's DefaultResult applies",
+      };
+  }
+}

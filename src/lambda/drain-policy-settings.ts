@@ -1,0 +1,17 @@
+import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
+import type { Settings } from "./settings.js";
+
+/**
+ * The drain policy the Lambda's settings ask for. ON_DEADLINE=force lets the engine force-delete what is
+ * left at the deadline; abandon and default-result make it stop there, and the completion policy answers.
+ */
+export function drainPolicyOf(settings: Settings, overrides: Partial<DrainPolicy> = {}): DrainPolicy {
+  return drainPolicyWith({
+    evictDaemonSets: settings.EVICT_DAEMONSETS,
+    deleteNode: settings.DELETE_NODE,
+    settleMs: settings.SETTLE_SECONDS * 1000,
+    waitForVolumeDetach: settings.WAIT_FOR_VOLUME_DETACH,
+    onDeadline: settings.ON_DEADLINE === "force" ? "force" : "leave",
+    ...overrides,
+  });
+}

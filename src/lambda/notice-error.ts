@@ -1,0 +1,29 @@
+/**
+ * A notice the handler could not finish now. `retryable` says whether delivering it again can help
+ * (throttling, 5xx, a network failure, an expired token, a drain that must run again) or not (a cluster
+ * that cannot be named, access denied). Either way the notice is never acknowledged: in SQS mode it is a
+ * batch item failure, so that after its redeliveries it lands in the dead-letter queue; invoked directly,
+ * the invocation fails and Lambda's asynchronous retries and failure destination take over.
+ */
+export class NoticeError extends Error {
+  override readonly name = "NoticeError";
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** Whether an error of any layer says that trying again later can help. Unknown errors say no. */
+export function isRetryableError(error: unknown): boolean {
+  if (error === null || typeof error !== "object") return false;
+  const retryable = (error as { retryable?: unknown }).retryable;
+  return retryable === true;
+}
+
+/** Wraps a failure with what was being done, keeping it as the cause and its retryability. */
+export function noticeError(context: string, cause: unknown): NoticeError {
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new NoticeError(`${context}: ${reason}`, { retryable: isRetryableError(cause), cause });
+}

@@ -1,0 +1,22 @@
+import type { CompletionOutcome, LifecycleResult } from "../aws/lifecycle.js";
+
+/** What handling one notice came to; every kind is acknowledged (failures throw a NoticeError instead). */
+export type NoticeOutcome =
+  /** Not for this deployment (another group or cluster), or nothing to drain (a launch, a test message). */
+  | { kind: "ignored"; reason: string }
+  /** CompleteLifecycleAction was called; `completion` says whether it was still waiting. */
+  | {
+      kind: "completed";
+      result: LifecycleResult;
+      completion: CompletionOutcome;
+      reason: string;
+      nodeName?: string;
+    }
+  /** The deadline came and ON_DEADLINE=default-result: no completion call. */
+  | { kind: "left-to-default-result"; reason: string; nodeName: string }
+  /** The invocation ran out of time: continuation `nextAttempt` resumes the drain. */
+  | { kind: "continued"; nextAttempt: number; reason: string; nodeName: string; scheduled: string }
+  /** Another delivery of the same notice carries (or carried) the drain. */
+  | { kind: "duplicate"; reason: string; nodeName?: string }
+  /** The lifecycle action ended elsewhere: nothing more to do. */
+  | { kind: "stopped"; reason: string; nodeName?: string };

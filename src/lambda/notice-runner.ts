@@ -1,0 +1,249 @@
+import type { V1Node } from "@kubernetes/client-node";
+import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory.js";
+import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
+import type { Clock } from "../drain/clock.js";
+import { ClusterError } from "../drain/cluster-port.js";
+import type { DrainPolicy } from "../drain/policy.js";
+import type { TerminationNotice } from "../events/termination-notice.js";
+import type { ClusterLink, ClusterLinks } from "./cluster-links.js";
+import type { ContinuationScheduler } from "./continuation-scheduler.js";
+import { runDrainWithHeartbeats } from "./drain-run.js";
+import type { HandlerLog } from "./handler-log.js";
+import { type LocatedNode, locateNode } from "./node-locator.js";
+import { NodeRecordStore } from "./node-record-store.js";
+import { admit } from "./notice-admission.js";
+import { NoticeCloser } from "./notice-closer.js";
+import { NoticeError, noticeError } from "./notice-error.js";
+import type { NoticeOutcome } from "./notice-outcome.js";
+import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
+import type { Settings } from "./settings.js";
+import { drainDeadline, invocationBudget } from "./time-budget.js";
+
+/** The handler's time rules, injectable so that tests run invocations of a second. */
+export interface HandlerTiming {
+  /** Time kept at the end of an invocation to save state, heartbeat and schedule a continuation, ms. */
+  invocationMarginMs: number;
+  /** How long past the drain's deadline an invocation lets the engine act on it, ms. */
+  deadlineSlackMs: number;
+  /** How long a scheduled continuation supersedes older copies of the notice, ms. */
+  handOffWindowMs: number;
+  /** Added to a lease past the invocation's end, for clock differences between containers, ms. */
+  leaseSlackMs: number;
+}
+
+export const defaultTiming: HandlerTiming = {
+  invocationMarginMs: 30_000,
+  deadlineSlackMs: 10_000,
+  handOffWindowMs: 20 * 60_000,
+  leaseSlackMs: 5_000,
+};
+
+/** One delivery of a notice: what it says, who carries it, and how it can be continued. */
+export interface Delivery {
+  notice: TerminationNotice;
+  /** 0 for the lifecycle event, n for the n-th continuation. */
+  attempt: number;
+  /** Identifies this delivery: the invocation's request ID and the SQS message ID. */
+  owner: string;
+  /** Milliseconds left in the invocation (the Lambda context's getRemainingTimeInMillis). */
+  remainingMs: () => number;
+  continuations: ContinuationScheduler;
+}
+
+export interface NoticeRunnerDependencies {
+  settings: Settings;
+  policy: DrainPolicy;
+  clock: Clock;
+  lifecycle: LifecycleActions;
+  instances: InstanceDirectory;
+  links: ClusterLinks;
+  log: HandlerLog;
+  timing: HandlerTiming;
+  random?: () => number;
+}
+
+/**
+ * Handles one notice from start to end: is it ours, which cluster, which node; then one drain at a time
+ * per action (the node's lifecycle record), the drain with heartbeats for this invocation's time, and the
+ * completion policy's answer. Failures throw a NoticeError; every other end is a NoticeOutcome.
+ */
+export class NoticeRunner {
+  constructor(private readonly deps: NoticeRunnerDependencies) {}
+
+  async run(delivery: Delivery): Promise<NoticeOutcome> {
+    const { settings, lifecycle, instances } = this.deps;
+    const { notice } = delivery;
+    const groupProblem = unservedGroup(settings, notice.asgName);
+    if (groupProblem !== undefined) return { kind: "ignored", reason: groupProblem };
+
+    const resolution = await wrapped(`resolving the cluster of instance ${notice.instanceId}`, () =>
+      resolveCluster(notice, settings, instances),
+    );
+    if (resolution.kind === "unresolved") throw new NoticeError(resolution.reason, { retryable: false });
+    const { clusterName } = resolution;
+    const clusterProblem = unservedCluster(settings, clusterName);
+    if (clusterProblem !== undefined) return { kind: "ignored", reason: clusterProblem };
+
+    const closer = new NoticeCloser(this.deps, delivery);
+    const { link, located } = await this.findNode(clusterName, notice.instanceId, resolution.instance);
+    if (located === undefined) return closer.close({ kind: "no-node" }, undefined);
+
+    const hook = await wrapped(`reading lifecycle hook ${notice.hookName} of ${notice.asgName}`, () =>
+      lifecycle.describeHook(notice.asgName, notice.hookName),
+    );
+
+    const store = new NodeRecordStore(link.port, located.name, notice.token);
+    return this.drainOnce(delivery, { link, hook, store, closer }, located.node);
+  }
+
+  private async drainOnce(
+    delivery: Delivery,
+    on: { link: ClusterLink; hook: LifecycleHookSettings; store: NodeRecordStore; closer: NoticeCloser },
+    node: V1Node,
+  ): Promise<NoticeOutcome> {
+    const { clock, settings, timing, log } = this.deps;
+    const { notice } = delivery;
+    const { store, closer, hook } = on;
+    const nodeName = store.nodeName;
+    const now = clock.now();
+    const deadline = drainDeadline(notice.receivedAt, settings.DRAIN_TIMEOUT_SECONDS, hook);
+    const budget = invocationBudget({
+      now,
+      remainingMs: delivery.remainingMs(),
+      marginMs: timing.invocationMarginMs,
+      deadline,
+      deadlineSlackMs: timing.deadlineSlackMs,
+    });
+    const admission = await this.onCluster(on.link, `claiming the drain of node ${nodeName}`, () =>
+      store.update((record) => {
+        const decision = admit(record, {
+          token: notice.token,
+          attempt: delivery.attempt,
+          owner: delivery.owner,
+          now,
+          leaseUntil: budget.invocationEndsAt + timing.leaseSlackMs,
+          handOffWindowMs: timing.handOffWindowMs,
+        });
+        return {
+          value: { decision, lastHeartbeatAt: record?.lastHeartbeatAt },
+          write: decision.kind === "claim" ? decision.record : undefined,
+        };
+      }, node),
+    );
+    for (const warning of store.warnings) log.warn("lifecycle record replaced", { nodeName, warning });
+    if (admission.kind === "node-gone") return closer.close({ kind: "no-node" }, undefined);
+    const { decision, lastHeartbeatAt } = admission.value;
+    switch (decision.kind) {
+      case "completed":
+        return {
+          kind: "duplicate",
+          nodeName,
+          reason: `the action was already completed (${decision.result}) at ${iso(decision.at)}`,
+        };
+      case "superseded":
+        return {
+          kind: "duplicate",
+          nodeName,
+          reason: `continuation ${decision.handedOffAttempt} already carries the drain`,
+        };
+      case "busy":
+        return {
+          kind: "duplicate",
+          nodeName,
+          reason: `${decision.owner} (attempt ${decision.attempt}) drains the node until ${iso(decision.until)}`,
+        };
+      case "wait-for-hand-off":
+        throw new NoticeError(
+          `node ${nodeName} is drained by ${decision.owner} (attempt ${decision.attempt}) until ` +
+            `${iso(decision.until)}, which has not handed off to attempt ${delivery.attempt} yet`,
+          { retryable: true },
+        );
+      case "claim":
+        break;
+    }
+
+    log.info("draining", {
+      instanceId: notice.instanceId,
+      nodeName,
+      attempt: delivery.attempt,
+      deadline: iso(deadline),
+      stopAt: iso(budget.stopAt),
+    });
+    const run = await runDrainWithHeartbeats({
+      port: on.link.port,
+      clock,
+      lifecycle: this.deps.lifecycle,
+      notice,
+      hook,
+      nodeName,
+      policy: this.deps.policy,
+      deadline,
+      stopAt: budget.stopAt,
+      lastHeartbeatAt,
+      log,
+      ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
+    });
+    if (run.result !== undefined) {
+      const { status, counts, remaining, blocked } = run.result;
+      log.info("drain run ended", {
+        nodeName,
+        status,
+        ending: run.ending.kind,
+        evictedInAll: counts.evicted,
+        forcedInAll: counts.forced,
+        invocations: counts.invocations,
+        remaining: remaining.length,
+        blocked: blocked.length,
+        heartbeats: run.heartbeats,
+      });
+    }
+    return closer.close(run.ending, store, run.lastHeartbeatAt);
+  }
+
+  /**
+   * Connects to the cluster and finds the instance's node. A connection kept from an earlier invocation
+   * may have been closed while the container was frozen: after a network failure the lookup is tried once
+   * more on a fresh connection.
+   */
+  private async findNode(
+    clusterName: string,
+    instanceId: string,
+    known: InstanceFacts | undefined,
+  ): Promise<{ link: ClusterLink; located: LocatedNode | undefined }> {
+    const { links, instances } = this.deps;
+    const context = `finding the node of ${instanceId} in cluster ${clusterName}`;
+    for (let attempt = 1; ; attempt++) {
+      const link = await wrapped(`connecting to cluster ${clusterName}`, () => links.link(clusterName));
+      try {
+        return { link, located: await locateNode(link.client, instances, instanceId, known) };
+      } catch (error) {
+        const network = error instanceof ClusterError && error.kind === "network";
+        if (network) links.forget(clusterName);
+        if (!network || attempt >= 2) throw noticeError(context, error);
+      }
+    }
+  }
+
+  /** Runs a Kubernetes call; a network failure makes the next notice describe the cluster again. */
+  private async onCluster<T>(link: ClusterLink, context: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (error instanceof ClusterError && error.kind === "network") this.deps.links.forget(link.clusterName);
+      throw noticeError(context, error);
+    }
+  }
+}
+
+/** Runs an AWS or setup call, wrapping its failure with context and its retryability. */
+async function wrapped<T>(context: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw noticeError(context, error);
+  }
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import {
+  type CompletionDecision,
+  type DrainEnding,
+  decideCompletion,
+  type OnDeadline,
+} from "../../src/lambda/completion-policy.js";
+
+type Expected = Pick<CompletionDecision, "kind"> & { result?: "CONTINUE" | "ABANDON"; retryable?: boolean };
+
+const failedRetryable: DrainEnding = { kind: "failed", message: "listing pods: 503", retryable: true };
+const failedForbidden: DrainEnding = { kind: "failed", message: "evicting: 403 forbidden", retryable: false };
+
+/** Every ending under every ON_DEADLINE setting: the completion policy in one table. */
+const table: [DrainEnding, OnDeadline, Expected][] = [
+  [{ kind: "drained" }, "force", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "drained" }, "abandon", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "drained" }, "default-result", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "no-node" }, "force", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "no-node" }, "abandon", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "no-node" }, "default-result", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "deadline-forced" }, "force", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "deadline-forced" }, "abandon", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "deadline-forced" }, "default-result", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "deadline-reached" }, "force", { kind: "complete", result: "CONTINUE" }],
+  [{ kind: "deadline-reached" }, "abandon", { kind: "complete", result: "ABANDON" }],
+  [{ kind: "deadline-reached" }, "default-result", { kind: "leave-to-default-result" }],
+  [{ kind: "out-of-time" }, "force", { kind: "continue-later" }],
+  [{ kind: "out-of-time" }, "abandon", { kind: "continue-later" }],
+  [{ kind: "out-of-time" }, "default-result", { kind: "continue-later" }],
+  [{ kind: "action-gone" }, "force", { kind: "stop" }],
+  [{ kind: "action-gone" }, "abandon", { kind: "stop" }],
+  [{ kind: "action-gone" }, "default-result", { kind: "stop" }],
+  [failedRetryable, "force", { kind: "retry", retryable: true }],
+  [failedRetryable, "abandon", { kind: "retry", retryable: true }],
+  [failedRetryable, "default-result", { kind: "retry", retryable: true }],
+  [failedForbidden, "abandon", { kind: "retry", retryable: false }],
+];
+
+describe("decideCompletion", () => {
+  for (const [ending, onDeadline, expected] of table) {
+    const label = expected.result === undefined ? expected.kind : `${expected.kind} ${expected.result}`;
+    it(`${ending.kind} with ON_DEADLINE=${onDeadline} → ${label}`, () => {
+      const decision = decideCompletion(ending, onDeadline);
+      expect(decision).toMatchObject(expected);
+      expect(decision.reason.length).toBeGreaterThan(0);
+    });
+  }
+
+  it("never answers a failure with a completion, whatever the setting", () => {
+    for (const onDeadline of ["force", "abandon", "default-result"] as const) {
+      for (const failure of [failedRetryable, failedForbidden]) {
+        expect(decideCompletion(failure, onDeadline).kind).toBe("retry");
+      }
+    }
+  });
+
+  it("keeps the failure's message as the reason", () => {
+    expect(decideCompletion(failedRetryable, "force").reason).toBe("listing pods: 503");
+  });
+});

@@ -1,0 +1,86 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { type LambdaHarness, startLambdaHarness } from "./support/lambda-harness.js";
+import { drainedInstance, drainedNode } from "./support/scenarios.js";
+
+/** Two pods under a budget that never allows a disruption: only the deadline can end this drain. */
+const blockedScenario = `
+controllerDelaySeconds: 0.05
+podGcSeconds: 1
+nodes:
+  - { name: ${drainedNode}, instanceId: ${drainedInstance}, availabilityZone: us-west-2a }
+  - { name: ip-10-0-1-11.us-west-2.compute.internal, instanceId: i-0a1b2c3d4e5f60002, availabilityZone: us-west-2a }
+workloads:
+  - kind: Deployment
+    name: ledger
+    namespace: bank
+    replicas: 2
+    node: ${drainedNode}
+    pdb: { minAvailable: 2 }
+    terminationGracePeriodSeconds: 2
+    shutdownSeconds: 0.3
+    startupSeconds: 0.3
+`;
+
+/** DRAIN_TIMEOUT_SECONDS=60 gives a deadline 54 s after the action's start (a tenth kept as margin). */
+const drainTimeoutSeconds = 60;
+const secondsUntilDeadline = 3;
+
+async function runPastDeadline(
+  onDeadline: string,
+): Promise<{ harness: LambdaHarness; token: string; event: Record<string, unknown> }> {
+  const harness = await startLambdaHarness({
+    scenario: blockedScenario,
+    env: { ON_DEADLINE: onDeadline, DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds) },
+  });
+  const { event, token } = harness.asg.terminate(drainedInstance);
+  // The action started long enough ago that its deadline is a few seconds away.
+  const startedAgoMs = (drainTimeoutSeconds * 0.9 - secondsUntilDeadline) * 1000;
+  event.time = new Date(harness.clock.now() - startedAgoMs).toISOString();
+  await harness.runToEnd({ mode: "sqs", message: event }, 1_500);
+  return { harness, token, event };
+}
+
+describe("a drain that reaches its deadline", () => {
+  let harness: LambdaHarness | undefined;
+
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
+  it("ON_DEADLINE=force: force-deletes the pods left, with their grace, then completes with CONTINUE", async () => {
+    const run = await runPastDeadline("force");
+    harness = run.harness;
+
+    expect(harness.asg.completions()).toEqual([
+      expect.objectContaining({ token: run.token, result: "CONTINUE", outcome: "completed" }),
+    ]);
+    const forced = harness.sim.recorder.deletions().filter((deletion) => deletion.via === "delete");
+    expect(forced).toHaveLength(2);
+    expect(forced.every((deletion) => deletion.gracePeriodSeconds <= 2)).toBe(true);
+    expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "bank" })).toEqual([]);
+  }, 60_000);
+
+  it("ON_DEADLINE=abandon: leaves the pods and completes with ABANDON", async () => {
+    const run = await runPastDeadline("abandon");
+    harness = run.harness;
+
+    expect(harness.asg.completions()).toEqual([
+      expect.objectContaining({ token: run.token, result: "ABANDON", outcome: "completed" }),
+    ]);
+    expect(harness.sim.recorder.deletions().filter((deletion) => deletion.via === "delete")).toEqual([]);
+    expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "bank" })).toHaveLength(2);
+  }, 60_000);
+
+  it("ON_DEADLINE=default-result: makes no completion call, and a redelivery does not either", async () => {
+    const run = await runPastDeadline("default-result");
+    harness = run.harness;
+    expect(harness.asg.completions()).toEqual([]);
+    expect(harness.log.find("notice left-to-default-result")).toHaveLength(1);
+    const again = await harness.invokeSqs([run.event]);
+    expect(again.batchItemFailures).toEqual([]);
+    expect(harness.log.find("notice duplicate")).toHaveLength(1);
+    expect(harness.asg.completions()).toEqual([]);
+    expect(harness.asg.action(run.token)).toMatchObject({ state: "waiting" });
+  }, 60_000);
+});

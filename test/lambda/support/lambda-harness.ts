@@ -1,0 +1,198 @@
+import { randomUUID } from "node:crypto";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
+import { seededRandom } from "../../../src/drain/backoff.js";
+import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
+import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
+import type { HandlerTiming } from "../../../src/lambda/notice-runner.js";
+import { readSettings } from "../../../src/lambda/settings.js";
+import {
+  SimulatedAutoScalingGroup,
+  type SimulatedAutoScalingGroupOptions,
+  simulatedClusterAccess,
+  sqsBatchOf,
+} from "../../../src/sim/auto-scaling-group.js";
+import {
+  parseScenario,
+  type SimClock,
+  type SimCluster,
+  type SimClusterOptions,
+  startSimCluster,
+} from "../../../src/sim/index.js";
+import { MemoryLog } from "./memory-log.js";
+import { shiftedClock } from "./shifted-clock.js";
+import { SimInstanceDirectory } from "./sim-instance-directory.js";
+
+export const queueUrl = "https://sqs.us-west-2.amazonaws.com/123456789012/eks-node-drainer-notices";
+export const functionArn = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer:live";
+const fakeCredentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/EXAMPLEKEY" };
+
+export interface HarnessOptions {
+  /** Scenario YAML of the simulated cluster. */
+  scenario: string;
+  clusterName?: string;
+  /** Lambda environment on top of CLUSTER_NAME and QUEUE_URL. */
+  env?: Record<string, string>;
+  asg?: SimulatedAutoScalingGroupOptions;
+  /** Where the shared clock starts (real pace); defaults to the fixtures' time plus a few minutes. */
+  startAt?: string;
+  timing?: Partial<HandlerTiming>;
+  /** Options of the simulated cluster; it runs on the harness's clock. */
+  sim?: (clock: SimClock) => Omit<SimClusterOptions, "clock">;
+  /** Replaces the stand-in that points every cluster name at the simulated cluster. */
+  clusterAccess?: (sim: SimCluster, clock: SimClock) => ClusterAccess;
+}
+
+export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; event: unknown };
+
+export interface LambdaHarness {
+  sim: SimCluster;
+  asg: SimulatedAutoScalingGroup;
+  clock: SimClock;
+  log: MemoryLog;
+  instances: SimInstanceDirectory;
+  handler: DrainerHandler;
+  /** Continuations sent with SQS SendMessage, in order. */
+  sent: { body: string; delaySeconds: number | undefined }[];
+  /** Continuations sent by asynchronous self-invocation, in order. */
+  invoked: { functionName: string | undefined; invocationType: string | undefined; payload: string }[];
+  /** A Lambda context whose remaining time counts down from `budgetMs`. */
+  context(budgetMs?: number): InvocationContext;
+  invokeSqs(messages: readonly unknown[], budgetMs?: number): Promise<SQSBatchResponse>;
+  invokeDirect(event: unknown, budgetMs?: number): Promise<InvocationSummary>;
+  /**
+   * Delivers `first`, then every continuation the handler schedules, each in a new invocation of
+   * `budgetMs`, until none is left. A failed SQS record is delivered again after a pause, as the queue
+   * would, when `redeliver` is set (otherwise it throws). Returns the invocations and the failures.
+   */
+  runToEnd(
+    first: Delivery,
+    budgetMs: number,
+    options?: { maxInvocations?: number; redeliver?: boolean },
+  ): Promise<{ invocations: number; failures: number }>;
+  stop(): Promise<void>;
+}
+
+/** A simulated cluster and Auto Scaling group, and the real handler wired to them (AWS calls mocked). */
+export async function startLambdaHarness(options: HarnessOptions): Promise<LambdaHarness> {
+  const clusterName = options.clusterName ?? "prod";
+  const clock = shiftedClock(options.startAt ?? "2026-11-24T10:06:00Z");
+  const sim = await startSimCluster(parseScenario(options.scenario, "lambda test"), {
+    ...options.sim?.(clock),
+    clock,
+  });
+  const asg = new SimulatedAutoScalingGroup({
+    name: "prod-workers",
+    hookName: "drain-before-terminate",
+    notificationMetadata: JSON.stringify({ clusterName }),
+    clock,
+    ...options.asg,
+  });
+  const log = new MemoryLog();
+  const instances = new SimInstanceDirectory(sim, { "eks:cluster-name": clusterName });
+  const sqs = new SQSClient({ region: "us-west-2", credentials: fakeCredentials });
+  const lambda = new LambdaClient({ region: "us-west-2", credentials: fakeCredentials });
+  const sent: LambdaHarness["sent"] = [];
+  const invoked: LambdaHarness["invoked"] = [];
+  const sqsMock = mockClient(sqs);
+  sqsMock.on(SendMessageCommand).callsFake((input: { MessageBody: string; DelaySeconds?: number }) => {
+    sent.push({ body: input.MessageBody, delaySeconds: input.DelaySeconds });
+    return { MessageId: randomUUID() };
+  });
+  const lambdaMock = mockClient(lambda);
+  lambdaMock
+    .on(InvokeCommand)
+    .callsFake((input: { FunctionName?: string; InvocationType?: string; Payload?: Uint8Array }) => {
+      invoked.push({
+        functionName: input.FunctionName,
+        invocationType: input.InvocationType,
+        payload: new TextDecoder().decode(input.Payload),
+      });
+      return { StatusCode: 202 };
+    });
+  const handler = createHandler({
+    settings: readSettings({ CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl, ...options.env }),
+    lifecycle: asg,
+    clusterAccess: options.clusterAccess?.(sim, clock) ?? simulatedClusterAccess(sim),
+    instances,
+    sqs,
+    lambda,
+    log,
+    clock,
+    timing: { invocationMarginMs: 0, ...options.timing },
+    policy: { transientBackoff: { initialMs: 100, maxMs: 1_000 } },
+    kube: { pollIntervalMs: 500 },
+    random: seededRandom(7),
+  });
+
+  const context = (budgetMs = 60_000): InvocationContext => {
+    const endsAt = Date.now() + budgetMs;
+    return {
+      awsRequestId: randomUUID(),
+      invokedFunctionArn: functionArn,
+      getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+    };
+  };
+  const invokeSqs = async (messages: readonly unknown[], budgetMs?: number) =>
+    (await handler(sqsBatchOf(messages), context(budgetMs))) as SQSBatchResponse;
+  const invokeDirect = async (event: unknown, budgetMs?: number) =>
+    (await handler(event, context(budgetMs))) as InvocationSummary;
+
+  return {
+    sim,
+    asg,
+    clock,
+    log,
+    instances,
+    handler,
+    sent,
+    invoked,
+    context,
+    invokeSqs,
+    invokeDirect,
+    runToEnd: async (first, budgetMs, runOptions = {}) => {
+      const maxInvocations = runOptions.maxInvocations ?? 40;
+      const pending: Delivery[] = [first];
+      let invocations = 0;
+      let failures = 0;
+      for (let next = pending.shift(); next !== undefined; next = pending.shift()) {
+        if (invocations >= maxInvocations)
+          throw new Error(`still continuing after ${invocations} invocations`);
+        const sentBefore = sent.length;
+        const invokedBefore = invoked.length;
+        invocations += 1;
+        if (next.mode === "sqs") {
+          const response = await invokeSqs([next.message], budgetMs);
+          if (response.batchItemFailures.length > 0) {
+            if (runOptions.redeliver !== true) {
+              throw new Error(
+                `invocation ${invocations} reported ${JSON.stringify(response.batchItemFailures)}`,
+              );
+            }
+            failures += 1;
+            pending.push(next);
+            await clock.sleep(300);
+          }
+        } else {
+          await invokeDirect(next.event, budgetMs);
+        }
+        for (const message of sent.slice(sentBefore)) {
+          pending.push({ mode: "sqs", message: JSON.parse(message.body) });
+        }
+        for (const call of invoked.slice(invokedBefore)) {
+          pending.push({ mode: "direct", event: JSON.parse(call.payload) });
+        }
+      }
+      return { invocations, failures };
+    },
+    stop: async () => {
+      await handler.close();
+      sqsMock.restore();
+      lambdaMock.restore();
+      await sim.stop();
+    },
+  };
+}
