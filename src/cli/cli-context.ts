@@ -1,0 +1,18 @@
+import type { LifecycleActions } from "../aws/lifecycle.js";
+import type { Clock } from "../drain/clock.js";
+import type { Terminal } from "./terminal.js";
+
+/** What a command gets from the process: streams, environment, time, Ctrl-C, and the AWS side it may need. */
+export interface CliContext {
+  terminal: Terminal;
+  env: Readonly<Record<string, string | undefined>>;
+  clock: Clock;
+  /** Aborted on Ctrl-C: a drain saves its state and stops. */
+  signal: AbortSignal;
+  /** The working directory, for relative paths. */
+  cwd: string;
+  /** Auto Scaling lifecycle actions in a region (the SDK's default region when undefined). */
+  lifecycleActions: (region: string | undefined) => LifecycleActions;
+  /** Jitter source for retries; Math.random unless a test seeds it. */
+  random?: () => number;
+}

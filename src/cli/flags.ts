@@ -1,0 +1,112 @@
+import type { ParseArgsOptionsConfig } from "node:util";
+import { z } from "zod";
+import { parseDuration } from "../drain/duration.js";
+import { parseLabelSelector } from "../drain/label-selector.js";
+import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
+
+/**
+ * The flags shared by several commands, each group as parseArgs descriptors plus the zod shape that
+ * validates and types them. Keys are the flag names, so a zod issue names the flag.
+ */
+
+/** A Go-style duration ("10m", "90s", "1h30m") in milliseconds. */
+export function durationFlag(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, context) => {
+      const ms = parseDuration(text);
+      if (ms === undefined) {
+        context.addIssue({
+          code: "custom",
+          message: `expected a duration such as 10m, 90s or 1h30m, got "${text}"`,
+        });
+        return z.NEVER;
+      }
+      return ms;
+    });
+}
+
+const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+  z.enum(values, { error: (issue) => `expected ${values.join(" or ")}, got "${String(issue.input)}"` });
+
+export const outputFlagSpecs = {
+  help: { type: "boolean", short: "h" },
+  verbose: { type: "boolean", short: "v" },
+  output: { type: "string", short: "o" },
+  "log-format": { type: "string" },
+} satisfies ParseArgsOptionsConfig;
+
+export const outputFlagShape = {
+  verbose: z.boolean().default(false),
+  output: choice(["text", "json"]).default("text"),
+  "log-format": choice(["text", "json"]).default("text"),
+};
+
+export const clusterFlagSpecs = {
+  kubeconfig: { type: "string" },
+  context: { type: "string" },
+  "request-timeout": { type: "string" },
+} satisfies ParseArgsOptionsConfig;
+
+export const clusterFlagShape = {
+  kubeconfig: z.string().min(1, "needs a file path").optional(),
+  context: z.string().min(1, "needs a context name").optional(),
+  "request-timeout": durationFlag("30s"),
+};
+
+export const policyFlagSpecs = {
+  timeout: { type: "string" },
+  "pod-selector": { type: "string", short: "l" },
+  "include-daemonsets": { type: "boolean" },
+  "on-deadline": { type: "string" },
+} satisfies ParseArgsOptionsConfig;
+
+export const policyFlagShape = {
+  timeout: durationFlag("1h"),
+  "pod-selector": z
+    .string()
+    .optional()
+    .superRefine((text, context) => {
+      if (text === undefined) return;
+      try {
+        parseLabelSelector(text);
+      } catch (error) {
+        context.addIssue({ code: "custom", message: error instanceof Error ? error.message : String(error) });
+      }
+    }),
+  "include-daemonsets": z.boolean().default(false),
+  "on-deadline": choice(["force", "leave"]).default("force"),
+};
+
+/** kubectl drain's --grace-period (drain only: the plan shows each pod's own grace). */
+export const graceFlagSpecs = { "grace-period": { type: "string" } } satisfies ParseArgsOptionsConfig;
+
+export const graceFlagShape = {
+  "grace-period": z
+    .string()
+    .default("-1")
+    .transform((text, context) => {
+      const seconds = Number(text);
+      if (!/^-?\d+$/.test(text.trim()) || !Number.isSafeInteger(seconds)) {
+        context.addIssue({ code: "custom", message: `expected whole seconds (e.g. 30), got "${text}"` });
+        return z.NEVER;
+      }
+      // As in kubectl: a negative value keeps each pod's own terminationGracePeriodSeconds.
+      return seconds < 0 ? undefined : seconds;
+    }),
+};
+
+export type OutputFlags = z.output<z.ZodObject<typeof outputFlagShape>>;
+export type ClusterFlags = z.output<z.ZodObject<typeof clusterFlagShape>>;
+export type PolicyFlags = z.output<z.ZodObject<typeof policyFlagShape>>;
+
+/** The engine's policy from the flags: defaults for everything the command line does not set. */
+export function policyOf(flags: PolicyFlags, dryRun: boolean): DrainPolicy {
+  return drainPolicyWith({
+    dryRun,
+    evictDaemonSets: flags["include-daemonsets"],
+    onDeadline: flags["on-deadline"],
+    ...(flags["pod-selector"] === undefined ? {} : { podSelector: flags["pod-selector"] }),
+  });
+}

@@ -1,0 +1,33 @@
+/**
+ * The eks-node-drainer command line (bundled to dist/cli.js): wires the process — arguments, streams,
+ * environment, clock, Ctrl-C — to runCli and exits with its code.
+ */
+import { systemClock } from "../drain/clock.js";
+import { EXIT } from "./exit-codes.js";
+import { autoScalingLifecycle } from "./lifecycle-completion.js";
+import { runCli } from "./run-cli.js";
+import { processTerminal } from "./terminal.js";
+
+const terminal = processTerminal();
+const interrupt = new AbortController();
+let interrupts = 0;
+process.on("SIGINT", () => {
+  interrupts += 1;
+  if (interrupts > 1) process.exit(EXIT.interrupted);
+  terminal.log(
+    "\ninterrupted: stopping; a drain saves its state on the node first (Ctrl-C again to quit at once)\n",
+  );
+  interrupt.abort(new Error("interrupted"));
+});
+
+const code = await runCli(process.argv.slice(2), {
+  terminal,
+  env: process.env,
+  clock: systemClock,
+  signal: interrupt.signal,
+  cwd: process.cwd(),
+  lifecycleActions: autoScalingLifecycle,
+});
+process.exitCode = code;
+// Connections and timers are closed by the commands; should anything linger, do not hang on it.
+setTimeout(() => process.exit(code), 2_000).unref();

@@ -1,0 +1,65 @@
+import type { ParseArgsOptionsConfig } from "node:util";
+import { z } from "zod";
+import { planDrain } from "../drain/plan-drain.js";
+import type { CliContext } from "./cli-context.js";
+import { connectToCluster } from "./cluster-connection.js";
+import { onePositional, parseCommandLine } from "./command-line.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import {
+  clusterFlagShape,
+  clusterFlagSpecs,
+  outputFlagShape,
+  outputFlagSpecs,
+  policyFlagShape,
+  policyFlagSpecs,
+  policyOf,
+} from "./flags.js";
+import { planHelp } from "./help-text.js";
+import { clusterProblem, resolveNodeTarget } from "./node-target.js";
+import { planDocument, planText } from "./plan-report.js";
+
+const planFlagSpecs = {
+  ...outputFlagSpecs,
+  ...clusterFlagSpecs,
+  ...policyFlagSpecs,
+} satisfies ParseArgsOptionsConfig;
+const planFlagSchema = z.object({ ...outputFlagShape, ...clusterFlagShape, ...policyFlagShape });
+
+/** `plan <node | instance-id>`: what a drain would do now. Reads only (a node, two lists). */
+export async function planCommand(args: readonly string[], context: CliContext): Promise<ExitCode> {
+  const line = parseCommandLine("plan", args, planFlagSpecs, planFlagSchema);
+  if (line.help || line.flags === undefined) {
+    context.terminal.write(planHelp);
+    return EXIT.ok;
+  }
+  const flags = line.flags;
+  const argument = onePositional("plan", line.positionals, "the node name or instance ID to plan for");
+  const connection = connectToCluster({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    requestTimeoutMs: flags["request-timeout"],
+    env: context.env,
+    clock: context.clock,
+  });
+  try {
+    const target = await resolveNodeTarget(connection.client, connection.cluster, argument);
+    const now = context.clock.now();
+    const plan = await planDrain({
+      cluster: connection.cluster,
+      clock: context.clock,
+      nodeName: target.nodeName,
+      policy: policyOf(flags, true),
+      deadline: now + flags.timeout,
+    }).catch((cause: unknown) => {
+      throw clusterProblem(cause, connection.server);
+    });
+    context.terminal.write(
+      flags.output === "json"
+        ? `${JSON.stringify({ ...planDocument(plan, now), ...(target.instanceId === undefined ? {} : { instanceId: target.instanceId }) }, null, 2)}\n`
+        : planText(plan, now),
+    );
+    return EXIT.ok;
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,96 @@
+import { isAbsolute, resolve } from "node:path";
+import type { ParseArgsOptionsConfig } from "node:util";
+import { z } from "zod";
+import type { CliContext } from "./cli-context.js";
+import { CliError, UsageError } from "./cli-error.js";
+import { parseCommandLine } from "./command-line.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import { durationFlag, outputFlagShape, outputFlagSpecs } from "./flags.js";
+import { simulateHelp } from "./help-text.js";
+import { defaultScenarioPath } from "./package-root.js";
+import {
+  simulationDocument,
+  simulationExitCode,
+  simulationHeader,
+  simulationSummary,
+  timelineLine,
+} from "./simulation-report.js";
+import { runSimulation } from "./simulation-run.js";
+
+const simulateFlagSpecs = {
+  ...outputFlagSpecs,
+  timeout: { type: "string" },
+  "heartbeat-timeout": { type: "string" },
+  "lambda-timeout": { type: "string" },
+} satisfies ParseArgsOptionsConfig;
+
+const simulateFlagSchema = z.object({
+  ...outputFlagShape,
+  timeout: durationFlag("5m"),
+  "heartbeat-timeout": durationFlag("30s").refine((ms) => ms >= 30_000 && ms <= 7_200_000, {
+    message: "a lifecycle hook's heartbeat timeout is 30s to 2h",
+  }),
+  "lambda-timeout": durationFlag("15m").refine((ms) => ms >= 31_000 && ms <= 900_000, {
+    message: "a Lambda timeout here is 31s to 15m (the handler keeps 30s to hand off)",
+  }),
+});
+
+/** `simulate [scenario-file]`: the production path against a simulated cluster and Auto Scaling group. */
+export async function simulateCommand(args: readonly string[], context: CliContext): Promise<ExitCode> {
+  const line = parseCommandLine("simulate", args, simulateFlagSpecs, simulateFlagSchema);
+  if (line.help || line.flags === undefined) {
+    context.terminal.write(simulateHelp);
+    return EXIT.ok;
+  }
+  const flags = line.flags;
+  if (line.positionals.length > 1) {
+    throw new UsageError(`simulate: unexpected argument "${line.positionals[1]}"`, "simulate");
+  }
+  const [given] = line.positionals;
+  const scenarioPath =
+    given === undefined
+      ? defaultScenarioPath(import.meta.url, context.cwd)
+      : isAbsolute(given)
+        ? given
+        : resolve(context.cwd, given);
+  if (scenarioPath === undefined) {
+    throw new CliError("cannot find this package's scenarios/default.yaml: pass a scenario file");
+  }
+  const text = flags.output === "text";
+  let origin: number | undefined;
+  const report = await runSimulation({
+    scenarioPath,
+    clock: context.clock,
+    heartbeatTimeoutSeconds: Math.round(flags["heartbeat-timeout"] / 1000),
+    lambdaTimeoutMs: flags["lambda-timeout"],
+    timeoutMs: flags.timeout,
+    signal: context.signal,
+    ...(context.random === undefined ? {} : { random: context.random }),
+    onStart: (start) => {
+      origin = start.startedAt;
+      if (text) context.terminal.write(simulationHeader(start));
+    },
+    onEntries: (entries) => {
+      for (const entry of entries) {
+        if (!text || (entry.level === "detail" && !flags.verbose)) continue;
+        context.terminal.write(timelineLine(entry, origin ?? entry.at));
+      }
+    },
+    ...(flags.verbose
+      ? {
+          echo: (level, message, fields) =>
+            context.terminal.log(
+              flags["log-format"] === "json"
+                ? `${JSON.stringify({ level, message, ...fields })}\n`
+                : `handler ${level}: ${message} ${JSON.stringify(fields)}\n`,
+            ),
+        }
+      : {}),
+  });
+  if (text) {
+    context.terminal.write(simulationSummary(report));
+  } else {
+    context.terminal.write(`${JSON.stringify(simulationDocument(report), null, 2)}\n`);
+  }
+  return simulationExitCode(report);
+}

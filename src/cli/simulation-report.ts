@@ -1,0 +1,119 @@
+import { durationText, elapsedText, timeText } from "./duration-text.js";
+import { EXIT, type ExitCode } from "./exit-codes.js";
+import type { SimulationReport, SimulationStart } from "./simulation-run.js";
+import type { TimelineEntry } from "./timeline-entries.js";
+
+/** A simulation passes when the action completed with CONTINUE, no budget was violated and the node is empty. */
+export function simulationExitCode(report: SimulationReport): ExitCode {
+  const continued = report.completion?.result === "CONTINUE";
+  return continued && report.violations.length === 0 && report.podsLeft.length === 0 ? EXIT.ok : EXIT.error;
+}
+
+/** One timeline line: seconds since the lifecycle event, then what happened. */
+export function timelineLine(entry: TimelineEntry, origin: number): string {
+  const mark = entry.level === "warn" ? "warning: " : entry.level === "error" ? "error: " : "";
+  return `${elapsedText(entry.at - origin)}  ${mark}${entry.text}\n`;
+}
+
+export function simulationHeader(start: SimulationStart): string {
+  const { scenario, hook } = start;
+  return [
+    `Scenario ${scenario.name}${scenario.description === undefined ? "" : `: ${scenario.description}`}`,
+    `  ${start.nodes} nodes; draining ${start.nodeName} (instance ${start.instanceId})`,
+    `  Auto Scaling group ${hook.asgName}, hook ${hook.hookName}: heartbeat timeout ${hook.heartbeatTimeoutSeconds}s, default result ${hook.defaultResult}`,
+    "",
+    "Timeline (seconds since the lifecycle event):",
+    "",
+  ].join("\n");
+}
+
+export function simulationSummary(report: SimulationReport): string {
+  const completion = report.completion;
+  const action = report.action;
+  const lines = ["", "Summary"];
+  const row = (label: string, value: string) => lines.push(`  ${label.padEnd(19)}${value}`);
+  if (completion !== undefined) {
+    row(
+      "lifecycle action",
+      `completed with ${completion.result} after ${durationText(completion.at - report.startedAt)}`,
+    );
+    row("drain time", `${durationText(completion.at - report.startedAt)} (lifecycle event to completion)`);
+  } else {
+    const state =
+      action?.state === "timed-out" ? `timed out: Auto Scaling applied ${action.result}` : "not completed";
+    row("lifecycle action", state);
+  }
+  const refused = report.refusals.DisruptionBudget + report.refusals.BudgetNotObserved;
+  row(
+    "evictions",
+    `${report.evictions} accepted, ${refused} refused by budgets (429), ${report.refusals.Throttled} throttled${report.multipleBudgetRefusals > 0 ? `, ${report.multipleBudgetRefusals} under several budgets (500)` : ""}`,
+  );
+  row(
+    "budget violations",
+    report.violations.length === 0
+      ? "0"
+      : `${report.violations.length}: ${report.violations.map((violation) => `${violation.budget} by ${violation.pod}`).join(", ")}`,
+  );
+  row(
+    "heartbeats",
+    `${report.heartbeats} (heartbeat timeout ${report.hook.heartbeatTimeoutSeconds}s: one every ${report.hook.heartbeatTimeoutSeconds / 2}s while the drain runs)`,
+  );
+  row(
+    "invocations",
+    `${report.invocations.length}${report.invocations.length > 1 ? " (continuations carried the drain on)" : ""}`,
+  );
+  for (const invocation of report.invocations) {
+    if (invocation.error !== undefined)
+      row("", `invocation ${invocation.attempt} failed: ${invocation.error}`);
+  }
+  row("pods left on node", report.podsLeft.length === 0 ? "none" : report.podsLeft.join(", "));
+  if (report.stoppedEarly !== undefined) row("stopped early", report.stoppedEarly);
+  lines.push("");
+  lines.push(
+    simulationExitCode(report) === EXIT.ok
+      ? "PASS: the node was drained within its budgets and the instance may terminate"
+      : "FAIL: see above",
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+/** `simulate --output json`: the report with times as seconds since the lifecycle event. */
+export function simulationDocument(report: SimulationReport) {
+  const seconds = (at: number) => Math.round(at - report.startedAt) / 1000;
+  return {
+    kind: "SimulationResult" as const,
+    exitCode: simulationExitCode(report),
+    scenario: report.scenario,
+    node: report.nodeName,
+    instanceId: report.instanceId,
+    hook: report.hook,
+    startedAt: timeText(report.startedAt),
+    lifecycleAction: {
+      state: report.action?.state ?? "unknown",
+      ...(report.action?.result === undefined ? {} : { result: report.action.result }),
+      ...(report.completion === undefined ? {} : { completedAfterSeconds: seconds(report.completion.at) }),
+    },
+    ...(report.completion === undefined ? {} : { drainSeconds: seconds(report.completion.at) }),
+    evictions: report.evictions,
+    refusals: report.refusals,
+    multipleBudgetRefusals: report.multipleBudgetRefusals,
+    violations: report.violations.map((violation) => ({ ...violation, at: seconds(violation.at) })),
+    heartbeats: report.heartbeats,
+    invocations: report.invocations.map((invocation) => ({
+      attempt: invocation.attempt,
+      startedAtSeconds: seconds(invocation.startedAt),
+      endedAtSeconds: seconds(invocation.endedAt),
+      ...(invocation.outcome === undefined ? {} : { outcome: invocation.outcome }),
+      ...(invocation.error === undefined ? {} : { error: invocation.error }),
+    })),
+    podsLeft: report.podsLeft,
+    ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
+    timeline: report.timeline.map((entry) => ({
+      seconds: seconds(entry.at),
+      source: entry.source,
+      kind: entry.kind,
+      level: entry.level,
+      text: entry.text,
+    })),
+  };
+}

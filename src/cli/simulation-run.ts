@@ -1,0 +1,283 @@
+import { randomUUID } from "node:crypto";
+import type { LifecycleHookSettings } from "../aws/lifecycle.js";
+import type { Clock } from "../drain/clock.js";
+import { createHandler } from "../lambda/create-handler.js";
+import { describeError, type LogFields } from "../lambda/handler-log.js";
+import type { InvocationSummary } from "../lambda/invocation-shell.js";
+import type { NoticeOutcome } from "../lambda/notice-outcome.js";
+import { readSettings } from "../lambda/settings.js";
+import {
+  type RecordedCompletion,
+  SimulatedAutoScalingGroup,
+  type SimulatedLifecycleAction,
+  simulatedClusterAccess,
+} from "../sim/auto-scaling-group.js";
+import {
+  type BudgetViolation,
+  loadScenario,
+  type RefusalCause,
+  type Scenario,
+  ScenarioError,
+  startSimCluster,
+} from "../sim/index.js";
+import { CliError } from "./cli-error.js";
+import { SimulatedInstances } from "./simulated-instances.js";
+import { capturingLambdaClient, unreachableSqsClient } from "./simulated-lambda.js";
+import { SimulationTimeline } from "./simulation-timeline.js";
+import type { TimelineEntry } from "./timeline-entries.js";
+
+const CLUSTER_NAME = "sim";
+const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer-sim";
+const POLL_MS = 100;
+
+export interface SimulationRequest {
+  scenarioPath: string;
+  clock: Clock;
+  /** The hook's HeartbeatTimeout (30–7200 s). */
+  heartbeatTimeoutSeconds: number;
+  /** Each invocation's time limit (Lambda's timeout), ms. */
+  lambdaTimeoutMs: number;
+  /** The simulation gives up after this long, ms. */
+  timeoutMs: number;
+  /** Told once the simulated cluster runs, just before the lifecycle event. */
+  onStart?: (start: SimulationStart) => void;
+  /** New timeline entries, in order, as they happen. */
+  onEntries: (entries: TimelineEntry[]) => void;
+  /** Each handler log line, for --verbose. */
+  echo?: (level: "info" | "warn" | "error", message: string, fields: LogFields) => void;
+  signal: AbortSignal;
+  random?: () => number;
+}
+
+export interface SimulationStart {
+  scenario: { name: string; description?: string };
+  nodes: number;
+  nodeName: string;
+  instanceId: string;
+  hook: LifecycleHookSettings & { asgName: string; hookName: string };
+  /** The lifecycle event's time: the timeline's zero. */
+  startedAt: number;
+}
+
+export interface InvocationRecord {
+  attempt: number;
+  startedAt: number;
+  endedAt: number;
+  outcome?: NoticeOutcome;
+  error?: string;
+}
+
+export interface SimulationReport {
+  scenario: { name: string; file: string; description?: string };
+  nodeName: string;
+  instanceId: string;
+  hook: LifecycleHookSettings & { asgName: string; hookName: string };
+  startedAt: number;
+  endedAt: number;
+  timeline: TimelineEntry[];
+  invocations: InvocationRecord[];
+  /** The first completion that found the action waiting. */
+  completion?: RecordedCompletion;
+  action?: SimulatedLifecycleAction;
+  heartbeats: number;
+  evictions: number;
+  refusals: Record<RefusalCause, number>;
+  multipleBudgetRefusals: number;
+  violations: BudgetViolation[];
+  /** Pods still on the node that the drain had to remove (not DaemonSet or mirror pods). */
+  podsLeft: string[];
+  /** Why the simulation stopped early, if it did. */
+  stoppedEarly?: string;
+}
+
+/**
+ * The production path against a simulated cluster: the scenario's cluster, a simulated Auto Scaling group
+ * with a terminate hook, and the real Lambda handler (cluster access pointed at the simulated API server).
+ * The group emits the lifecycle event for the drain node's instance; the handler gets it as a direct
+ * invocation, and every continuation it schedules is delivered as a new invocation.
+ */
+export async function runSimulation(request: SimulationRequest): Promise<SimulationReport> {
+  const scenario = await readScenario(request.scenarioPath);
+  const { nodeName, instanceId } = drainTarget(scenario, request.scenarioPath);
+  const { clock } = request;
+  const sim = await startSimCluster(scenario).catch((cause: unknown) => {
+    throw new CliError("starting the simulated cluster", { cause });
+  });
+  const group = new SimulatedAutoScalingGroup({
+    name: "sim-workers",
+    hookName: "drain-before-terminate",
+    heartbeatTimeoutSeconds: request.heartbeatTimeoutSeconds,
+    notificationMetadata: JSON.stringify({ clusterName: CLUSTER_NAME }),
+    clock,
+  });
+  const timeline = new SimulationTimeline(sim, group, clock, nodeName, request.echo);
+  timeline.start();
+  const lambda = capturingLambdaClient();
+  const handler = createHandler({
+    settings: readSettings({ CLUSTER_NAME: CLUSTER_NAME }),
+    lifecycle: group,
+    clusterAccess: simulatedClusterAccess({ server: sim.server, caData: sim.caData, token: sim.token }),
+    instances: new SimulatedInstances(sim, CLUSTER_NAME),
+    sqs: unreachableSqsClient(),
+    lambda: lambda.client,
+    log: timeline,
+    clock,
+    ...(request.random === undefined ? {} : { random: request.random }),
+  });
+  const startedAt = clock.now();
+  request.onStart?.({
+    scenario: {
+      name: scenario.name,
+      ...(scenario.description === undefined ? {} : { description: scenario.description }),
+    },
+    nodes: scenario.nodes.length,
+    nodeName,
+    instanceId,
+    hook: { ...group.hook, asgName: group.name, hookName: group.hookName },
+    startedAt,
+  });
+  const giveUpAt = startedAt + request.timeoutMs;
+  const ticker = setInterval(() => request.onEntries(timeline.poll()), POLL_MS);
+  const invocations: InvocationRecord[] = [];
+  let stoppedEarly: string | undefined;
+  try {
+    const { event } = group.terminate(instanceId);
+    timeline.add({
+      at: startedAt,
+      source: "auto-scaling",
+      kind: "terminate",
+      level: "info",
+      text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to the handler`,
+    });
+    const queue: unknown[] = [event];
+    for (let attempt = 0; queue.length > 0; attempt++) {
+      if (request.signal.aborted) {
+        stoppedEarly = "interrupted";
+        break;
+      }
+      if (clock.now() >= giveUpAt) {
+        stoppedEarly = "the simulation's --timeout was reached";
+        break;
+      }
+      const payload = queue.shift();
+      const invocationStart = clock.now();
+      const endsAt = Math.min(invocationStart + request.lambdaTimeoutMs, giveUpAt);
+      const record: InvocationRecord = { attempt, startedAt: invocationStart, endedAt: invocationStart };
+      try {
+        const answer = (await handler(payload, {
+          awsRequestId: randomUUID(),
+          invokedFunctionArn: FUNCTION_ARN,
+          getRemainingTimeInMillis: () => Math.max(0, endsAt - clock.now()),
+        })) as InvocationSummary;
+        record.outcome = answer.outcome;
+      } catch (error) {
+        record.error = describeError(error);
+      }
+      record.endedAt = clock.now();
+      invocations.push(record);
+      queue.push(...lambda.take());
+    }
+  } finally {
+    clearInterval(ticker);
+    // Pods may still be going away after the completion: let the last moments reach the timeline.
+    await clock.sleep(POLL_MS * 2).catch(() => undefined);
+    request.onEntries(timeline.poll());
+    await timeline.close().catch(() => undefined);
+    await handler.close().catch(() => undefined);
+  }
+  try {
+    return report({
+      request,
+      scenario,
+      nodeName,
+      instanceId,
+      group,
+      timeline,
+      invocations,
+      startedAt,
+      endedAt: clock.now(),
+      sim,
+      ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
+    });
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function readScenario(path: string): Promise<Scenario> {
+  try {
+    return await loadScenario(path);
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      // Each issue in one line: the YAML parser's messages carry a code excerpt after their first line.
+      const issues = error.issues.map(
+        (issue) => `${issue.path || "(root)"}: ${issue.message.split("\n")[0]}`,
+      );
+      throw new CliError(`scenario ${path} is invalid: ${issues.join("; ")}`, {
+        cause: error,
+        selfContained: true,
+      });
+    }
+    throw new CliError(`reading scenario file ${path}`, { cause: error });
+  }
+}
+
+function drainTarget(scenario: Scenario, path: string): { nodeName: string; instanceId: string } {
+  const nodeName = scenario.drainNode;
+  if (nodeName === undefined) {
+    throw new CliError(`scenario ${path} names no drainNode: set drainNode to the node to drain`);
+  }
+  const node = scenario.nodes.find((candidate) => candidate.name === nodeName);
+  if (node === undefined)
+    throw new CliError(`scenario ${path}: drainNode ${nodeName} is not among its nodes`);
+  return { nodeName, instanceId: node.instanceId };
+}
+
+function report(parts: {
+  request: SimulationRequest;
+  scenario: Scenario;
+  nodeName: string;
+  instanceId: string;
+  group: SimulatedAutoScalingGroup;
+  timeline: SimulationTimeline;
+  invocations: InvocationRecord[];
+  startedAt: number;
+  endedAt: number;
+  sim: Awaited<ReturnType<typeof startSimCluster>>;
+  stoppedEarly?: string;
+}): SimulationReport {
+  const { sim, group, scenario } = parts;
+  const evictionAnswers = sim.recorder
+    .requests()
+    .filter((request) => request.verb === "create" && request.subresource === "eviction");
+  const podsLeft = sim.view
+    .pods({ nodeName: parts.nodeName })
+    .filter((pod) => pod.metadata.ownerReferences?.find((owner) => owner.controller)?.kind !== "DaemonSet")
+    .filter((pod) => pod.metadata.annotations?.["kubernetes.io/config.mirror"] === undefined)
+    .map((pod) => `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`);
+  const completion = group.completions().find((candidate) => candidate.outcome === "completed");
+  const action = group.action(parts.instanceId);
+  return {
+    scenario: {
+      name: scenario.name,
+      file: parts.request.scenarioPath,
+      ...(scenario.description === undefined ? {} : { description: scenario.description }),
+    },
+    nodeName: parts.nodeName,
+    instanceId: parts.instanceId,
+    hook: { ...group.hook, asgName: group.name, hookName: group.hookName },
+    startedAt: parts.startedAt,
+    endedAt: parts.endedAt,
+    timeline: parts.timeline.all(),
+    invocations: parts.invocations,
+    ...(completion === undefined ? {} : { completion }),
+    ...(action === undefined ? {} : { action }),
+    heartbeats: group.heartbeats().filter((beat) => beat.outcome === "recorded").length,
+    evictions: evictionAnswers.filter((answer) => answer.code === 201 || answer.code === 200).length,
+    refusals: sim.recorder.refusalsByCause(),
+    multipleBudgetRefusals: evictionAnswers.filter((answer) => answer.code === 500).length,
+    violations: [...sim.recorder.violations()],
+    podsLeft,
+    ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
+  };
+}

@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
+import { instanceA, nodeA, smallCluster } from "./support/cli-scenarios.js";
+
+const scenarioDir = mkdtempSync(join(tmpdir(), "eks-node-drainer-simulate-"));
+const scenarioFile = join(scenarioDir, "small.yaml");
+writeFileSync(scenarioFile, smallCluster);
+
+afterAll(() => {
+  removeBuiltCli();
+  rmSync(scenarioDir, { recursive: true, force: true });
+});
+
+describe("simulate a small scenario", () => {
+  let run: CliRun;
+  let lines: string[];
+
+  beforeAll(async () => {
+    run = await runBuiltCli(["simulate", scenarioFile]);
+    lines = run.stdout.split("\n");
+  }, 90_000);
+
+  it("exits 0: the lifecycle action completed with CONTINUE, no budget violated", () => {
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/^ {2}lifecycle action {3}completed with CONTINUE after /m);
+    expect(run.stdout).toMatch(/^ {2}budget violations {2}0$/m);
+    expect(run.stdout).toMatch(/^ {2}pods left on node {2}none$/m);
+    expect(run.stdout).toContain("PASS");
+  });
+
+  it("prints a timeline in order, with elapsed seconds: event, cordon, evictions, pods gone, completion", () => {
+    const timeline = lines.filter((line) => /^\s+\d+\.\d+s {2}/.test(line));
+    const seconds = timeline.map((line) => Number.parseFloat(line));
+    expect(seconds).toEqual([...seconds].sort((a, b) => a - b));
+    const index = (pattern: RegExp) => timeline.findIndex((line) => pattern.test(line));
+    const event = index(new RegExp(`${instanceA} \\(node ${nodeA}\\) entered Terminating:Wait`));
+    const cordon = index(new RegExp(`cordoned ${nodeA}`));
+    const firstEviction = index(/ evicted shop\//);
+    const lastGone = timeline.findLastIndex((line) => / gone shop\//.test(line));
+    const completion = index(new RegExp(`lifecycle action of ${instanceA} completed with CONTINUE`));
+    expect(event).toBe(0);
+    expect(cordon).toBeGreaterThan(event);
+    expect(firstEviction).toBeGreaterThan(cordon);
+    expect(lastGone).toBeGreaterThan(firstEviction);
+    expect(completion).toBeGreaterThan(lastGone);
+    expect(timeline.filter((line) => / evicted shop\//.test(line))).toHaveLength(3);
+    expect(timeline.filter((line) => / gone shop\//.test(line))).toHaveLength(3);
+  });
+});
+
+describe("simulate with no scenario", () => {
+  it("runs the package's default scenario in under 30 s, naming the budgets that hold pods back", async () => {
+    const run = await runBuiltCli(["simulate", "--output", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({
+      kind: "SimulationResult",
+      exitCode: 0,
+      scenario: { name: "default" },
+      lifecycleAction: { state: "completed", result: "CONTINUE" },
+      violations: [],
+      podsLeft: [],
+    });
+    expect(document.drainSeconds).toBeLessThan(30);
+    expect(document.evictions).toBeGreaterThanOrEqual(4);
+    const refusals = document.timeline.filter((entry: { kind: string }) => entry.kind === "refused");
+    expect(refusals.length).toBe(document.refusals.DisruptionBudget + document.refusals.BudgetNotObserved);
+    for (const refusal of refusals)
+      expect(refusal.text).toMatch(/^429 \S+: budget (shop\/web|data\/mongo|kube-system\/coredns) /);
+    expect(document.timeline.filter((entry: { kind: string }) => entry.kind === "completion")).toHaveLength(
+      1,
+    );
+  }, 90_000);
+});

@@ -1,0 +1,110 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { build } from "esbuild";
+
+/** The repository root: tests run from it (vitest's root), and the built CLI finds scenarios/ from it. */
+export const repoRoot = join(import.meta.dirname, "..", "..", "..");
+
+let built: Promise<string> | undefined;
+let buildDir: string | undefined;
+
+/**
+ * Bundles src/cli/main.ts the way scripts/build.mjs does (ESM, node22, createRequire banner) into a
+ * temporary directory, once per test file. Tests then run the bundle as a user runs dist/cli.js.
+ */
+export function builtCli(): Promise<string> {
+  built ??= (async () => {
+    buildDir = mkdtempSync(join(tmpdir(), "eks-node-drainer-cli-"));
+    const outfile = join(buildDir, "cli.js");
+    await build({
+      entryPoints: [join(repoRoot, "src/cli/main.ts")],
+      outfile,
+      bundle: true,
+      platform: "node",
+      target: "node22",
+      format: "esm",
+      banner: {
+        js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
+      logLevel: "error",
+    });
+    return outfile;
+  })();
+  return built;
+}
+
+/** Removes the bundle and the empty HOME of this test file's runs. */
+export function removeBuiltCli(): void {
+  if (buildDir !== undefined) rmSync(buildDir, { recursive: true, force: true });
+  if (emptyHome !== undefined) rmSync(emptyHome, { recursive: true, force: true });
+}
+
+export interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  /** stderr split into non-empty lines. */
+  errorLines: string[];
+}
+
+/** A HOME with no ~/.kube/config, so that nothing of the machine leaks into a run; made on first use. */
+let emptyHome: string | undefined;
+
+/**
+ * Runs the built CLI in a child process with the Node 22 binary that runs vitest, from the repository
+ * root, with a clean environment (PATH, an empty HOME, and `env`). Resolves when it exits.
+ */
+export async function runBuiltCli(
+  args: readonly string[],
+  options: {
+    env?: Record<string, string>;
+    cwd?: string;
+    timeoutMs?: number;
+    /** Sends SIGINT (Ctrl-C) once standard error matches this. */
+    interruptWhen?: RegExp;
+  } = {},
+): Promise<CliRun> {
+  const cli = await builtCli();
+  emptyHome ??= mkdtempSync(join(tmpdir(), "eks-node-drainer-home-"));
+  const home = emptyHome;
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      cwd: options.cwd ?? repoRoot,
+      env: { PATH: process.env.PATH ?? "", HOME: home, ...options.env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    let interrupted = false;
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+      stderr += chunk;
+      if (!interrupted && options.interruptWhen?.test(stderr)) {
+        interrupted = true;
+        child.kill("SIGINT");
+      }
+    });
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new Error(
+          `eks-node-drainer ${args.join(" ")} did not exit within ${options.timeoutMs ?? 90_000} ms\n${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 90_000);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        errorLines: stderr.split("\n").filter((line) => line.trim() !== ""),
+      });
+    });
+  });
+}

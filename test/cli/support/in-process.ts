@@ -1,0 +1,36 @@
+import type { LifecycleActions } from "../../../src/aws/lifecycle.js";
+import { runCli } from "../../../src/cli/run-cli.js";
+import { seededRandom } from "../../../src/drain/backoff.js";
+import { systemClock } from "../../../src/drain/clock.js";
+import { repoRoot } from "./built-cli.js";
+import { MemoryTerminal } from "./memory-terminal.js";
+
+export interface InProcessRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in this process (real clock, real cluster clients), with the Auto Scaling side injected:
+ * what the command-line wiring does with AWS is tested without credentials.
+ */
+export async function runInProcess(
+  args: readonly string[],
+  options: { lifecycle?: LifecycleActions; env?: Record<string, string>; signal?: AbortSignal } = {},
+): Promise<InProcessRun> {
+  const terminal = new MemoryTerminal();
+  const code = await runCli(args, {
+    terminal,
+    env: options.env ?? {},
+    clock: systemClock,
+    signal: options.signal ?? new AbortController().signal,
+    cwd: repoRoot,
+    lifecycleActions: () => {
+      if (options.lifecycle === undefined) throw new Error("this test gives no Auto Scaling side");
+      return options.lifecycle;
+    },
+    random: seededRandom(17),
+  });
+  return { code, stdout: terminal.stdout, stderr: terminal.stderr };
+}
