@@ -35,6 +35,11 @@ export interface ClusterPort {
 
   /** VolumeAttachments whose spec.nodeName is this node. */
   listVolumeAttachments(nodeName: string): Promise<VolumeAttachmentInfo[]>;
+  /**
+   * The PersistentVolume bound to a PersistentVolumeClaim (its spec.volumeName); undefined when the claim
+   * does not exist or is not bound.
+   */
+  volumeOfClaim(namespace: string, claimName: string): Promise<string | undefined>;
 }
 
 /** A pod pinned by UID: a new pod under the same name is a different pod. */
@@ -68,10 +73,18 @@ export interface NodeMergePatch {
   };
 }
 
+/** A storage.k8s.io/v1 VolumeAttachment of the node, with what the drain needs to tie it to a pod. */
 export interface VolumeAttachmentInfo {
   name: string;
+  /** The attached PersistentVolume (CSI or in-tree migrated to CSI). */
   persistentVolumeName?: string;
+  /** An inline volume of a pod (no PersistentVolume): its handle, e.g. the EBS volume ID. */
+  inlineVolumeHandle?: string;
   attached: boolean;
+  /** The attachment has a deletionTimestamp: the detach is under way. */
+  detaching?: boolean;
+  /** The attacher's last detach error. */
+  detachError?: string;
 }
 
 /** What one eviction request produced. One pure function in the adapter decides it from the response. */

@@ -5,7 +5,7 @@ import { epochMs, graceSecondsOf } from "./pod-facts.js";
 
 export interface DeadlineCheck {
   /** Set when the drain must end now because of the deadline. */
-  stop?: "drained" | "deadline-forced" | "deadline-left";
+  stop?: "deadline-forced" | "deadline-left";
   /** The next time (epoch ms) the guard has something to do. */
   nextAt?: number;
 }
@@ -63,18 +63,17 @@ export class DeadlineGuard {
     if (due.length > 0 && now >= this.retryForceAt) {
       await this.force(due, now);
     }
-    if (now >= deadline) {
+    if (now >= deadline && (state.counts.forced > 0 || pending.length > 0)) {
       this.context.emit({
         kind: "deadline-reached",
         deadline,
         podsLeft: pending.length,
         policy: policy.onDeadline,
       });
-      if (state.counts.forced > 0 || pending.length > 0) {
-        return { stop: policy.onDeadline === "leave" ? "deadline-left" : "deadline-forced" };
-      }
-      return { stop: "drained" };
+      return { stop: policy.onDeadline === "leave" ? "deadline-left" : "deadline-forced" };
     }
+    // With no pod left the steps after the pods (volumes, settle, delete-node) answer the deadline.
+    if (now >= deadline) return {};
     if (due.length > 0) later(Math.max(this.retryForceAt, now + 1));
     later(deadline);
     return nextAt === undefined ? {} : { nextAt };
@@ -103,6 +102,7 @@ export class DeadlineGuard {
           this.retryForceAt = now + this.context.policy.transientBackoff.initialMs * 4;
           return;
         }
+        this.context.noteDrainedVolumes(pod);
         evictor.markForced(ref);
         state.forced.push({ ...ref, at: now, graceSeconds: grace });
         state.counts.forced += 1;

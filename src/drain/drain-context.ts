@@ -1,4 +1,5 @@
 import type { V1Node, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import { ClaimVolumes } from "./claim-volumes.js";
 import type { Clock } from "./clock.js";
 import { type ClusterPort, type PodRef, podRef } from "./cluster-port.js";
 import type { ClusterView } from "./cluster-view.js";
@@ -8,6 +9,7 @@ import type { Evictor } from "./evictor.js";
 import type { LabelRequirement } from "./label-selector.js";
 import { createdAt, isDaemonSetPod } from "./pod-facts.js";
 import { classifyPod, type PodVerdict } from "./pod-filters.js";
+import { noteVolumesOf } from "./pod-volumes.js";
 import type { DrainPolicy } from "./policy.js";
 import type { RunReport } from "./run-report.js";
 import { type Tier, tierOf } from "./tiers.js";
@@ -30,6 +32,8 @@ export function mustGo(snapshot: PodSnapshot): boolean {
 export class DrainContext {
   private lastSnapshot: PodSnapshot[] = [];
   private snapshotKey = "";
+  /** Reads the drained pods' claims to know their volumes. */
+  readonly claimVolumes: ClaimVolumes;
 
   constructor(
     readonly cluster: ClusterPort,
@@ -44,7 +48,16 @@ export class DrainContext {
     public state: DrainState,
     public node: V1Node,
     private readonly observer: DrainObserver | undefined,
-  ) {}
+  ) {
+    this.claimVolumes = new ClaimVolumes({
+      cluster,
+      record: () => this.state.volumeWait,
+      onProblem: (_claim, message, retryable) => {
+        this.emit({ kind: "api-error", operation: "read-claim", retryable, message });
+        if (!retryable) this.report.warn(`${message}; its volume is not waited for`);
+      },
+    });
+  }
 
   emit(event: DrainEventInput): void {
     if (this.observer === undefined) return;
@@ -81,6 +94,9 @@ export class DrainContext {
         budgets: budgets.forPod(pod),
       };
       this.noteVerdict(snapshot);
+      if (verdict.action === "evict" || (verdict.action === "wait" && verdict.reason === "terminating")) {
+        this.noteDrainedVolumes(pod);
+      }
       return snapshot;
     });
     return this.lastSnapshot;
@@ -91,6 +107,16 @@ export class DrainContext {
     const key = `${this.view.revision}@${this.clock.now()}`;
     if (key !== this.snapshotKey) this.refreshSnapshot();
     return this.lastSnapshot;
+  }
+
+  /**
+   * Remembers the volumes of a pod the drain removes (evicts, forces, or sees leave while it had to go),
+   * in the state, so that the volume wait knows them after the pod is gone, in any later run.
+   */
+  noteDrainedVolumes(pod: V1Pod): void {
+    if (!this.policy.waitForVolumeDetach) return;
+    this.state.volumeWait ??= { claims: {}, inline: [] };
+    if (noteVolumesOf(pod, this.state.volumeWait)) this.claimVolumes.resolvePending();
   }
 
   /** Persists the state annotation. Failures are reported, not thrown: the drain goes on. */

@@ -1,5 +1,6 @@
 import { DeadlineGuard } from "./deadline-guard.js";
 import { type DrainContext, mustGo } from "./drain-context.js";
+import { endedAtDeadline } from "./drain-outcome.js";
 import type { DrainError, DrainResult, DrainStatus } from "./result.js";
 import { ONCE_STEPS } from "./steps/drain-steps.js";
 import { type DrainStep, type StepOutcome, WATCHDOG_MS } from "./steps/step.js";
@@ -72,8 +73,7 @@ export async function runDrainLoop(
         break;
       }
     }
-    if (current === undefined)
-      return finish(context, state.counts.forced > 0 ? "deadline-forced" : "drained");
+    if (current === undefined) return finish(context, endedAtDeadline(state) ? "deadline-forced" : "drained");
     const { index, outcome } = current;
     if (outcome.status === "failed") return finish(context, "failed", outcome.error);
 
@@ -88,6 +88,16 @@ export async function runDrainLoop(
     }
 
     const after = clock.now();
+    if (after >= state.deadline) {
+      // A step still not done at the deadline ends the drain; the guard has answered for the pods already.
+      context.emit({
+        kind: "deadline-reached",
+        deadline: state.deadline,
+        podsLeft: context.snapshot.filter(mustGo).length,
+        policy: context.policy.onDeadline,
+      });
+      return finish(context, context.policy.onDeadline === "leave" ? "deadline-left" : "deadline-forced");
+    }
     let delay = outcome.status === "retry-after" ? outcome.delayMs : WATCHDOG_MS;
     if (nextAt !== undefined) delay = Math.min(delay, nextAt - after);
     if (control.stopAt !== undefined) delay = Math.min(delay, control.stopAt - after);
@@ -98,12 +108,11 @@ export async function runDrainLoop(
 async function finish(context: DrainContext, status: DrainStatus, error?: DrainError): Promise<DrainResult> {
   await context.evictor.settle(SETTLE_IN_FLIGHT_MS);
   context.refreshSnapshot();
-  const { state, policy } = context;
+  const { state } = context;
   state.outcome =
     status === "drained" || status === "deadline-forced" || status === "deadline-left" ? status : "failed";
   state.phase = status === "failed" ? state.phase : "finished";
-  const nodeDeleted = policy.deleteNode && status === "drained";
-  if (!nodeDeleted) await context.saveState();
+  if (!context.report.nodeDeleted) await context.saveState();
   const result = buildResult(context, status, { ...(error === undefined ? {} : { error }) });
   context.emit({
     kind: "finished",

@@ -75,6 +75,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     () => wakeup.notify(),
     (pod) => {
       const ref = podRef(pod);
+      if (!report.isSkipped(ref.uid)) context?.noteDrainedVolumes(pod);
       context?.evictor.markGone(ref.uid);
       reportGone(ref, view.hasNamesake(ref.namespace, ref.name, ref.uid));
     },

@@ -1,5 +1,6 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { z } from "zod";
+import type { VolumeWaitRecord } from "./pod-volumes.js";
 import { TIERS, type Tier } from "./tiers.js";
 
 /** The one annotation holding a drain's durable state, so any later run can continue it. */
@@ -14,6 +15,20 @@ const forcedPodSchema = z.object({
   uid: z.string(),
   at: z.iso.datetime({ offset: true }),
   graceSeconds: z.number().int().min(0),
+});
+
+/** How the wait for volume detachment ended. */
+export const VOLUME_WAIT_OUTCOMES = ["detached", "timed-out", "deadline"] as const;
+export type VolumeWaitOutcome = (typeof VOLUME_WAIT_OUTCOMES)[number];
+
+const volumeWaitSchema = z.object({
+  /** Claims of the drained pods, namespace/name → their PersistentVolume ("" unknown yet, null none). */
+  claims: z.record(z.string().min(1), z.string().nullable()),
+  /** Inline volume handles (EBS volume IDs) of the drained pods. */
+  inline: z.array(z.string().min(1)),
+  /** The volumes the wait found attached to the node, once it began. */
+  volumes: z.array(z.string().min(1)).optional(),
+  outcome: z.enum(VOLUME_WAIT_OUTCOMES).optional(),
 });
 
 const stateSchema = z.object({
@@ -36,6 +51,8 @@ const stateSchema = z.object({
   }),
   /** Set once the drain has ended. */
   outcome: z.enum(["drained", "deadline-forced", "deadline-left", "failed"]).optional(),
+  /** The volumes of the drained pods, to see detached before the drain ends (policy waitForVolumeDetach). */
+  volumeWait: volumeWaitSchema.optional(),
 });
 
 export interface ForcedPod {
@@ -59,6 +76,15 @@ export interface DrainState {
   forced: ForcedPod[];
   counts: { evicted: number; forced: number; invocations: number };
   outcome?: "drained" | "deadline-forced" | "deadline-left" | "failed";
+  /** Claims and inline volumes of the pods drained so far, the volumes waited for, and how the wait ended. */
+  volumeWait?: VolumeWait;
+}
+
+/** The volume wait's part of the state. */
+export interface VolumeWait extends VolumeWaitRecord {
+  /** The volumes found attached to the node for the drained pods: the ones waited for. */
+  volumes?: string[];
+  outcome?: VolumeWaitOutcome;
 }
 
 export class DrainStateError extends Error {
@@ -102,6 +128,7 @@ export function decodeDrainState(text: string, nodeName: string): DrainState {
     forced: stored.forced.map((pod) => ({ ...pod, at: Date.parse(pod.at) })),
     counts: stored.counts,
     ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
+    ...(stored.volumeWait === undefined ? {} : { volumeWait: volumeWaitOf(stored.volumeWait) }),
   };
 }
 
@@ -119,6 +146,16 @@ export function encodeDrainState(state: DrainState): string {
     forced: state.forced.slice(-MAX_FORCED_RECORDED).map((pod) => ({ ...pod, at: iso(pod.at) })),
     counts: state.counts,
     ...(state.outcome === undefined ? {} : { outcome: state.outcome }),
+    ...(state.volumeWait === undefined ? {} : { volumeWait: state.volumeWait }),
   };
   return JSON.stringify(stored);
+}
+
+function volumeWaitOf(stored: z.output<typeof volumeWaitSchema>): VolumeWait {
+  return {
+    claims: stored.claims,
+    inline: stored.inline,
+    ...(stored.volumes === undefined ? {} : { volumes: stored.volumes }),
+    ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
+  };
 }

@@ -20,6 +20,7 @@ export const DRAIN_EVENT_KINDS = [
   "forced",
   "deadline-approaching",
   "deadline-reached",
+  "volumes-waiting",
   "volumes-detached",
   "node-deleted",
   "state-saved",
@@ -58,7 +59,30 @@ export type DrainEvent = Base &
     | { kind: "forced"; pod: PodRef; gracePeriodSeconds: number }
     | { kind: "deadline-approaching"; deadline: number; remainingMs: number; podsLeft: number }
     | { kind: "deadline-reached"; deadline: number; podsLeft: number; policy: "force" | "leave" }
-    | { kind: "volumes-detached"; waitedMs: number; timedOut: boolean; attachments: string[] }
+    | {
+        /** The drain waits for these volumes of the drained pods to detach from the node. */
+        kind: "volumes-waiting";
+        /** PersistentVolume names (`inline:<handle>` for inline volumes). */
+        volumes: string[];
+        /** Their VolumeAttachments on the node. */
+        attachments: string[];
+        /** The attacher's detach errors, if any ("<volume>: <message>"). */
+        detachErrors: string[];
+        /** When the wait ends at the latest (the deadline, or the policy's timeout), epoch ms. */
+        until: number;
+      }
+    | {
+        /** The wait for volumes ended: every one detached, or (timedOut) the timeout or the deadline came. */
+        kind: "volumes-detached";
+        waitedMs: number;
+        timedOut: boolean;
+        /** The VolumeAttachments still there (empty when detached). */
+        attachments: string[];
+        /** The volumes waited for (timedOut: those still attached). */
+        volumes?: string[];
+        /** The deadline ended the wait. */
+        atDeadline?: boolean;
+      }
     | { kind: "node-deleted" }
     | { kind: "state-saved"; phase: string }
     | { kind: "api-error"; operation: string; retryable: boolean; message: string }

@@ -1,5 +1,6 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 import { backoffDelay } from "./backoff.js";
+import { blockedEvent, budgetStatusHold, nextBlocked } from "./blocked-pods.js";
 import { BudgetGates } from "./budget-gates.js";
 import { budgetKey } from "./budgets.js";
 import type { Clock } from "./clock.js";
@@ -49,7 +50,7 @@ export interface EvictorDeps {
 
 /**
  * Evicts pods with bounded concurrency and retries refusals as soon as the budget may allow again:
- * on a budget status change seen through the watch, else on a jittered exponential backoff. Knows
+ * on a budget status change seen through the watch, else on a slow blind probe. Knows
  * nothing of tiers or deadlines beyond what it is handed.
  */
 export class Evictor {
@@ -144,11 +145,23 @@ export class Evictor {
       if (decision.go) {
         started.set(key, reserved + 1);
         this.launch(candidate, record, key);
-      } else if (decision.retryAt !== undefined) {
-        later(decision.retryAt);
+        continue;
       }
+      if (decision.retryAt !== undefined) later(decision.retryAt);
+      if (decision.budgetSaysNo) this.holdByBudget(candidate, record, key, now);
     }
     return next;
+  }
+
+  /**
+   * The budget's status, as the watch shows it, allows no eviction now: the pod is reported blocked
+   * (once) without asking the server for a refusal.
+   */
+  private holdByBudget(candidate: EvictionCandidate, record: EvictionRecord, key: string, now: number): void {
+    if (record.blocked !== undefined) return;
+    const hold = budgetStatusHold(key, this.deps.view.budget(key)?.status);
+    record.blocked = nextBlocked(candidate.ref, undefined, hold, now).blocked;
+    this.deps.emit(blockedEvent(record.blocked, Math.max(0, (this.gates.nextProbeOf(key) ?? now) - now)));
   }
 
   private flyingUnder(key: string): number {
@@ -230,27 +243,16 @@ export class Evictor {
             : key;
         const allowed =
           key === undefined ? undefined : this.deps.view.budget(key)?.status?.disruptionsAllowed;
-        const first = record.blocked === undefined || record.blocked.cause !== outcome.cause;
-        record.blocked = {
-          ...ref,
+        const hold = {
           cause: outcome.cause,
-          ...(budgetName === undefined ? {} : { budget: budgetName }),
-          ...(allowed === undefined ? {} : { disruptionsAllowed: allowed }),
+          budget: budgetName,
+          disruptionsAllowed: allowed,
           message: outcome.message,
-          since: first ? now : (record.blocked?.since ?? now),
-          refusals: first ? 1 : (record.blocked?.refusals ?? 0) + 1,
+          refused: true,
         };
-        if (first) {
-          emit({
-            kind: "blocked",
-            pod: ref,
-            cause: outcome.cause,
-            ...(budgetName === undefined ? {} : { budget: budgetName }),
-            ...(allowed === undefined ? {} : { disruptionsAllowed: allowed }),
-            message: outcome.message,
-            retryInMs: retryIn,
-          });
-        }
+        const next = nextBlocked(ref, record.blocked, hold, now);
+        record.blocked = next.blocked;
+        if (next.first) emit(blockedEvent(next.blocked, retryIn));
         return;
       }
       case "retry": {

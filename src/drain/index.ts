@@ -27,6 +27,8 @@ export {
   encodeDrainState,
   type ForcedPod,
   readDrainState,
+  type VolumeWait,
+  type VolumeWaitOutcome,
 } from "./drain-state.js";
 export { parseDuration } from "./duration.js";
 export {
@@ -39,6 +41,7 @@ export { LabelSelectorError, parseLabelSelector } from "./label-selector.js";
 export type { BlockerKind, DrainPlan, PlanBlocker, PodPlan } from "./plan.js";
 export { type PlanRequest, planDrain } from "./plan-drain.js";
 export type { PodAction, PodReason, PodVerdict } from "./pod-filters.js";
+export { type PodVolumes, volumesOfPod } from "./pod-volumes.js";
 export {
   DRAINING_TAINT_KEY,
   type DrainPolicy,
@@ -56,6 +59,7 @@ export type {
   DrainStatus,
   EvictedPod,
   SkippedPod,
+  VolumeWaitResult,
   WaitedPod,
 } from "./result.js";
 export { TIERS, type Tier } from "./tiers.js";

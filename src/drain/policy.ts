@@ -48,7 +48,12 @@ export const drainPolicySchema = z.object({
   criticalPriorityClasses: z.array(z.string().min(1)),
   /** Evictions in flight at once. */
   concurrency: z.number().int().min(1).max(500),
-  /** Retry of a budget refusal when no budget change arrives first. */
+  /**
+   * The blind probe of a budget whose status (seen through the watch) does not allow an eviction: the
+   * first ~initialMs after the last accepted eviction, refusal or news of the budget, then exponentially
+   * rarer up to maxMs. The watch normally says first when the budget allows again; the probe only covers
+   * for a watch that stalled. Also the retry of a refusal by a budget the drain cannot see.
+   */
   budgetBackoff: backoffSchema,
   /** Retry of a pod under two budgets (a human must fix it; keep trying rarely). */
   multipleBudgetsBackoff: backoffSchema,
@@ -56,15 +61,18 @@ export const drainPolicySchema = z.object({
   transientBackoff: backoffSchema,
   /** Warn (event "deadline-approaching") this long before the deadline. */
   deadlineWarningMs: z.number().int().min(0),
-  /** After the pods are gone, wait for the node's VolumeAttachments to go. */
+  /**
+   * After the pods are gone, wait until the VolumeAttachments on the node of the volumes the drained pods
+   * used are deleted (at most until the deadline, where `onDeadline` decides).
+   */
   waitForVolumeDetach: z.boolean(),
-  /** Give up waiting for volumes after this long (the drain still succeeds, with a warning). */
-  volumeDetachTimeoutMs: z.number().int().min(0),
+  /** Give up waiting for volumes after this long, before the deadline (the drain succeeds, with a warning). */
+  volumeDetachTimeoutMs: z.number().int().min(0).optional(),
   /** How often to look at VolumeAttachments. */
   volumePollIntervalMs: z.number().int().positive(),
-  /** Wait this long after the drain before finishing (lets endpoints and load balancers settle). */
+  /** Wait this long after the drain before finishing (lets endpoints and load balancers settle); never past the deadline. */
   settleMs: z.number().int().min(0),
-  /** Delete the Node object at the end. */
+  /** Delete the Node object at the end of a successful drain (not after a forced, left or failed one). */
   deleteNode: z.boolean(),
 });
 
@@ -84,12 +92,12 @@ export function defaultDrainPolicy(): DrainPolicy {
     excludeFromLoadBalancers: true,
     criticalPriorityClasses: ["system-cluster-critical", "system-node-critical"],
     concurrency: 16,
-    budgetBackoff: { initialMs: 200, maxMs: 5_000 },
+    budgetBackoff: { initialMs: 2_000, maxMs: 10_000 },
     multipleBudgetsBackoff: { initialMs: 10_000, maxMs: 60_000 },
     transientBackoff: { initialMs: 250, maxMs: 10_000 },
     deadlineWarningMs: 5 * 60_000,
     waitForVolumeDetach: false,
-    volumeDetachTimeoutMs: 2 * 60_000,
+    volumeDetachTimeoutMs: undefined,
     volumePollIntervalMs: 2_000,
     settleMs: 0,
     deleteNode: false,

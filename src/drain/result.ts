@@ -6,8 +6,9 @@ import type { Tier } from "./tiers.js";
 
 /**
  * - drained: every pod that had to go is gone (and the optional later steps are done);
- * - deadline-forced: the deadline came and pods were deleted with their grace clamped (policy force);
- * - deadline-left: the deadline came and the drain stopped, leaving pods (policy leave);
+ * - deadline-forced: the deadline came and pods were deleted with their grace clamped, or the wait for
+ *   volumes to detach was cut short (policy force);
+ * - deadline-left: the deadline came and the drain stopped, leaving pods or attached volumes (policy leave);
  * - in-progress: stopped by `stopAt` or the abort signal; state is saved on the node, run again to continue;
  * - failed: it cannot proceed (see `error`);
  * - planned: a dry run; nothing was written (see `plan`).
@@ -38,8 +39,9 @@ export interface BlockedPod extends PodRef {
   budget?: string;
   disruptionsAllowed?: number;
   message: string;
-  /** Epoch ms of the first refusal. */
+  /** Epoch ms since when it is held back. */
   since: number;
+  /** Refusals from the server so far (0: held back by the budget's status, as the watch shows it). */
   refusals: number;
 }
 
@@ -49,6 +51,23 @@ export interface WaitedPod extends PodRef {
   until?: number;
   /** True once it went away during this run. */
   gone: boolean;
+}
+
+/** The wait for the drained pods' volumes to detach from the node (policy waitForVolumeDetach). */
+export interface VolumeWaitResult {
+  /** The volumes waited for: PersistentVolume names, `inline:<handle>` for inline volumes. */
+  volumes: string[];
+  /** Those still attached to the node when this run ended. */
+  attached: string[];
+  /**
+   * - waiting: this run ended first (stopped);
+   * - detached: every one is detached;
+   * - timed-out: `volumeDetachTimeoutMs` passed first; the drain went on with a warning;
+   * - deadline: the drain's deadline came first (policy "force": the drain went on; "leave": it stopped there).
+   */
+  outcome: "waiting" | "detached" | "timed-out" | "deadline";
+  /** From the start of the wait (across runs) to the end of this run's share of it. */
+  waitedMs: number;
 }
 
 export interface DrainError {
@@ -91,6 +110,10 @@ export interface DrainResult {
     tiers: Partial<Record<Tier, { startedAt: number; finishedAt?: number }>>;
   };
   stoppedBy?: "stop-at" | "abort";
+  /** Present when this run waited for volumes to detach. */
+  volumes?: VolumeWaitResult;
+  /** True when this run deleted the Node object (policy deleteNode, after a successful drain). */
+  nodeDeleted?: boolean;
   warnings: string[];
   /** Dry runs only. */
   plan?: DrainPlan;

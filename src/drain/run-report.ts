@@ -7,6 +7,7 @@ import type {
   DrainStatus,
   EvictedPod,
   SkippedPod,
+  VolumeWaitResult,
   WaitedPod,
 } from "./result.js";
 import type { Tier } from "./tiers.js";
@@ -18,6 +19,11 @@ export class RunReport {
   private readonly waited = new Map<string, WaitedPod>();
   readonly warnings: string[] = [];
   readonly tiers: DrainResult["timings"]["tiers"] = {};
+  /** The volume wait as this run last saw it. */
+  volumes: VolumeWaitResult | undefined;
+  /** What the last "volumes-waiting" event of this run said (volumes and detach errors). */
+  volumeWaitAnnounced: string | undefined;
+  nodeDeleted = false;
 
   constructor(
     readonly nodeName: string,
@@ -97,6 +103,8 @@ export class RunReport {
         tiers: this.tiers,
       },
       ...(args.stoppedBy === undefined ? {} : { stoppedBy: args.stoppedBy }),
+      ...(this.volumes === undefined ? {} : { volumes: this.volumes }),
+      ...(this.nodeDeleted ? { nodeDeleted: true } : {}),
       warnings: this.warnings,
       ...(args.error === undefined ? {} : { error: args.error }),
     };

@@ -154,15 +154,37 @@ export class KubeCluster implements ClusterPort {
       const list = await this.client.storage.listVolumeAttachment();
       return list.items
         .filter((attachment) => attachment.spec.nodeName === nodeName)
-        .map((attachment) => ({
-          name: attachment.metadata?.name ?? "",
-          attached: attachment.status?.attached ?? false,
-          ...(attachment.spec.source.persistentVolumeName === undefined
-            ? {}
-            : { persistentVolumeName: attachment.spec.source.persistentVolumeName }),
-        }));
+        .map((attachment) => {
+          const source = attachment.spec.source;
+          const inline = source.inlineVolumeSpec;
+          const inlineHandle = inline?.csi?.volumeHandle ?? inline?.awsElasticBlockStore?.volumeID;
+          const detachError = attachment.status?.detachError?.message;
+          return {
+            name: attachment.metadata?.name ?? "",
+            attached: attachment.status?.attached ?? false,
+            ...(source.persistentVolumeName === undefined
+              ? {}
+              : { persistentVolumeName: source.persistentVolumeName }),
+            ...(inlineHandle === undefined ? {} : { inlineVolumeHandle: inlineHandle }),
+            ...(attachment.metadata?.deletionTimestamp === undefined ? {} : { detaching: true }),
+            ...(detachError === undefined ? {} : { detachError }),
+          };
+        });
     } catch (error) {
       throw toClusterError(`listing volume attachments of node ${nodeName}`, error);
+    }
+  }
+
+  async volumeOfClaim(namespace: string, claimName: string): Promise<string | undefined> {
+    try {
+      const claim = await this.client.core.readNamespacedPersistentVolumeClaim({
+        name: claimName,
+        namespace,
+      });
+      return claim.spec?.volumeName || undefined;
+    } catch (error) {
+      if (error instanceof ApiException && Number(error.code) === 404) return undefined;
+      throw toClusterError(`reading claim ${namespace}/${claimName}`, error);
     }
   }
 

@@ -8,7 +8,7 @@ import { controllerReference, podFromTemplate, podLabels, templateOf } from "./p
 import { replicaSetPod } from "./replica-set-controller.js";
 import { resourceTypes } from "./resource-types.js";
 import type { Scenario, ScenarioBudget, ScenarioWorkload } from "./scenario-schema.js";
-import { misfit } from "./scheduling-rules.js";
+import { claimNamesOf, misfit } from "./scheduling-rules.js";
 import { statefulPod } from "./stateful-set-controller.js";
 import { newAttachment, zoneLabel } from "./volume-objects.js";
 import { createWorkload } from "./workload-objects.js";
@@ -130,10 +130,9 @@ function createPods(plane: ControlPlane, workload: ScenarioWorkload, nodes: read
   if (workload.kind === "DaemonSet") {
     for (const node of nodes) {
       if (!daemonFits(owner.spec.template, node)) continue;
-      plane.store.create(
-        resourceTypes.pods,
-        settle(plane, daemonPod(plane, owner, node.metadata.name), workload, nodes),
-      );
+      const pod = daemonPod(plane, owner, node.metadata.name);
+      attachSeededVolumes(plane, pod, node.metadata.name);
+      plane.store.create(resourceTypes.pods, settle(plane, pod, workload, nodes));
     }
     return;
   }
@@ -146,24 +145,21 @@ function createPods(plane: ControlPlane, workload: ScenarioWorkload, nodes: read
       const node = nodes.find((candidate) => candidate.metadata.name === nodeName) ?? nodes[0];
       const zone = node?.metadata.labels?.[zoneLabel] ?? "us-west-2a";
       pod = statefulPod(plane, owner, index, zone, nodeName);
-      if (nodeName) {
-        for (const volume of pod.spec.volumes ?? []) {
-          const claimName = volume.persistentVolumeClaim?.claimName;
-          const claim = claimName
-            ? plane.store.get(resourceTypes.persistentVolumeClaims, workload.namespace, claimName)
-            : undefined;
-          const volumeName = (claim?.object.spec as { volumeName?: string } | undefined)?.volumeName;
-          if (volumeName)
-            plane.store.create(
-              resourceTypes.volumeAttachments,
-              newAttachment(plane, volumeName, nodeName, true),
-            );
-        }
-      }
+      if (nodeName) attachSeededVolumes(plane, pod, nodeName);
     } else {
       pod = replicaSetPod(plane, owner, nodeName);
     }
     plane.store.create(resourceTypes.pods, settle(plane, pod, workload, nodes));
+  }
+}
+
+/** A pod of the initial cluster runs already: its volumes are attached to its node from the start. */
+function attachSeededVolumes(plane: ControlPlane, pod: Pod, nodeName: string): void {
+  for (const claimName of claimNamesOf(pod)) {
+    const claim = plane.store.get(resourceTypes.persistentVolumeClaims, pod.metadata.namespace, claimName);
+    const volumeName = (claim?.object.spec as { volumeName?: string } | undefined)?.volumeName;
+    if (volumeName)
+      plane.store.create(resourceTypes.volumeAttachments, newAttachment(plane, volumeName, nodeName, true));
   }
 }
 

@@ -6,6 +6,7 @@ import { controllerReference, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
 import { tolerates } from "./scheduling-rules.js";
 import { Reconciler } from "./timer-set.js";
+import { ensureClaim, zoneLabel } from "./volume-objects.js";
 
 const daemonSets = resourceTypes.daemonSets;
 
@@ -19,15 +20,31 @@ export function daemonFits(template: Workload["spec"]["template"], node: Node): 
   );
 }
 
-/** A new daemon pod of the DaemonSet, bound to the node. */
+/** A new daemon pod of the DaemonSet, bound to the node, with the claims of its ephemeral volumes. */
 export function daemonPod(plane: ControlPlane, daemonSet: Workload, nodeName: string): Pod {
   const { name = "", namespace = "", uid = "" } = daemonSet.metadata;
-  return podFromTemplate(plane, daemonSet.spec.template, {
+  const pod = podFromTemplate(plane, daemonSet.spec.template, {
     namespace,
     name: `${name}-${plane.names.text(5)}`,
     owner: controllerReference("apps/v1", "DaemonSet", name, uid),
     nodeName,
   });
+  const node = plane.store.get(resourceTypes.nodes, undefined, nodeName)?.object as Node | undefined;
+  for (const volume of pod.spec.volumes ?? []) {
+    const spec = volume.ephemeral?.volumeClaimTemplate.spec as
+      | { storageClassName?: string; resources?: { requests?: { storage?: string } } }
+      | undefined;
+    if (!spec) continue;
+    ensureClaim(plane, {
+      namespace,
+      claimName: `${pod.metadata.name}-${volume.name}`,
+      sizeGi: Number.parseInt(spec.resources?.requests?.storage ?? "10", 10) || 10,
+      storageClass: spec.storageClassName ?? "gp3",
+      zone: node?.metadata.labels?.[zoneLabel] ?? "us-west-2a",
+      labels: { ...daemonSet.spec.template.metadata.labels },
+    });
+  }
+  return pod;
 }
 
 /**

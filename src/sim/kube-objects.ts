@@ -77,6 +77,8 @@ export interface PodVolume {
   name: string;
   emptyDir?: Record<string, unknown>;
   persistentVolumeClaim?: { claimName: string; readOnly?: boolean };
+  /** A generic ephemeral volume: its claim, POD-VOLUME, is created with the pod. */
+  ephemeral?: { volumeClaimTemplate: { spec: Record<string, unknown> } };
   [source: string]: unknown;
 }
 

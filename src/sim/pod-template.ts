@@ -48,6 +48,22 @@ export function templateOf(workload: ScenarioWorkload): PodTemplate {
   const volumes: PodVolume[] = [];
   if (workload.emptyDir) volumes.push({ name: "scratch", emptyDir: {} });
   const claim = claimTemplateName(workload);
+  if (claim && workload.kind === "DaemonSet") {
+    // A DaemonSet has no claim templates: each daemon pod gets a generic ephemeral volume.
+    const sizing = workload.volumes === true ? undefined : workload.volumes;
+    volumes.push({
+      name: claim,
+      ephemeral: {
+        volumeClaimTemplate: {
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: sizing?.storageClass ?? "gp3",
+            resources: { requests: { storage: `${sizing?.sizeGi ?? 10}Gi` } },
+          },
+        },
+      },
+    });
+  }
   const containerVolumeMounts = [
     ...(workload.emptyDir ? [{ name: "scratch", mountPath: "/scratch" }] : []),
     ...(claim ? [{ name: claim, mountPath: `/var/lib/${workload.name}` }] : []),

@@ -100,10 +100,11 @@ function crossCheck(scenario: ParsedScenario): ScenarioIssue[] {
         }
       }
     }
-    if (workload.volumes !== undefined && workload.kind !== "StatefulSet") {
+    if (workload.volumes !== undefined && workload.kind !== "StatefulSet" && workload.kind !== "DaemonSet") {
       issues.push({
         path: `${at}.volumes`,
-        message: "only a StatefulSet has volumes (volumeClaimTemplates)",
+        message:
+          "only a StatefulSet (volumeClaimTemplates) or a DaemonSet (a generic ephemeral volume) has volumes",
       });
     }
     if (workload.kind !== "Pod") {

@@ -54,9 +54,14 @@ export function misfit({ pod, node, podsOnNode, volumeZones }: NodeFitInput): st
   return undefined;
 }
 
+/** The claims a pod uses: its persistentVolumeClaim volumes, and POD-VOLUME for a generic ephemeral one. */
 export function claimNamesOf(pod: Pod): string[] {
   return (pod.spec.volumes ?? [])
-    .map((volume: PodVolume) => volume.persistentVolumeClaim?.claimName)
+    .map(
+      (volume: PodVolume) =>
+        volume.persistentVolumeClaim?.claimName ??
+        (volume.ephemeral ? `${pod.metadata.name}-${volume.name}` : undefined),
+    )
     .filter((claim): claim is string => claim !== undefined);
 }
 

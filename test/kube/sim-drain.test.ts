@@ -39,9 +39,9 @@ describe("drain of the default scenario over HTTPS", () => {
     expect(result.skipped.map((pod) => pod.reason)).toEqual(["daemonset", "daemonset", "daemonset"]);
   });
 
-  it("never violates a disruption budget, though budgets refused some evictions", () => {
+  it("never violates a disruption budget, holding pods back instead of collecting refusals", () => {
     expect(harness.sim.recorder.violations()).toEqual([]);
-    expect(harness.sim.recorder.refusalsByCause().DisruptionBudget).toBeGreaterThan(0);
+    expect(harness.sim.recorder.refusalsByCause().DisruptionBudget ?? 0).toBeLessThanOrEqual(2);
     expect(harness.events.some((event) => event.kind === "blocked")).toBe(true);
   });
 

@@ -16,6 +16,7 @@ import type { FakeClock } from "./fake-clock.js";
 import { budgetStatus, decideEviction, healthyUnder, sameStatus } from "./fake-disruption.js";
 import { clone, FakeFeeds } from "./fake-feeds.js";
 import { applyNodePatch, newNode } from "./fake-node.js";
+import { FakeVolumes } from "./fake-volumes.js";
 import { type FakeWorkload, makePod, type PodTiming } from "./fake-workloads.js";
 
 export interface Violation {
@@ -47,7 +48,11 @@ export class FakeCluster implements ClusterPort {
   private version = 1;
   private uidSeq = 0;
 
-  constructor(readonly clock: FakeClock) {}
+  readonly volumes: FakeVolumes;
+
+  constructor(readonly clock: FakeClock) {
+    this.volumes = new FakeVolumes(clock);
+  }
 
   // ---- setup -------------------------------------------------------------------------------------
 
@@ -189,7 +194,12 @@ export class FakeCluster implements ClusterPort {
 
   async listVolumeAttachments(nodeName: string): Promise<VolumeAttachmentInfo[]> {
     this.record("list-volume-attachments", nodeName);
-    return [];
+    return this.volumes.list(nodeName);
+  }
+
+  async volumeOfClaim(namespace: string, claimName: string): Promise<string | undefined> {
+    this.record("get-claim", `${namespace}/${claimName}`);
+    return this.volumes.volumeOfClaim(namespace, claimName);
   }
 
   // ---- behaviour ---------------------------------------------------------------------------------
@@ -204,6 +214,7 @@ export class FakeCluster implements ClusterPort {
       startupMs: workload.startupMs,
     });
     this.feeds.pod("upsert", pod);
+    this.volumes.podCreated(pod);
     if (!ready) {
       this.clock.after(workload.startupMs, () => {
         if (!this.pods.has(pod.metadata?.uid ?? "")) return;
@@ -239,6 +250,7 @@ export class FakeCluster implements ClusterPort {
     const uid = pod.metadata?.uid ?? "";
     if (!this.pods.delete(uid)) return;
     this.feeds.pod("remove", pod);
+    this.volumes.podRemoved(pod, this.podsOn(pod.spec?.nodeName ?? ""));
     this.recomputeBudgetsLater();
     const workload = this.workloadOf(pod);
     if (workload?.kind === "StatefulSet") {

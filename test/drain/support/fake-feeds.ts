@@ -6,6 +6,7 @@ export class FakeFeeds {
   private readonly podSinks: Array<{ node: string; sink: FeedSink<V1Pod> }> = [];
   private readonly budgetSinks: Array<FeedSink<V1PodDisruptionBudget>> = [];
   private muted = false;
+  private budgetsMuted = false;
 
   openPods(node: string, sink: FeedSink<V1Pod>, initial: () => V1Pod[]): ResourceFeed {
     const entry = { node, sink };
@@ -25,6 +26,11 @@ export class FakeFeeds {
     this.muted = true;
   }
 
+  /** A budget watch that stalls silently: status changes stop arriving. */
+  muteBudgets(): void {
+    this.budgetsMuted = true;
+  }
+
   /** The re-list after a dropped watch: every pod feed receives a full list. */
   relistPods(podsOn: (node: string) => V1Pod[]): void {
     this.muted = false;
@@ -41,6 +47,7 @@ export class FakeFeeds {
   }
 
   budget(budget: V1PodDisruptionBudget): void {
+    if (this.budgetsMuted) return;
     const copy = clone(budget);
     for (const sink of [...this.budgetSinks]) queueMicrotask(() => sink.upsert(copy));
   }

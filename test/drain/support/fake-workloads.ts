@@ -1,4 +1,4 @@
-import type { V1Pod } from "@kubernetes/client-node";
+import type { V1Pod, V1Volume } from "@kubernetes/client-node";
 
 export interface FakeWorkload {
   kind: "Deployment" | "StatefulSet" | "DaemonSet" | "Pod";
@@ -16,6 +16,11 @@ export interface FakeWorkload {
   priorityClassName?: string;
   annotations?: Record<string, string>;
   emptyDir?: boolean;
+  /**
+   * A volume for each pod: a claim data-POD ("claim", as a StatefulSet's), a generic ephemeral volume
+   * ("ephemeral", claim POD-cache, deleted with the pod), or an inline EBS volume vol-POD ("inline").
+   */
+  volume?: "claim" | "ephemeral" | "inline";
 }
 
 export interface PodTiming {
@@ -92,11 +97,28 @@ export function makePod(
       containers: [{ name: "main", image: "example" }],
       terminationGracePeriodSeconds: spec.graceSeconds,
       ...(spec.priorityClassName === undefined ? {} : { priorityClassName: spec.priorityClassName }),
-      ...(spec.emptyDir === true ? { volumes: [{ name: "scratch", emptyDir: {} }] } : {}),
+      ...(volumesOf(spec, podName).length === 0 ? {} : { volumes: volumesOf(spec, podName) }),
     },
     status: {
       phase: "Running",
       conditions: [{ type: "Ready", status: ready ? "True" : "False" }],
     },
   };
+}
+
+function volumesOf(spec: FakeWorkload, podName: string): V1Volume[] {
+  const volumes: V1Volume[] = [];
+  if (spec.emptyDir === true) volumes.push({ name: "scratch", emptyDir: {} });
+  if (spec.volume === "claim")
+    volumes.push({ name: "data", persistentVolumeClaim: { claimName: `data-${podName}` } });
+  if (spec.volume === "ephemeral") {
+    volumes.push({
+      name: "cache",
+      ephemeral: { volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"] } } },
+    });
+  }
+  if (spec.volume === "inline") {
+    volumes.push({ name: "ebs", awsElasticBlockStore: { volumeID: `aws://us-west-2a/vol-${podName}` } });
+  }
+  return volumes;
 }
