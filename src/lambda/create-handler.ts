@@ -12,10 +12,14 @@ import {
   SelfInvocationContinuations,
   SqsContinuations,
 } from "./continuation-scheduler.js";
+import { type MetricsOutput, stdoutMetricsOutput } from "./drain-metrics.js";
+import { type DrainNotifier, type NotifierSetup, notifierFromSettings } from "./drain-notifier.js";
 import { drainPolicyOf } from "./drain-policy-settings.js";
 import type { HandlerLog } from "./handler-log.js";
 import { type HandlerResponse, type InvocationContext, InvocationShell } from "./invocation-shell.js";
+import { LogRedactor, redactedLog } from "./log-redaction.js";
 import { defaultTiming, type HandlerTiming, NoticeRunner } from "./notice-runner.js";
+import type { TelemetrySetup } from "./notice-telemetry.js";
 import type { Settings } from "./settings.js";
 
 /** Everything the handler talks to; the Lambda builds the AWS ones, tests and `simulate` inject fakes. */
@@ -40,6 +44,17 @@ export interface HandlerDependencies {
   kube?: { requestTimeoutMs?: number; pollIntervalMs?: number };
   /** Jitter source of the drain's retries; seed it for reproducible runs. */
   random?: () => number;
+  /**
+   * Where CloudWatch metrics (EMF JSON lines) go. Default: stdout when running in Lambda
+   * (AWS_LAMBDA_FUNCTION_NAME is set), nowhere otherwise (tests, `simulate`); false for none.
+   */
+  metrics?: MetricsOutput | false;
+  /** Drain notifications. Default: SNS and/or the webhook as the settings configure them; false for none. */
+  notifier?: DrainNotifier | false;
+  /** For the default notifier: its AWS clients and fetch (tests); built on first use otherwise. */
+  notifierSetup?: Omit<NotifierSetup, "onSecret">;
+  /** Kubernetes Events on the drained node and its pods: on unless false; options bound their writes. */
+  kubeEvents?: TelemetrySetup["kubeEvents"];
 }
 
 /** The Lambda handler; `close` ends its Kubernetes connections (for tests and simulations). */
@@ -50,7 +65,10 @@ export interface DrainerHandler {
 
 /** Wires a handler from its dependencies. One per warm container: clients and caches live as long as it. */
 export function createHandler(dependencies: HandlerDependencies): DrainerHandler {
-  const { settings, log } = dependencies;
+  const { settings } = dependencies;
+  // Every line goes through the redactor: no token, credential or webhook URL reaches the log.
+  const redactor = new LogRedactor();
+  const log = redactedLog(dependencies.log, redactor);
   const clock = dependencies.clock ?? systemClock;
   const links = new ClusterLinks({ access: dependencies.clusterAccess, clock, ...dependencies.kube });
   const runner = new NoticeRunner({
@@ -62,6 +80,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
     links,
     log,
     timing: { ...defaultTiming, ...dependencies.timing },
+    telemetry: telemetryOf(dependencies, log, redactor),
     ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
   });
   const selfInvocation = (context: InvocationContext): ContinuationScheduler =>
@@ -83,4 +102,33 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
   });
   const handler = (event: unknown, context: InvocationContext) => shell.handle(event, context);
   return Object.assign(handler, { close: () => links.close() });
+}
+
+/** Metrics, notifications and Kubernetes Events as the dependencies and settings ask. */
+function telemetryOf(
+  dependencies: HandlerDependencies,
+  log: HandlerLog,
+  redactor: LogRedactor,
+): Omit<TelemetrySetup, "log" | "clock"> {
+  const metrics =
+    dependencies.metrics === false
+      ? undefined
+      : (dependencies.metrics ??
+        (process.env.AWS_LAMBDA_FUNCTION_NAME === undefined ? undefined : stdoutMetricsOutput));
+  let notifier: DrainNotifier | undefined;
+  if (dependencies.notifier !== undefined) {
+    notifier = dependencies.notifier === false ? undefined : dependencies.notifier;
+  } else {
+    const built = notifierFromSettings(dependencies.settings, {
+      ...dependencies.notifierSetup,
+      onSecret: (secret) => redactor.addSecret(secret),
+    });
+    for (const problem of built.problems) log.error("webhook notifications are off", { problem });
+    notifier = built.notifier;
+  }
+  return {
+    ...(metrics === undefined ? {} : { metrics }),
+    ...(notifier === undefined ? {} : { notifier }),
+    ...(dependencies.kubeEvents === undefined ? {} : { kubeEvents: dependencies.kubeEvents }),
+  };
 }

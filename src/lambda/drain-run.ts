@@ -3,7 +3,7 @@ import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.j
 import type { Clock } from "../drain/clock.js";
 import type { ClusterPort } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
-import type { DrainEvent } from "../drain/events.js";
+import type { DrainEvent, DrainObserver } from "../drain/events.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import type { DrainResult } from "../drain/result.js";
 import type { TerminationNotice } from "../events/termination-notice.js";
@@ -25,6 +25,8 @@ export interface DrainRunRequest {
   /** The last heartbeat recorded for this action, if known (from the node's lifecycle record). */
   lastHeartbeatAt: number | undefined;
   log: HandlerLog;
+  /** Told every drain event too (metrics, Kubernetes Events, notifications); its failures are ignored. */
+  observer?: DrainObserver;
   random?: () => number;
 }
 
@@ -92,7 +94,14 @@ export async function runDrainWithHeartbeats(request: DrainRunRequest): Promise<
       stopAt: request.stopAt,
       signal: abort.signal,
       ...(request.random === undefined ? {} : { random: request.random }),
-      observer: (event) => logDrainEvent(log, event),
+      observer: (event) => {
+        logDrainEvent(log, event);
+        try {
+          request.observer?.(event);
+        } catch {
+          // Observability never stops a drain.
+        }
+      },
     });
   } catch (error) {
     crash = error;

@@ -6,6 +6,7 @@ import { ClusterError } from "../drain/cluster-port.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import type { TerminationNotice } from "../events/termination-notice.js";
 import type { ClusterLink, ClusterLinks } from "./cluster-links.js";
+import type { DrainEnding } from "./completion-policy.js";
 import type { ContinuationScheduler } from "./continuation-scheduler.js";
 import { runDrainWithHeartbeats } from "./drain-run.js";
 import type { HandlerLog } from "./handler-log.js";
@@ -16,6 +17,7 @@ import { NoticeCloser } from "./notice-closer.js";
 import { NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
+import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
 import type { Settings } from "./settings.js";
 import { drainDeadline, invocationBudget } from "./time-budget.js";
 
@@ -59,7 +61,16 @@ export interface NoticeRunnerDependencies {
   links: ClusterLinks;
   log: HandlerLog;
   timing: HandlerTiming;
+  /** Metrics, notifications and Kubernetes Events; the log and clock above are used for them too. */
+  telemetry?: Omit<TelemetrySetup, "log" | "clock">;
   random?: () => number;
+}
+
+/** One notice's work as it goes: where to close it and what to tell its telemetry. */
+interface NoticeWork {
+  delivery: Delivery;
+  telemetry: NoticeTelemetry;
+  closer: NoticeCloser;
 }
 
 /**
@@ -71,11 +82,28 @@ export class NoticeRunner {
   constructor(private readonly deps: NoticeRunnerDependencies) {}
 
   async run(delivery: Delivery): Promise<NoticeOutcome> {
-    const { settings, lifecycle, instances } = this.deps;
+    const { settings, clock, log } = this.deps;
     const { notice } = delivery;
     const groupProblem = unservedGroup(settings, notice.asgName);
     if (groupProblem !== undefined) return { kind: "ignored", reason: groupProblem };
 
+    const telemetry = new NoticeTelemetry({ ...this.deps.telemetry, log, clock }, notice);
+    const closer = new NoticeCloser({ ...this.deps, log: telemetry.log }, delivery);
+    try {
+      const outcome = await this.runObserved({ delivery, telemetry, closer });
+      telemetry.closed(outcome);
+      return outcome;
+    } catch (error) {
+      telemetry.failed(error);
+      throw error;
+    } finally {
+      await telemetry.settle();
+    }
+  }
+
+  private async runObserved(work: NoticeWork): Promise<NoticeOutcome> {
+    const { settings, lifecycle, instances } = this.deps;
+    const { notice } = work.delivery;
     const resolution = await wrapped(`resolving the cluster of instance ${notice.instanceId}`, () =>
       resolveCluster(notice, settings, instances),
     );
@@ -83,27 +111,41 @@ export class NoticeRunner {
     const { clusterName } = resolution;
     const clusterProblem = unservedCluster(settings, clusterName);
     if (clusterProblem !== undefined) return { kind: "ignored", reason: clusterProblem };
+    work.telemetry.clusterResolved(clusterName);
 
-    const closer = new NoticeCloser(this.deps, delivery);
     const { link, located } = await this.findNode(clusterName, notice.instanceId, resolution.instance);
-    if (located === undefined) return closer.close({ kind: "no-node" }, undefined);
+    if (located === undefined) return this.close(work, { kind: "no-node" }, undefined);
+    work.telemetry.nodeFound(link.client, located.node);
 
     const hook = await wrapped(`reading lifecycle hook ${notice.hookName} of ${notice.asgName}`, () =>
       lifecycle.describeHook(notice.asgName, notice.hookName),
     );
 
     const store = new NodeRecordStore(link.port, located.name, notice.token);
-    return this.drainOnce(delivery, { link, hook, store, closer }, located.node);
+    return this.drainOnce(work, { link, hook, store }, located.node);
+  }
+
+  /** Hands the ending to the completion policy, telling the telemetry first. */
+  private close(
+    work: NoticeWork,
+    ending: DrainEnding,
+    store: NodeRecordStore | undefined,
+    lastHeartbeatAt?: number,
+  ): Promise<NoticeOutcome> {
+    work.telemetry.drainEnded(ending);
+    return work.closer.close(ending, store, lastHeartbeatAt);
   }
 
   private async drainOnce(
-    delivery: Delivery,
-    on: { link: ClusterLink; hook: LifecycleHookSettings; store: NodeRecordStore; closer: NoticeCloser },
+    work: NoticeWork,
+    on: { link: ClusterLink; hook: LifecycleHookSettings; store: NodeRecordStore },
     node: V1Node,
   ): Promise<NoticeOutcome> {
-    const { clock, settings, timing, log } = this.deps;
+    const { clock, settings, timing } = this.deps;
+    const { delivery, telemetry } = work;
+    const { log } = telemetry;
     const { notice } = delivery;
-    const { store, closer, hook } = on;
+    const { store, hook } = on;
     const nodeName = store.nodeName;
     const now = clock.now();
     const deadline = drainDeadline(notice.receivedAt, settings.DRAIN_TIMEOUT_SECONDS, hook);
@@ -131,7 +173,7 @@ export class NoticeRunner {
       }, node),
     );
     for (const warning of store.warnings) log.warn("lifecycle record replaced", { nodeName, warning });
-    if (admission.kind === "node-gone") return closer.close({ kind: "no-node" }, undefined);
+    if (admission.kind === "node-gone") return this.close(work, { kind: "no-node" }, undefined);
     const { decision, lastHeartbeatAt } = admission.value;
     switch (decision.kind) {
       case "completed":
@@ -163,8 +205,6 @@ export class NoticeRunner {
     }
 
     log.info("draining", {
-      instanceId: notice.instanceId,
-      nodeName,
       attempt: delivery.attempt,
       deadline: iso(deadline),
       stopAt: iso(budget.stopAt),
@@ -181,12 +221,13 @@ export class NoticeRunner {
       stopAt: budget.stopAt,
       lastHeartbeatAt,
       log,
+      observer: telemetry.observer,
       ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
     });
+    telemetry.drainRan(run);
     if (run.result !== undefined) {
       const { status, counts, remaining, blocked } = run.result;
       log.info("drain run ended", {
-        nodeName,
         status,
         ending: run.ending.kind,
         evictedInAll: counts.evicted,
@@ -197,7 +238,7 @@ export class NoticeRunner {
         heartbeats: run.heartbeats,
       });
     }
-    return closer.close(run.ending, store, run.lastHeartbeatAt);
+    return this.close(work, run.ending, store, run.lastHeartbeatAt);
   }
 
   /**
