@@ -111,11 +111,12 @@ export class InvocationShell {
       this.logFailure("malformed event: failing the invocation", error, {});
       throw error;
     }
+    const fields: LogFields = {};
     try {
       const scheduler = this.options.directContinuations(context);
-      return { outcome: await this.runIntake(intake, context.awsRequestId, context, scheduler, {}) };
+      return { outcome: await this.runIntake(intake, context.awsRequestId, context, scheduler, fields) };
     } catch (error) {
-      this.logFailure("notice failed: failing the invocation", error, {});
+      this.logFailure("notice failed: failing the invocation", error, fields);
       throw error;
     }
   }
@@ -132,6 +133,13 @@ export class InvocationShell {
       return { kind: "ignored", reason: intake.reason };
     }
     const { notice, attempt } = intake;
+    // The callers' failure lines read `fields` too: from here on they name the notice.
+    Object.assign(fields, {
+      instanceId: notice.instanceId,
+      asg: notice.asgName,
+      hook: notice.hookName,
+      ...(notice.clusterName === undefined ? {} : { cluster: notice.clusterName }),
+    });
     const key = `${noticeKey(notice)}#${attempt}`;
     let running = this.inFlight.get(key);
     if (running === undefined) {
@@ -152,8 +160,6 @@ export class InvocationShell {
     const { kind, ...details } = outcome;
     this.options.log.info(`notice ${kind}`, {
       ...fields,
-      instanceId: notice.instanceId,
-      asgName: notice.asgName,
       token: notice.token,
       attempt,
       ...details,

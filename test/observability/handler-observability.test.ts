@@ -124,10 +124,9 @@ describe("a drain held up by a PodDisruptionBudget, through the handler", () => 
   });
 
   it("puts instanceId, asg, hook, cluster and node on every line of the notice's processing", () => {
-    // The invocation shell's own summary line ("notice completed") is written outside the notice's scope.
-    const noticeLines = logLines.filter((line) => !String(line.message).startsWith("notice "));
+    const noticeLines = logLines.filter((line) => line.instanceId === drainedInstance);
     expect(noticeLines.map((line) => line.message)).toEqual(
-      expect.arrayContaining(["draining", "drain: started", "drain run ended"]),
+      expect.arrayContaining(["draining", "drain: started", "drain run ended", "notice completed"]),
     );
     for (const line of noticeLines) {
       expect(line).toMatchObject({
@@ -137,7 +136,10 @@ describe("a drain held up by a PodDisruptionBudget, through the handler", () => 
       });
     }
     const afterNode = noticeLines.slice(noticeLines.findIndex((line) => line.message === "draining"));
-    for (const line of afterNode) expect(line).toMatchObject({ cluster: "prod", node: drainedNode });
+    for (const line of afterNode) expect(line).toMatchObject({ cluster: "prod" });
+    for (const line of afterNode.filter((entry) => entry.message !== "notice completed")) {
+      expect(line).toMatchObject({ node: drainedNode });
+    }
   });
 
   it("publishes EMF documents with the drain's metrics under ClusterName and AutoScalingGroupName", () => {
