@@ -1,5 +1,6 @@
-import { DescribeInstancesCommand, type EC2Client, type Instance } from "@aws-sdk/client-ec2";
-import { AwsCallError, awsErrorCode, wrapAwsError } from "./aws-error.js";
+import * as z from "zod";
+import { AwsCallError } from "./aws-error.js";
+import { Ec2QueryClient, type Ec2QueryOptions } from "./ec2-query.js";
 
 /** What the drainer needs to know of an EC2 instance. */
 export interface InstanceFacts {
@@ -38,41 +39,83 @@ export function clusterNameFromTags(tags: Record<string, string>): string | unde
   return owned.length === 1 ? owned[0] : undefined;
 }
 
-/** Instance lookups over EC2 DescribeInstances. */
+/**
+ * An EC2 Query API list as the XML parser gives it: `<set/>` is "", one `<item>` an object, several an
+ * array.
+ */
+function itemList<T extends z.ZodType>(item: T) {
+  return z.preprocess((list: unknown) => {
+    if (list === undefined || list === "") return [];
+    if (list !== null && typeof list === "object" && "item" in list) {
+      return Array.isArray(list.item) ? list.item : [list.item];
+    }
+    return list;
+  }, z.array(item));
+}
+
+/** A nested element that may be empty (`<placement/>`). */
+function element<T extends z.ZodType>(shape: T) {
+  return z.union([z.literal(""), shape]).optional();
+}
+
+const instanceSchema = z.object({
+  instanceId: z.string().min(1),
+  privateDnsName: z.string().optional(),
+  placement: element(z.object({ availabilityZone: z.string().optional() })),
+  instanceState: element(z.object({ name: z.string().optional() })),
+  tagSet: itemList(z.object({ key: z.string(), value: z.string().optional() })),
+});
+
+/** The parts of `<DescribeInstancesResponse>` the drainer reads. */
+const describeInstancesSchema = z.object({
+  reservationSet: itemList(z.object({ instancesSet: itemList(instanceSchema) })),
+});
+
+type InstanceItem = z.output<typeof instanceSchema>;
+
+/** Instance lookups over EC2 DescribeInstances (the Query API, signed in process). */
 export class Ec2InstanceDirectory implements InstanceDirectory {
-  constructor(private readonly client: EC2Client) {}
+  private readonly ec2: Ec2QueryClient;
+
+  constructor(options: Ec2QueryOptions) {
+    this.ec2 = new Ec2QueryClient(options);
+  }
 
   async describe(instanceId: string): Promise<InstanceFacts | undefined> {
     const context = `describing EC2 instance ${instanceId}`;
-    let instance: Instance | undefined;
+    let answer: Record<string, unknown>;
     try {
-      const answer = await this.client.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      instance = answer.Reservations?.flatMap((reservation) => reservation.Instances ?? []).find(
-        (candidate) => candidate.InstanceId === instanceId,
-      );
-    } catch (cause) {
-      const code = awsErrorCode(cause);
-      if (code === "InvalidInstanceID.NotFound") return undefined;
-      if (code === "InvalidInstanceID.Malformed") {
-        throw new AwsCallError(`${context}: not an instance ID`, { retryable: false, code }, { cause });
-      }
-      throw wrapAwsError(context, cause);
+      answer = await this.ec2.call("DescribeInstances", { "InstanceId.1": instanceId }, context);
+    } catch (error) {
+      if (error instanceof AwsCallError && error.code === "InvalidInstanceID.NotFound") return undefined;
+      throw error;
     }
-    if (instance === undefined) return undefined;
-    return factsOf(instanceId, instance);
+    const parsed = describeInstancesSchema.safeParse(answer);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map(
+        (issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`,
+      );
+      throw new AwsCallError(`${context}: unexpected DescribeInstances answer: ${problems.join("; ")}`, {
+        retryable: false,
+      });
+    }
+    const instance = parsed.data.reservationSet
+      .flatMap((reservation) => reservation.instancesSet)
+      .find((candidate) => candidate.instanceId === instanceId);
+    return instance === undefined ? undefined : factsOf(instance);
   }
 }
 
-function factsOf(instanceId: string, instance: Instance): InstanceFacts {
-  const tags: Record<string, string> = {};
-  for (const tag of instance.Tags ?? []) {
-    if (tag.Key !== undefined) tags[tag.Key] = tag.Value ?? "";
-  }
+function factsOf(instance: InstanceItem): InstanceFacts {
+  // fromEntries defines own properties, so even a tag named __proto__ stays a tag.
+  const tags: Record<string, string> = Object.fromEntries(
+    instance.tagSet.map((tag) => [tag.key, tag.value ?? ""]),
+  );
   return {
-    instanceId,
-    privateDnsName: instance.PrivateDnsName ?? "",
-    availabilityZone: instance.Placement?.AvailabilityZone,
-    state: instance.State?.Name,
+    instanceId: instance.instanceId,
+    privateDnsName: instance.privateDnsName ?? "",
+    availabilityZone: instance.placement === "" ? undefined : instance.placement?.availabilityZone,
+    state: instance.instanceState === "" ? undefined : instance.instanceState?.name,
     tags,
   };
 }

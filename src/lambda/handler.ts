@@ -6,10 +6,11 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
 import { AutoScalingLifecycle } from "../aws/auto-scaling-lifecycle.js";
 import { EksClusterAccess } from "../aws/cluster-access.js";
+import { defaultCredentialSource } from "../aws/credentials.js";
+import { Ec2InstanceDirectory } from "../aws/instance-directory.js";
 import { createHandler, type DrainerHandler } from "./create-handler.js";
 import { powertoolsLog } from "./handler-log.js";
 import type { HandlerResponse } from "./invocation-shell.js";
-import { lazyEc2InstanceDirectory } from "./lazy-instance-directory.js";
 import { readSettings, SettingsError } from "./settings.js";
 
 export { createHandler, type DrainerHandler, type HandlerDependencies } from "./create-handler.js";
@@ -18,6 +19,15 @@ export type { HandlerResponse, InvocationContext, InvocationSummary } from "./in
 const logger = new Logger({ serviceName: "eks-node-drainer" });
 let built: DrainerHandler | undefined;
 
+/**
+ * The EC2 endpoint the SDK clients would use: `AWS_ENDPOINT_URL_EC2`, then `AWS_ENDPOINT_URL`, unless
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true; otherwise the regional one.
+ */
+function configuredEc2Endpoint(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true") return undefined;
+  return env.AWS_ENDPOINT_URL_EC2 || env.AWS_ENDPOINT_URL || undefined;
+}
+
 /** The AWS adapters, built once per warm container on the first invocation. */
 function build(): DrainerHandler {
   const settings = readSettings(process.env);
@@ -25,11 +35,16 @@ function build(): DrainerHandler {
   if (region === undefined || region === "") {
     throw new SettingsError("invalid Lambda environment: AWS_REGION: Lambda sets it; it is missing");
   }
+  const credentials = defaultCredentialSource();
   return createHandler({
     settings,
     lifecycle: new AutoScalingLifecycle(new AutoScalingClient({ region })),
-    clusterAccess: new EksClusterAccess({ eks: new EKSClient({ region }), region }),
-    instances: lazyEc2InstanceDirectory(region),
+    clusterAccess: new EksClusterAccess({ eks: new EKSClient({ region }), region, credentials }),
+    instances: new Ec2InstanceDirectory({
+      region,
+      credentials,
+      endpoint: configuredEc2Endpoint(process.env),
+    }),
     sqs: new SQSClient({ region }),
     lambda: new LambdaClient({ region }),
     log: powertoolsLog(logger),

@@ -62,7 +62,7 @@ export async function resolveCluster(
         "CLUSTER_NAME is not set and EC2 no longer knows the instance",
     };
   }
-  // Loaded here, not at start: the module brings the EC2 client, which only this rare path needs.
+  // Loaded here, not at start: the module may describe the instance through EC2, which only this rare path needs.
   const { clusterNameFromTags } = await import("../aws/instance-directory.js");
   const tagged = clusterNameFromTags(instance.tags);
   if (tagged === undefined) {
