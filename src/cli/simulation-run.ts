@@ -20,8 +20,8 @@ import {
   ScenarioError,
   startSimCluster,
 } from "../sim/index.js";
+import { SimulatedInstances } from "../sim/simulated-instances.js";
 import { CliError } from "./cli-error.js";
-import { SimulatedInstances } from "./simulated-instances.js";
 import { capturingLambdaClient, unreachableSqsClient } from "./simulated-lambda.js";
 import { SimulationTimeline } from "./simulation-timeline.js";
 import type { TimelineEntry } from "./timeline-entries.js";
@@ -117,7 +117,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     settings: readSettings({ CLUSTER_NAME: CLUSTER_NAME }),
     lifecycle: group,
     clusterAccess: simulatedClusterAccess({ server: sim.server, caData: sim.caData, token: sim.token }),
-    instances: new SimulatedInstances(sim, CLUSTER_NAME),
+    instances: new SimulatedInstances(sim, { "eks:cluster-name": CLUSTER_NAME }),
     sqs: unreachableSqsClient(),
     lambda: lambda.client,
     log: timeline,

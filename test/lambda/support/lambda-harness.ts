@@ -22,9 +22,9 @@ import {
   type SimClusterOptions,
   startSimCluster,
 } from "../../../src/sim/index.js";
+import { SimulatedInstances } from "../../../src/sim/simulated-instances.js";
 import { MemoryLog } from "./memory-log.js";
 import { shiftedClock } from "./shifted-clock.js";
-import { SimInstanceDirectory } from "./sim-instance-directory.js";
 
 export const queueUrl = "https://sqs.us-west-2.amazonaws.com/123456789012/eks-node-drainer-notices";
 export const functionArn = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer:live";
@@ -53,7 +53,7 @@ export interface LambdaHarness {
   asg: SimulatedAutoScalingGroup;
   clock: SimClock;
   log: MemoryLog;
-  instances: SimInstanceDirectory;
+  instances: SimulatedInstances;
   handler: DrainerHandler;
   /** Continuations sent with SQS SendMessage, in order. */
   sent: { body: string; delaySeconds: number | undefined }[];
@@ -92,7 +92,7 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
     ...options.asg,
   });
   const log = new MemoryLog();
-  const instances = new SimInstanceDirectory(sim, { "eks:cluster-name": clusterName });
+  const instances = new SimulatedInstances(sim, { "eks:cluster-name": clusterName });
   const sqs = new SQSClient({ region: "us-west-2", credentials: fakeCredentials });
   const lambda = new LambdaClient({ region: "us-west-2", credentials: fakeCredentials });
   const sent: LambdaHarness["sent"] = [];

@@ -16,8 +16,8 @@ import type { InvocationContext, InvocationSummary } from "../../../src/lambda/i
 import { readSettings } from "../../../src/lambda/settings.js";
 import { SimulatedAutoScalingGroup } from "../../../src/sim/auto-scaling-group.js";
 import { parseScenario, type SimClock, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
+import { SimulatedInstances } from "../../../src/sim/simulated-instances.js";
 import { shiftedClock } from "../../lambda/support/shifted-clock.js";
-import { SimInstanceDirectory } from "../../lambda/support/sim-instance-directory.js";
 
 export const functionArn = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer:live";
 /** Fake credentials: the EKS tokens are really signed with them, and must never be logged. */
@@ -92,7 +92,7 @@ export async function startObservedHarness(options: ObservedHarnessOptions): Pro
     settings: readSettings({ CLUSTER_NAME: "prod", ...options.env }),
     lifecycle: asg,
     clusterAccess: new EksClusterAccess({ eks, region: "us-west-2", clock, tokens: minter }),
-    instances: new SimInstanceDirectory(sim, { "eks:cluster-name": "prod" }),
+    instances: new SimulatedInstances(sim, { "eks:cluster-name": "prod" }),
     sqs: new SQSClient({ region: "us-west-2", credentials }),
     lambda,
     log: options.log,

@@ -1,11 +1,11 @@
-import type { InstanceDirectory, InstanceFacts } from "../../../src/aws/instance-directory.js";
-import type { SimCluster } from "../../../src/sim/index.js";
+import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory.js";
+import type { SimCluster } from "./index.js";
 
 /**
  * EC2 as a simulation answers it: the scenario's instances (joined or not), tagged with their cluster, plus
  * extra instances a test adds. Unknown instances are undefined, as DescribeInstances' NotFound is.
  */
-export class SimInstanceDirectory implements InstanceDirectory {
+export class SimulatedInstances implements InstanceDirectory {
   readonly lookups: string[] = [];
   private readonly extra = new Map<string, InstanceFacts>();
 
