@@ -31,6 +31,7 @@ if (lambdaOutfile !== undefined) {
     legalComments: "none",
     logLevel: "warning",
     outfile: "dist/cli.js",
+    minify: true,
     sourcemap: "linked",
   });
   await build({ ...esbuildLambdaOptions, outfile: "dist/lambda/index.mjs" });
