@@ -1,0 +1,92 @@
+/**
+ * The drainer in a process of its own, so that its time and memory are not the simulator's: the bench
+ * bundles this file with the Lambda's bundle options and runs it with Node 22. It drains one or more
+ * nodes (concurrently, one client each, as separate Lambda invocations would) through the real adapter,
+ * connected as the Lambda connects (endpoint, CA, bearer token), and prints one JSON document on stdout:
+ * each drain's outcome and time, and the process's peak RSS.
+ *
+ *   node drain-worker.mjs '{"server":"https://127.0.0.1:…","caData":"…","token":"…","nodes":["ip-…"],"seed":7}'
+ */
+import { performance } from "node:perf_hooks";
+import { seededRandom } from "../src/drain/backoff.js";
+import { systemClock } from "../src/drain/clock.js";
+import { drainNode } from "../src/drain/drain-node.js";
+import { drainPolicyWith } from "../src/drain/policy.js";
+import { kubeClientFromEndpoint } from "../src/kube/kube-client.js";
+import { KubeCluster } from "../src/kube/kube-cluster.js";
+import {
+  type WorkerDrain,
+  type WorkerReport,
+  type WorkerSettings,
+  workerRequestSchema,
+} from "./worker-protocol.js";
+
+async function drainOne(request: WorkerSettings, nodeName: string, seed: number): Promise<WorkerDrain> {
+  const token = request.token;
+  const client = kubeClientFromEndpoint({
+    server: request.server,
+    caData: request.caData,
+    token: async () => token,
+  });
+  const cluster = new KubeCluster(client, { clock: systemClock });
+  const started = performance.now();
+  try {
+    const result = await drainNode({
+      cluster,
+      clock: systemClock,
+      nodeName,
+      policy: drainPolicyWith({}),
+      deadline: Date.now() + request.timeoutMs,
+      stopAt: Date.now() + request.stopAfterMs,
+      random: seededRandom(seed),
+    });
+    return {
+      nodeName,
+      status: result.status,
+      wallMs: performance.now() - started,
+      evicted: result.counts.evicted,
+      forced: result.counts.forced,
+      remaining: result.remaining.length,
+      ...(result.error === undefined ? {} : { error: result.error.message }),
+    };
+  } catch (error) {
+    return {
+      nodeName,
+      status: "crashed",
+      wallMs: performance.now() - started,
+      evicted: 0,
+      forced: 0,
+      remaining: -1,
+      error: error instanceof Error ? error.message : String(error),
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const parsed = workerRequestSchema.safeParse(JSON.parse(process.argv[2] ?? "null"));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join(".") || "request"}: ${issue.message}`,
+    );
+    throw new Error(`drain worker: bad request: ${problems.join("; ")}`);
+  }
+  const request = parsed.data;
+  const started = performance.now();
+  const drains = await Promise.all(
+    request.nodes.map((nodeName, index) => drainOne(request, nodeName, request.seed + index)),
+  );
+  const report: WorkerReport = {
+    drains,
+    wallMs: performance.now() - started,
+    // Kilobytes on Linux: the process's peak resident set.
+    maxRssKb: process.resourceUsage().maxRSS,
+  };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,138 @@
+import { defaultDrainPolicy } from "../src/drain/policy.js";
+import { loadScenario, type Scenario, type SimCluster, startSimCluster } from "../src/sim/index.js";
+import { type BenchCase, drainedNodes } from "./bench-cases.js";
+import type { CaseResult, KubectlResult, OurRun, TargetResult } from "./case-result.js";
+import { cliAvailable, runCliDrain } from "./cli-drain.js";
+import { criticalPath } from "./critical-path.js";
+import { serverFigures } from "./drain-figures.js";
+import { runKubectlDrain } from "./kubectl-drain.js";
+import { runDrainWorker } from "./worker-launch.js";
+
+export interface MeasureOptions {
+  workerBundle: string;
+  /** kubectl to compare with, when there is one and comparisons are wanted. */
+  kubectl: boolean;
+  /** Progress lines on stderr. */
+  say: (line: string) => void;
+}
+
+/** A fresh simulated cluster of the scenario for `use`, stopped afterwards whatever happens. */
+async function withCluster<T>(scenario: Scenario, use: (sim: SimCluster) => Promise<T>): Promise<T> {
+  const sim = await startSimCluster(scenario);
+  try {
+    return await use(sim);
+  } finally {
+    await sim.stop();
+  }
+}
+
+async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOptions) {
+  return withCluster(scenario, async (sim) => {
+    const pods = nodes.flatMap((nodeName) => sim.view.pods({ nodeName }));
+    const path = criticalPath({
+      pods,
+      budgets: sim.view.budgets(),
+      controllerDelaySeconds: scenario.controllerDelaySeconds,
+      detachSeconds: scenario.detachSeconds,
+      attachSeconds: scenario.attachSeconds,
+      criticalPriorityClasses: defaultDrainPolicy().criticalPriorityClasses,
+    });
+    const run = await runDrainWorker(options.workerBundle, {
+      server: sim.server,
+      caData: sim.caData,
+      token: sim.token,
+      nodes,
+      seed: scenario.seed ?? 1,
+    });
+    const statuses: Record<string, number> = {};
+    for (const drain of run.report.drains) statuses[drain.status] = (statuses[drain.status] ?? 0) + 1;
+    const ours: OurRun = {
+      drainSeconds: Math.max(...run.report.drains.map((drain) => drain.wallMs)) / 1000,
+      statuses,
+      evicted: run.report.drains.reduce((sum, drain) => sum + drain.evicted, 0),
+      maxRssKb: run.report.maxRssKb,
+      processSeconds: run.processMs / 1000,
+      errors: run.report.drains.flatMap((drain) => {
+        if (drain.status === "drained") return [];
+        const why = drain.error ?? `${drain.remaining} pods still to go`;
+        return [`${drain.nodeName} ended ${drain.status}: ${why}`];
+      }),
+      server: serverFigures(sim),
+    };
+    return { ours, path, podsOnNodes: pods.length };
+  });
+}
+
+async function kubectlDrain(scenario: Scenario, nodeName: string): Promise<KubectlResult> {
+  return withCluster(scenario, async (sim) => {
+    const run = await runKubectlDrain(sim.kubeconfigPath, nodeName);
+    return {
+      exitCode: run.exitCode,
+      processSeconds: run.processMs / 1000,
+      server: serverFigures(sim),
+      outputTail: run.outputTail,
+    };
+  });
+}
+
+/** Runs one scenario: our drain, then kubectl's and the CLI's each on a fresh cluster; checks the targets. */
+export async function measureCase(bench: BenchCase, options: MeasureOptions): Promise<CaseResult> {
+  const scenario = await loadScenario(bench.file);
+  const nodes = drainedNodes(scenario);
+  const skipped: string[] = [];
+  options.say(`${bench.id}: our drain of ${nodes.length} node(s)…`);
+  const { ours, path, podsOnNodes } = await ourDrain(scenario, nodes, options);
+
+  let kubectl: KubectlResult | undefined;
+  const [firstNode] = nodes;
+  if (bench.kubectl && options.kubectl && firstNode !== undefined && nodes.length === 1) {
+    options.say(`${bench.id}: kubectl drain…`);
+    kubectl = await kubectlDrain(scenario, firstNode);
+    if (kubectl.exitCode !== 0)
+      skipped.push(`kubectl exited with ${kubectl.exitCode}: ${kubectl.outputTail}`);
+  } else if (bench.kubectl) {
+    skipped.push("kubectl comparison not run (no kubectl on PATH, or --no-kubectl)");
+  }
+
+  let cli: CaseResult["cli"];
+  if (bench.cli && firstNode !== undefined) {
+    if (await cliAvailable()) {
+      options.say(`${bench.id}: dist/cli.js drain…`);
+      try {
+        cli = await withCluster(scenario, async (sim) => ({
+          ...(await runCliDrain(sim.kubeconfigPath, firstNode)),
+          server: serverFigures(sim),
+        }));
+      } catch (error) {
+        skipped.push(`dist/cli.js drain failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    } else {
+      skipped.push("dist/cli.js is missing: the RSS target is checked on the drain worker instead");
+    }
+  }
+
+  const partial: CaseResult = {
+    id: bench.id,
+    title: bench.title,
+    scenarioFile: bench.file,
+    drainedNodes: nodes.length,
+    podsOnNodes,
+    criticalPath: path,
+    ours,
+    ...(kubectl === undefined ? {} : { kubectl }),
+    ...(cli === undefined ? {} : { cli }),
+    skipped,
+    targets: [],
+  };
+  partial.targets = bench.targets.map((target): TargetResult => {
+    const check = target.check(partial);
+    if (check === undefined) return { name: target.name, status: "SKIPPED" };
+    return {
+      name: target.name,
+      status: check.pass ? "PASS" : "FAIL",
+      limit: check.limit,
+      measured: check.measured,
+    };
+  });
+  return partial;
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/** What the bench asks of the drain worker (bench/drain-worker.ts), passed as one JSON argument. */
+export const workerRequestSchema = z.object({
+  /** The API server (https://…), its CA (base64 PEM) and a bearer token, as the Lambda gets them from EKS. */
+  server: z.string().startsWith("https://"),
+  caData: z.string().min(1),
+  token: z.string().min(1),
+  /** Nodes to drain, all at once. */
+  nodes: z.array(z.string().min(1)).min(1),
+  /** Seeds each drain's jitter (seed + index). */
+  seed: z.number().int(),
+  /** Each drain's deadline from its start. */
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .default(10 * 60_000),
+  /** A drain still running this long after its start stops ("in-progress"): a stuck drain is reported, not waited for. */
+  stopAfterMs: z
+    .number()
+    .int()
+    .positive()
+    .default(3 * 60_000),
+});
+
+export type WorkerRequest = z.input<typeof workerRequestSchema>;
+/** A request as the worker reads it, defaults filled in. */
+export type WorkerSettings = z.output<typeof workerRequestSchema>;
+
+/** One drain as the worker saw it. */
+export interface WorkerDrain {
+  nodeName: string;
+  /** The engine's DrainStatus, or "crashed" when drainNode threw. */
+  status: string;
+  /** From calling drainNode to its return (reading the node, cordon, evictions, until the pods are gone). */
+  wallMs: number;
+  evicted: number;
+  forced: number;
+  remaining: number;
+  error?: string;
+}
+
+/** The worker's one line of output. */
+export interface WorkerReport {
+  drains: WorkerDrain[];
+  /** From the first drain's start to the last one's end. */
+  wallMs: number;
+  /** Peak resident set of the worker process (process.resourceUsage().maxRSS), KB. */
+  maxRssKb: number;
+}
+
+export const workerReportSchema = z.object({
+  drains: z.array(
+    z.object({
+      nodeName: z.string(),
+      status: z.string(),
+      wallMs: z.number(),
+      evicted: z.number(),
+      forced: z.number(),
+      remaining: z.number(),
+      error: z.string().optional(),
+    }),
+  ),
+  wallMs: z.number(),
+  maxRssKb: z.number(),
+}) satisfies z.ZodType<WorkerReport>;

@@ -1,0 +1,76 @@
+import { seededRandom } from "../../../src/drain/backoff.js";
+import { drainNode } from "../../../src/drain/drain-node.js";
+import type { DrainEvent } from "../../../src/drain/events.js";
+import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js";
+import type { DrainResult } from "../../../src/drain/result.js";
+import { kubeClientFromEndpoint } from "../../../src/kube/kube-client.js";
+import { KubeCluster } from "../../../src/kube/kube-cluster.js";
+import {
+  parseScenario,
+  realClock,
+  type SimClock,
+  type SimCluster,
+  startSimCluster,
+} from "../../../src/sim/index.js";
+
+/** Retries sized for drains of seconds (the defaults are sized for real clusters). */
+export const quickPolicy: Partial<DrainPolicy> = {
+  budgetBackoff: { initialMs: 50, maxMs: 500 },
+  transientBackoff: { initialMs: 50, maxMs: 500 },
+};
+
+export interface DrainRun {
+  seed: number;
+  /** Epoch ms; defaults to ten minutes from now. Ignored by a resumed drain (it keeps its own). */
+  deadline?: number;
+  signal?: AbortSignal;
+  policy?: Partial<DrainPolicy>;
+  observer?: (event: DrainEvent) => void;
+}
+
+export interface EngineRig {
+  sim: SimCluster;
+  nodeName: string;
+  /** One drain by a fresh engine instance: its own client, connections and caches, as a new process has. */
+  drain(run: DrainRun): Promise<DrainResult>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A simulated cluster of the scenario and fresh drainers for it, over HTTPS through the real adapter;
+ * `clock` (real time by default) drives both.
+ */
+export async function startEngineRig(
+  scenarioYaml: string,
+  nodeName: string,
+  clock: SimClock = realClock,
+): Promise<EngineRig> {
+  const sim = await startSimCluster(parseScenario(scenarioYaml, "fault scenario"), { clock });
+  return {
+    sim,
+    nodeName,
+    drain: async (run) => {
+      const client = kubeClientFromEndpoint({
+        server: sim.server,
+        caData: sim.caData,
+        token: async () => sim.token,
+        requestTimeoutMs: 10_000,
+      });
+      try {
+        return await drainNode({
+          cluster: new KubeCluster(client, { pollIntervalMs: 200, clock }),
+          clock,
+          nodeName,
+          policy: drainPolicyWith({ ...quickPolicy, ...run.policy }),
+          deadline: run.deadline ?? clock.now() + 10 * 60_000,
+          random: seededRandom(run.seed),
+          ...(run.signal === undefined ? {} : { signal: run.signal }),
+          ...(run.observer === undefined ? {} : { observer: run.observer }),
+        });
+      } finally {
+        await client.close();
+      }
+    },
+    stop: () => sim.stop(),
+  };
+}

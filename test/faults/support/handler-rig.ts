@@ -1,0 +1,195 @@
+import { randomUUID } from "node:crypto";
+import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse } from "aws-lambda";
+import { mockClient } from "aws-sdk-client-mock";
+import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
+import type { InstanceDirectory, InstanceFacts } from "../../../src/aws/instance-directory.js";
+import { seededRandom } from "../../../src/drain/backoff.js";
+import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
+import type { HandlerLog, LogFields } from "../../../src/lambda/handler-log.js";
+import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
+import { readSettings } from "../../../src/lambda/settings.js";
+import {
+  SimulatedAutoScalingGroup,
+  simulatedClusterAccess,
+  sqsBatchOf,
+} from "../../../src/sim/auto-scaling-group.js";
+import {
+  parseScenario,
+  realClock,
+  type SimClock,
+  type SimCluster,
+  type SimClusterOptions,
+  startSimCluster,
+} from "../../../src/sim/index.js";
+import { quickPolicy } from "./engine-rig.js";
+
+export const clusterName = "prod";
+const queueUrl = "https://sqs.us-west-2.amazonaws.com/123456789012/eks-node-drainer-notices";
+const functionArn = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer";
+const fakeCredentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/EXAMPLEKEY" };
+
+export interface LogLine {
+  level: "info" | "warn" | "error";
+  message: string;
+  fields: LogFields;
+}
+
+/** Keeps every log line of every container, for assertions. */
+export class LogBook implements HandlerLog {
+  readonly lines: LogLine[] = [];
+  info(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "info", message, fields });
+  }
+  warn(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "warn", message, fields });
+  }
+  error(message: string, fields: LogFields = {}): void {
+    this.lines.push({ level: "error", message, fields });
+  }
+}
+
+/** EC2 as the simulation knows it: the scenario's instances, tagged with the cluster. */
+class SimInstances implements InstanceDirectory {
+  constructor(private readonly sim: SimCluster) {}
+  async describe(instanceId: string): Promise<InstanceFacts | undefined> {
+    const instance = this.sim.view.instances().find((candidate) => candidate.instanceId === instanceId);
+    if (instance === undefined) return undefined;
+    return {
+      instanceId,
+      privateDnsName: instance.privateDnsName,
+      availabilityZone: instance.availabilityZone,
+      state: "shutting-down",
+      tags: { "eks:cluster-name": clusterName },
+    };
+  }
+}
+
+/** A message as the drainer receives it: in an SQS batch, or invoked directly (EventBridge, continuation). */
+export interface Delivery {
+  via: "sqs" | "direct";
+  message: unknown;
+}
+
+export interface RigOptions {
+  scenario: string;
+  seed: number;
+  clock?: SimClock;
+  sim?: Omit<SimClusterOptions, "clock">;
+  /** Replaces the stand-in that answers every cluster name with the simulated cluster. */
+  clusterAccess?: (sim: SimCluster) => ClusterAccess;
+  heartbeatTimeoutSeconds?: number;
+}
+
+export interface HandlerRig {
+  sim: SimCluster;
+  asg: SimulatedAutoScalingGroup;
+  log: LogBook;
+  /** Warm container `index` (created on first use): its own handler, caches and connections. */
+  container(index: number): DrainerHandler;
+  /** Runs one delivery in a container; failed = an SQS batch item failure or a direct invocation's error. */
+  deliver(
+    container: number,
+    delivery: Delivery,
+    budgetMs: number,
+  ): Promise<{ failed: boolean; answer?: unknown }>;
+  /** Continuations the containers scheduled since the last call (SQS SendMessage and Lambda Invoke). */
+  takeContinuations(): Delivery[];
+  stop(): Promise<void>;
+}
+
+/** A simulated cluster and Auto Scaling group, and Lambda containers of the real handler wired to them. */
+export async function startHandlerRig(options: RigOptions): Promise<HandlerRig> {
+  const clock = options.clock ?? realClock;
+  const sim = await startSimCluster(parseScenario(options.scenario, "handler fault scenario"), {
+    ...options.sim,
+    clock,
+  });
+  const asg = new SimulatedAutoScalingGroup({
+    name: "prod-workers",
+    hookName: "drain-before-terminate",
+    notificationMetadata: JSON.stringify({ clusterName }),
+    heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds ?? 300,
+    clock,
+  });
+  const log = new LogBook();
+  const instances = new SimInstances(sim);
+  const sqs = new SQSClient({ region: "us-west-2", credentials: fakeCredentials });
+  const lambda = new LambdaClient({ region: "us-west-2", credentials: fakeCredentials });
+  let continuations: Delivery[] = [];
+  const sqsMock = mockClient(sqs);
+  sqsMock.on(SendMessageCommand).callsFake((input: { MessageBody: string }) => {
+    continuations.push({ via: "sqs", message: JSON.parse(input.MessageBody) });
+    return { MessageId: randomUUID() };
+  });
+  const lambdaMock = mockClient(lambda);
+  lambdaMock.on(InvokeCommand).callsFake((input: { Payload?: Uint8Array }) => {
+    continuations.push({ via: "direct", message: JSON.parse(new TextDecoder().decode(input.Payload)) });
+    return { StatusCode: 202 };
+  });
+  const access = options.clusterAccess?.(sim) ?? simulatedClusterAccess(sim);
+  const containers: DrainerHandler[] = [];
+  const container = (index: number): DrainerHandler => {
+    let handler = containers[index];
+    if (handler === undefined) {
+      handler = createHandler({
+        settings: readSettings({ CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl }),
+        lifecycle: asg,
+        clusterAccess: access,
+        instances,
+        sqs,
+        lambda,
+        log,
+        clock,
+        // Leases outlive an invocation by this slack; short here, as the suite's invocations are.
+        timing: { invocationMarginMs: 0, leaseSlackMs: 300 },
+        policy: quickPolicy,
+        continuationDelaySeconds: 0,
+        kube: { pollIntervalMs: 200, requestTimeoutMs: 10_000 },
+        random: seededRandom(options.seed + index),
+      });
+      containers[index] = handler;
+    }
+    return handler;
+  };
+  // The invocation's time runs on the shared clock, so that a test moving the clock moves it too.
+  const context = (budgetMs: number): InvocationContext => {
+    const endsAt = clock.now() + budgetMs;
+    return {
+      awsRequestId: randomUUID(),
+      invokedFunctionArn: functionArn,
+      getRemainingTimeInMillis: () => Math.max(0, endsAt - clock.now()),
+    };
+  };
+  return {
+    sim,
+    asg,
+    log,
+    container,
+    deliver: async (index, delivery, budgetMs) => {
+      const handler = container(index);
+      if (delivery.via === "sqs") {
+        const answer = (await handler(sqsBatchOf([delivery.message]), context(budgetMs))) as SQSBatchResponse;
+        return { failed: answer.batchItemFailures.length > 0, answer };
+      }
+      try {
+        const answer = (await handler(delivery.message, context(budgetMs))) as InvocationSummary;
+        return { failed: false, answer };
+      } catch (error) {
+        return { failed: true, answer: error };
+      }
+    },
+    takeContinuations: () => {
+      const taken = continuations;
+      continuations = [];
+      return taken;
+    },
+    stop: async () => {
+      await Promise.all(containers.map((handler) => handler.close()));
+      sqsMock.restore();
+      lambdaMock.restore();
+      await sim.stop();
+    },
+  };
+}
