@@ -1,5 +1,5 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import { budgetSelectorMatches } from "./label-selector.js";
+import { budgetSelectorRequirements, type LabelRequirement, matchesRequirements } from "./label-selector.js";
 
 /** A PodDisruptionBudget as the drain reports it. */
 export interface BudgetSummary {
@@ -36,13 +36,14 @@ export function budgetNeverAllows(budget: BudgetSummary): boolean {
 
 /** Budgets grouped by namespace, answering "which budgets cover this pod". */
 export class BudgetIndex {
-  private readonly byNamespace = new Map<string, V1PodDisruptionBudget[]>();
+  private readonly byNamespace = new Map<string, IndexedBudget[]>();
 
   constructor(budgets: Iterable<V1PodDisruptionBudget>) {
     for (const budget of budgets) {
       const namespace = budget.metadata?.namespace ?? "default";
       const list = this.byNamespace.get(namespace) ?? [];
-      list.push(budget);
+      // Compiled once per index, not once per pod and pass.
+      list.push({ budget, requirements: budgetSelectorRequirements(budget.spec?.selector) });
       this.byNamespace.set(namespace, list);
     }
   }
@@ -50,6 +51,18 @@ export class BudgetIndex {
   /** The budgets whose selector matches the pod, as the eviction subresource picks them. */
   forPod(pod: V1Pod): V1PodDisruptionBudget[] {
     const candidates = this.byNamespace.get(pod.metadata?.namespace ?? "default") ?? [];
-    return candidates.filter((budget) => budgetSelectorMatches(budget.spec?.selector, pod.metadata?.labels));
+    const matching: V1PodDisruptionBudget[] = [];
+    for (const { budget, requirements } of candidates) {
+      if (requirements.length > 0 && matchesRequirements(requirements, pod.metadata?.labels)) {
+        matching.push(budget);
+      }
+    }
+    return matching;
   }
+}
+
+interface IndexedBudget {
+  budget: V1PodDisruptionBudget;
+  /** Empty when the selector is absent or empty: such a budget matches nothing. */
+  requirements: readonly LabelRequirement[];
 }

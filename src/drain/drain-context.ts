@@ -14,6 +14,8 @@ import type { DrainPolicy } from "./policy.js";
 import type { RunReport } from "./run-report.js";
 import { type Tier, tierOf } from "./tiers.js";
 
+const SNAPSHOT_TIME_STEP_MS = 250;
+
 /** One pod as the drain sees it in one pass of its loop. */
 export interface PodSnapshot {
   pod: V1Pod;
@@ -75,7 +77,7 @@ export class DrainContext {
   /** Classifies every pod now on the node; reports skipped and waited-for pods the first time. */
   refreshSnapshot(): PodSnapshot[] {
     const now = this.clock.now();
-    this.snapshotKey = `${this.view.revision}@${now}`;
+    this.snapshotKey = this.snapshotKeyAt(now);
     const budgets = this.view.budgets();
     const context = {
       policy: this.policy,
@@ -102,11 +104,18 @@ export class DrainContext {
     return this.lastSnapshot;
   }
 
-  /** The pods as classified now; recomputed when the view or the time has changed since. */
+  /** The pods as classified now; recomputed when the view has changed or a time step has passed since. */
   get snapshot(): readonly PodSnapshot[] {
-    const key = `${this.view.revision}@${this.clock.now()}`;
-    if (key !== this.snapshotKey) this.refreshSnapshot();
+    if (this.snapshotKeyAt(this.clock.now()) !== this.snapshotKey) this.refreshSnapshot();
     return this.lastSnapshot;
+  }
+
+  /**
+   * Verdicts depend on the time only through deadlines and opt-out durations, so a quarter-second step is
+   * fine enough; keying on the exact millisecond rebuilt every pod's verdict several times per pass.
+   */
+  private snapshotKeyAt(now: number): string {
+    return `${this.view.revision}@${Math.floor(now / SNAPSHOT_TIME_STEP_MS)}`;
   }
 
   /**

@@ -110,10 +110,14 @@ function matchesRequirement(requirement: LabelRequirement, labels: Record<string
  * selects nothing, as the eviction subresource decides it.
  */
 export function budgetSelectorMatches(selector: V1LabelSelector | undefined, labels: Labels): boolean {
-  if (selector === undefined) return false;
-  const requirements = structuredRequirements(selector);
+  const requirements = budgetSelectorRequirements(selector);
   if (requirements.length === 0) return false;
   return matchesRequirements(requirements, labels);
+}
+
+/** A budget's selector as requirements; none (matching nothing) when it is absent or empty. */
+export function budgetSelectorRequirements(selector: V1LabelSelector | undefined): LabelRequirement[] {
+  return selector === undefined ? [] : structuredRequirements(selector);
 }
 
 function structuredRequirements(selector: V1LabelSelector): LabelRequirement[] {

@@ -1,5 +1,8 @@
 import type { Clock } from "./clock.js";
 
+/** The abort reason of a wake-up: one shared value, so that waking builds no DOMException and stack trace. */
+const WOKEN = Symbol("woken");
+
 /**
  * Lets the drain loop sleep until either a time passes or something happens (a watch event, an
  * eviction answer). A notification that arrives while nobody waits is kept for the next wait.
@@ -20,7 +23,7 @@ export class Wakeup {
       return;
     }
     const controller = new AbortController();
-    const onAbort = () => controller.abort();
+    const onAbort = () => controller.abort(WOKEN);
     signal?.addEventListener("abort", onAbort, { once: true });
     this.interrupt = onAbort;
     try {
