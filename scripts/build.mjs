@@ -13,7 +13,14 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
-const { esbuildLambdaOptions, esmRequireBanner } = await import("../infra/lambda-bundle.ts");
+const {
+  esbuildLambdaOptions,
+  esmRequireBanner,
+  lambdaDefines,
+  lambdaMainFields,
+  sideEffectFreeKubernetesClient,
+  zodNamespaceImports,
+} = await import("../infra/lambda-bundle.ts");
 
 const { values } = parseArgs({ options: { "lambda-outfile": { type: "string" } } });
 
@@ -32,6 +39,10 @@ if (lambdaOutfile !== undefined) {
     logLevel: "warning",
     outfile: "dist/cli.js",
     minify: true,
+    // The Lambda's trims that keep every feature (the CLI reads kubeconfigs, so no stand-ins).
+    define: lambdaDefines,
+    mainFields: lambdaMainFields,
+    plugins: [sideEffectFreeKubernetesClient, zodNamespaceImports],
     sourcemap: "linked",
   });
   await build({ ...esbuildLambdaOptions, outfile: "dist/lambda/index.mjs" });

@@ -4,7 +4,6 @@ import { drainCommand } from "./drain-command.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { drainHelp, mainHelp, planHelp, simulateHelp } from "./help-text.js";
 import { planCommand } from "./plan-command.js";
-import { simulateCommand } from "./simulate-command.js";
 
 type Command = (args: readonly string[], context: CliContext) => Promise<ExitCode>;
 
@@ -12,7 +11,11 @@ type Command = (args: readonly string[], context: CliContext) => Promise<ExitCod
 const commands: Record<string, { run: Command; help: string }> = {
   drain: { run: drainCommand, help: drainHelp },
   plan: { run: planCommand, help: planHelp },
-  simulate: { run: simulateCommand, help: simulateHelp },
+  // Loaded on demand: the simulated cluster and the Lambda's AWS clients are of no use to drain and plan.
+  simulate: {
+    run: async (args, context) => (await import("./simulate-command.js")).simulateCommand(args, context),
+    help: simulateHelp,
+  },
 };
 
 /**
