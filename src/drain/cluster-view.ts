@@ -80,6 +80,14 @@ export class ClusterView {
     return false;
   }
 
+  /**
+   * The server said this pod is gone (its eviction answered 404, or another pod now holds its name): a
+   * UID never comes back, so the view drops it even if the watch never reports its deletion.
+   */
+  forgetPod(uid: string): void {
+    if (this.podsByUid.delete(uid)) this.onChange();
+  }
+
   budget(key: string): V1PodDisruptionBudget | undefined {
     return this.budgetsByKey.get(key);
   }

@@ -112,7 +112,10 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
         ...(gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds }),
       });
     },
-    onGone: (ref) => reportGone(ref, false),
+    onGone: (ref) => {
+      view.forgetPod(ref.uid);
+      reportGone(ref, false);
+    },
   });
   const selector = policy.podSelector === undefined ? undefined : parseLabelSelector(policy.podSelector);
   context = new DrainContext(

@@ -2,7 +2,7 @@ import type { ControlPlane } from "./control-plane.js";
 import type { Node, Pod, Workload } from "./kube-objects.js";
 import type { StoredObject } from "./object-store.js";
 import type { PodIndex } from "./pod-index.js";
-import { controllerReference, podFromTemplate } from "./pod-template.js";
+import { controllerReference, freshPodName, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
 import { tolerates } from "./scheduling-rules.js";
 import { Reconciler } from "./timer-set.js";
@@ -25,7 +25,7 @@ export function daemonPod(plane: ControlPlane, daemonSet: Workload, nodeName: st
   const { name = "", namespace = "", uid = "" } = daemonSet.metadata;
   const pod = podFromTemplate(plane, daemonSet.spec.template, {
     namespace,
-    name: `${name}-${plane.names.text(5)}`,
+    name: freshPodName(plane, namespace, `${name}-`),
     owner: controllerReference("apps/v1", "DaemonSet", name, uid),
     nodeName,
   });

@@ -157,6 +157,8 @@ export class ObjectStore {
   create<T extends KubeObject>(type: ResourceType, object: T): StoredObject<T> {
     const table = this.table(type);
     const stored = this.seal(type, object);
+    // The API layer answers 409 before this; reaching it would silently drop an object without an event.
+    if (table.objects.has(stored.key)) throw new Error(`creating ${stored.key}: it exists already`);
     table.objects.set(stored.key, stored);
     table.sortedKeys = undefined;
     for (const index of table.indexes.values()) this.indexAdd(index, stored);

@@ -1,6 +1,7 @@
 import type { ControlPlane } from "./control-plane.js";
 import type { OwnerReference, Pod, PodSpec, PodTemplate, PodVolume, Toleration } from "./kube-objects.js";
 import { behaviour } from "./pod-state.js";
+import { resourceTypes } from "./resource-types.js";
 import type { ScenarioWorkload } from "./scenario-schema.js";
 
 /** Priorities of the built-in priority classes; any other class name gets priority 0. */
@@ -152,4 +153,16 @@ export function controllerReference(
   uid: string,
 ): OwnerReference {
   return { apiVersion, kind, name, uid, controller: true, blockOwnerDeletion: true };
+}
+
+/**
+ * A generated pod name (`prefix` + 5 random characters) that no pod in the namespace has: a real
+ * controller whose generated name collides gets 409 AlreadyExists and tries another, never replacing
+ * the pod that holds the name.
+ */
+export function freshPodName(plane: ControlPlane, namespace: string, prefix: string): string {
+  for (;;) {
+    const name = `${prefix}${plane.names.text(5)}`;
+    if (plane.store.get(resourceTypes.pods, namespace, name) === undefined) return name;
+  }
 }

@@ -5,7 +5,7 @@ import type { StoredObject } from "./object-store.js";
 import { deletePod } from "./pod-deletion.js";
 import type { PodIndex } from "./pod-index.js";
 import { isReady, isTerminal, isTerminating } from "./pod-state.js";
-import { controllerReference, podFromTemplate } from "./pod-template.js";
+import { controllerReference, freshPodName, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
 import { Reconciler } from "./timer-set.js";
 
@@ -16,7 +16,7 @@ export function replicaSetPod(plane: ControlPlane, replicaSet: Workload, nodeNam
   const { name = "", namespace = "", uid = "" } = replicaSet.metadata;
   return podFromTemplate(plane, replicaSet.spec.template, {
     namespace,
-    name: `${name}-${plane.names.text(5)}`,
+    name: freshPodName(plane, namespace, `${name}-`),
     owner: controllerReference("apps/v1", "ReplicaSet", name, uid),
     ...(nodeName ? { nodeName } : {}),
   });

@@ -70,4 +70,18 @@ describe("drainNode: knowing when a pod is gone", () => {
     expect(result.forced).toEqual([]);
     expect(cluster.count("evict")).toBe(2);
   });
+
+  it("ends when an eviction answers gone for a pod whose deletion the watch never reports", async () => {
+    const { cluster, clock, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "web", { replicas: 1 }));
+    // The pod vanished without a deletion event (its name taken over by a namesake elsewhere): the
+    // eviction answers that another pod holds the name, while the watch stays silent and no re-list follows.
+    cluster.evictionFaults.push({ kind: "gone", reason: "uid-changed" });
+    clock.after(10, () => cluster.dropPodWatches());
+
+    const result = await drain({}, { stopAt: clock.now() + 120_000 });
+
+    expect(result.status).toBe("drained");
+    expect(result.remaining).toEqual([]);
+  });
 });
