@@ -7,7 +7,7 @@ import type { PodIndex } from "./pod-index.js";
 import { isReady, isTerminal, isTerminating } from "./pod-state.js";
 import { controllerReference, freshPodName, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
-import { Reconciler } from "./timer-set.js";
+import { workloadReconciler } from "./workload-reconciler.js";
 
 const replicaSets = resourceTypes.replicaSets;
 
@@ -27,27 +27,12 @@ export function replicaSetPod(plane: ControlPlane, replicaSet: Workload, nodeNam
  * pod no longer counts, so its replacement is created at once; the scheduler places it.
  */
 export class ReplicaSetController {
-  private readonly reconciler: Reconciler;
-
   constructor(
     private readonly plane: ControlPlane,
     private readonly pods: PodIndex,
     private readonly budgets: BudgetTracker,
   ) {
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      (key) => this.sync(key),
-    );
-    plane.store.subscribe((change) => {
-      const object = change.current.object;
-      if (change.current.type === replicaSets) this.reconciler.request(change.current.key);
-      else if (change.current.type === resourceTypes.pods) {
-        const owner = object.metadata.ownerReferences?.find((reference) => reference.controller);
-        if (owner?.kind === "ReplicaSet")
-          this.reconciler.request(`${object.metadata.namespace}/${owner.name}`);
-      }
-    });
+    workloadReconciler(plane, replicaSets, "ReplicaSet", (key) => this.sync(key));
   }
 
   private sync(key: string): void {

@@ -6,8 +6,8 @@ import { deletePod } from "./pod-deletion.js";
 import type { PodIndex } from "./pod-index.js";
 import { controllerReference, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
-import { Reconciler } from "./timer-set.js";
 import { ensureClaim, zoneLabel } from "./volume-objects.js";
+import { workloadReconciler } from "./workload-reconciler.js";
 
 const statefulSets = resourceTypes.statefulSets;
 
@@ -61,27 +61,12 @@ export function statefulPod(
  * previous one is gone; its claims follow it, so it can only run in their zone.
  */
 export class StatefulSetController {
-  private readonly reconciler: Reconciler;
-
   constructor(
     private readonly plane: ControlPlane,
     private readonly pods: PodIndex,
     private readonly budgets: BudgetTracker,
   ) {
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      (key) => this.sync(key),
-    );
-    plane.store.subscribe((change) => {
-      const object = change.current.object;
-      if (change.current.type === statefulSets) this.reconciler.request(change.current.key);
-      else if (change.current.type === resourceTypes.pods) {
-        const owner = object.metadata.ownerReferences?.find((reference) => reference.controller);
-        if (owner?.kind === "StatefulSet")
-          this.reconciler.request(`${object.metadata.namespace}/${owner.name}`);
-      }
-    });
+    workloadReconciler(plane, statefulSets, "StatefulSet", (key) => this.sync(key));
   }
 
   /** The zone for claims of a new ordinal: the zone of the first schedulable node. */
