@@ -12,7 +12,7 @@ export function workloadReconciler(
   workloads: ResourceType,
   ownerKind: string,
   sync: (key: string) => void,
-): Reconciler {
+): void {
   const reconciler = new Reconciler(plane.timers, () => plane.timings.controllerDelayMs, sync);
   plane.store.subscribe((change) => {
     const object = change.current.object;
@@ -22,5 +22,4 @@ export function workloadReconciler(
       if (owner?.kind === ownerKind) reconciler.request(`${object.metadata.namespace}/${owner.name}`);
     }
   });
-  return reconciler;
 }
