@@ -83,7 +83,10 @@ Runs the production path against a simulated cluster: starts a simulated Kuberne
 scenario (default: scenarios/default.yaml of this package) and a simulated Auto Scaling group, sends the
 terminate lifecycle event for the instance behind the scenario's drainNode into the Lambda handler, and
 prints a timeline (cordon, evictions, budget refusals, pods gone, heartbeats, the completion) and a
-summary checked against the simulator's record of budget violations.
+summary checked against the simulator's record of budget violations. It waits for the drained
+workloads' replacements to be Ready, then reports, per workload that had pods on the node
+(availability: desired, minReady, zeroReadySeconds, belowDesiredSeconds, restored), its Ready replicas
+over the run.
 
       --timeout DUR           give up on the simulation after this long (default 5m)
       --heartbeat-timeout DUR the hook's HeartbeatTimeout, 30s to 2h (default 30s: a heartbeat every 15s)

@@ -67,6 +67,13 @@ export function simulationSummary(report: SimulationReport): string {
       row("", `invocation ${invocation.attempt} failed: ${invocation.error}`);
   }
   row("pods left on node", report.podsLeft.length === 0 ? "none" : report.podsLeft.join(", "));
+  const zeroReady = report.availability.filter((entry) => entry.zeroReadySeconds > 0);
+  row(
+    "zero Ready",
+    zeroReady.length === 0
+      ? `never (${report.availability.length} workloads on the node)`
+      : zeroReady.map((entry) => `${entry.workload} ${entry.zeroReadySeconds}s`).join(", "),
+  );
   if (report.stoppedEarly !== undefined) row("stopped early", report.stoppedEarly);
   lines.push("");
   lines.push(
@@ -107,6 +114,14 @@ export function simulationDocument(report: SimulationReport) {
       ...(invocation.error === undefined ? {} : { error: invocation.error }),
     })),
     podsLeft: report.podsLeft,
+    availability: report.availability.map((entry) => ({
+      workload: entry.workload,
+      desired: entry.desired,
+      minReady: entry.minReady,
+      zeroReadySeconds: entry.zeroReadySeconds,
+      belowDesiredSeconds: entry.belowDesiredSeconds,
+      restored: entry.restored,
+    })),
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
     timeline: report.timeline.map((entry) => ({
       seconds: seconds(entry.at),

@@ -13,6 +13,7 @@ import {
   simulatedClusterAccess,
 } from "../sim/auto-scaling-group.js";
 import {
+  type AvailabilityEntry,
   type BudgetViolation,
   loadScenario,
   type RefusalCause,
@@ -29,6 +30,8 @@ import type { TimelineEntry } from "./timeline-entries.js";
 const CLUSTER_NAME = "sim";
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer-sim";
 const POLL_MS = 100;
+/** How long a simulation waits after the drain for the drained workloads to be Ready again. */
+const RECOVERY_WAIT_MS = 120_000;
 
 export interface SimulationRequest {
   scenarioPath: string;
@@ -86,6 +89,8 @@ export interface SimulationReport {
   violations: BudgetViolation[];
   /** Pods still on the node that the drain had to remove (not DaemonSet or mirror pods). */
   podsLeft: string[];
+  /** Each workload that had pods on the node when the drain began: its Ready replicas over the run. */
+  availability: AvailabilityEntry[];
   /** Why the simulation stopped early, if it did. */
   stoppedEarly?: string;
 }
@@ -125,6 +130,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     ...(request.random === undefined ? {} : { random: request.random }),
   });
   const startedAt = clock.now();
+  const workloadsOnNode = sim.availability.workloadsOn(nodeName);
   request.onStart?.({
     scenario: {
       name: scenario.name,
@@ -179,8 +185,17 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     }
   } finally {
     clearInterval(ticker);
-    // Pods may still be going away after the completion: let the last moments reach the timeline.
+    // Pods may still be going away after the completion: let the last moments reach the timeline, and
+    // let the drained workloads' replacements start, so that the availability record covers the outage.
     await clock.sleep(POLL_MS * 2).catch(() => undefined);
+    const recoverBy = clock.now() + RECOVERY_WAIT_MS;
+    while (
+      !sim.availability.recovered(workloadsOnNode) &&
+      clock.now() < recoverBy &&
+      !request.signal.aborted
+    ) {
+      await clock.sleep(POLL_MS).catch(() => undefined);
+    }
     request.onEntries(timeline.poll());
     await timeline.close().catch(() => undefined);
     await handler.close().catch(() => undefined);
@@ -197,6 +212,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
       startedAt,
       endedAt: clock.now(),
       sim,
+      workloadsOnNode,
       ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
     });
   } finally {
@@ -244,6 +260,7 @@ function report(parts: {
   startedAt: number;
   endedAt: number;
   sim: Awaited<ReturnType<typeof startSimCluster>>;
+  workloadsOnNode: string[];
   stoppedEarly?: string;
 }): SimulationReport {
   const { sim, group, scenario } = parts;
@@ -278,6 +295,7 @@ function report(parts: {
     multipleBudgetRefusals: evictionAnswers.filter((answer) => answer.code === 500).length,
     violations: [...sim.recorder.violations()],
     podsLeft,
+    availability: sim.availability.entries(parts.workloadsOnNode),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
   };
 }

@@ -3,6 +3,7 @@
  * disruption-budget behaviour, fault injection, and scenario files. See src/sim/README.md.
  */
 
+export type { AvailabilityEntry, AvailabilityView } from "./availability.js";
 export type { ClusterView, SimInstance } from "./cluster-view.js";
 export { multipleBudgetsMessage } from "./eviction.js";
 export type { FaultControl, FaultSettings, FaultVerb } from "./faults.js";

@@ -148,6 +148,27 @@ function validateEventsV1(event: KubeObject, problems: FieldProblem[]): void {
   }
 }
 
+/** apps/v1 ValidateDeploymentSpec's checks of the fields the simulation acts on. */
+function validateDeployment(deployment: KubeObject, problems: FieldProblem[]): void {
+  const spec = isRecord(deployment.spec) ? deployment.spec : {};
+  const replicas = spec.replicas;
+  if (replicas !== undefined && (!Number.isInteger(replicas) || (replicas as number) < 0)) {
+    problems.push({ field: "spec.replicas", value: replicas, detail: "must be greater than or equal to 0" });
+  }
+  const strategy = isRecord(spec.strategy) ? spec.strategy : {};
+  const type = strategy.type;
+  if (type !== undefined && type !== "RollingUpdate" && type !== "Recreate") {
+    problems.push({
+      field: "spec.strategy.type",
+      value: type,
+      detail: 'supported values: "Recreate", "RollingUpdate"',
+    });
+  }
+  const rolling = isRecord(strategy.rollingUpdate) ? strategy.rollingUpdate : {};
+  checkIntOrPercent(problems, "spec.strategy.rollingUpdate.maxSurge", rolling.maxSurge);
+  checkIntOrPercent(problems, "spec.strategy.rollingUpdate.maxUnavailable", rolling.maxUnavailable);
+}
+
 /** Problems with an object about to be stored (created or updated). */
 export function validateObject(type: ResourceType, object: KubeObject): FieldProblem[] {
   const problems: FieldProblem[] = [];
@@ -157,6 +178,7 @@ export function validateObject(type: ResourceType, object: KubeObject): FieldPro
   else if (type === resourceTypes.podDisruptionBudgets) validateBudget(object, problems);
   else if (type === resourceTypes.events) validateEvent(object, problems, "involvedObject");
   else if (type === resourceTypes.eventsV1) validateEventsV1(object, problems);
+  else if (type === resourceTypes.deployments) validateDeployment(object, problems);
   else if (type === resourceTypes.pods) {
     const containers = (object.spec as { containers?: unknown } | undefined)?.containers;
     if (!Array.isArray(containers) || containers.length === 0) {

@@ -4,7 +4,8 @@ import type { Pod, Workload } from "./kube-objects.js";
 import type { StoredObject } from "./object-store.js";
 import { deletePod } from "./pod-deletion.js";
 import type { PodIndex } from "./pod-index.js";
-import { isReady, isTerminal, isTerminating } from "./pod-state.js";
+import { rankForDeletion } from "./pod-ranking.js";
+import { isTerminal, isTerminating } from "./pod-state.js";
 import { controllerReference, freshPodName, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
 import { workloadReconciler } from "./workload-reconciler.js";
@@ -24,7 +25,8 @@ export function replicaSetPod(plane: ControlPlane, replicaSet: Workload, nodeNam
 
 /**
  * The ReplicaSet controller: keeps `replicas` active pods (not terminating, not finished). A terminating
- * pod no longer counts, so its replacement is created at once; the scheduler places it.
+ * pod no longer counts, so its replacement is created at once; the scheduler places it. A scale-down
+ * removes the pods `rankForDeletion` puts first.
  */
 export class ReplicaSetController {
   constructor(
@@ -48,16 +50,7 @@ export class ReplicaSetController {
       this.plane.store.create(resourceTypes.pods, replicaSetPod(this.plane, replicaSet));
     }
     if (active.length > wanted) {
-      const rank = (pod: StoredObject<Pod>) => (!pod.object.spec.nodeName ? 0 : !isReady(pod.object) ? 1 : 2);
-      const surplus = [...active]
-        .sort(
-          (a, b) =>
-            rank(a) - rank(b) ||
-            (b.object.metadata.creationTimestamp ?? "").localeCompare(
-              a.object.metadata.creationTimestamp ?? "",
-            ),
-        )
-        .slice(0, active.length - wanted);
+      const surplus = rankForDeletion(active, active).slice(0, active.length - wanted);
       for (const pod of surplus) deletePod(this.plane, this.budgets, pod, {}, "controller");
     }
   }

@@ -41,6 +41,7 @@ const read =
 
 const readOnly = new Set<Verb>(["get", "list", "watch"]);
 const all = new Set<Verb>(["get", "list", "watch", "create", "update", "patch", "delete"]);
+const writable = new Set<Verb>(["get", "list", "watch", "update", "patch"]);
 
 function resource(
   group: string,
@@ -147,7 +148,7 @@ export const resourceTypes = {
   }),
   deployments: resource("apps", "deployments", "Deployment", {
     namespaced: true,
-    verbs: readOnly,
+    verbs: writable,
     hasStatus: true,
   }),
   replicaSets: resource("apps", "replicasets", "ReplicaSet", {

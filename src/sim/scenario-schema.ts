@@ -74,6 +74,16 @@ export const workloadSchema = z.strictObject({
   spread: z.boolean().optional(),
   labels: labelMap.optional(),
   annotations: labelMap.default({}),
+  /** Annotations of the workload object itself (the Deployment, StatefulSet or DaemonSet). */
+  workloadAnnotations: labelMap.default({}),
+  /** A Deployment's rollout strategy. */
+  strategy: z
+    .strictObject({
+      type: z.enum(["RollingUpdate", "Recreate"]).default("RollingUpdate"),
+      maxSurge: intOrPercent.optional(),
+      maxUnavailable: intOrPercent.optional(),
+    })
+    .optional(),
   nodeSelector: labelMap.optional(),
   tolerations: z.array(toleration).optional(),
   pdb: workloadBudgetSchema.optional(),

@@ -2,11 +2,13 @@ import { randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { ApiServer } from "./api-server.js";
 import { AttachDetachController } from "./attach-detach.js";
+import { AvailabilityRecord, type AvailabilityView } from "./availability.js";
 import { BudgetTracker } from "./budget-tracker.js";
 import { seedBudget, seedCluster, seedWorkload } from "./cluster-seed.js";
 import { type ClusterView, clusterView } from "./cluster-view.js";
 import { ControlPlane } from "./control-plane.js";
 import { DaemonSetController } from "./daemon-set-controller.js";
+import { DeploymentController } from "./deployment-controller.js";
 import { DisruptionController } from "./disruption-controller.js";
 import type { EvictionContext } from "./eviction.js";
 import { type FaultControl, Faults } from "./faults.js";
@@ -52,6 +54,8 @@ export interface SimCluster {
   readonly recorder: SimRecorder;
   readonly faults: FaultControl;
   readonly view: ClusterView;
+  /** Each workload's time below its desired Ready count and with none Ready, since the cluster started. */
+  readonly availability: AvailabilityView;
   /** The kubeconfig's YAML. */
   kubeconfig(): string;
   /** Adds a workload (same fields as a scenario's `workloads` entry, with its budget) at run time. */
@@ -96,6 +100,7 @@ export async function startSimCluster(
   });
 
   const pods = new PodIndex(store);
+  const availability = new AvailabilityRecord(plane);
   let disruption: DisruptionController | undefined;
   const budgets = new BudgetTracker(
     plane,
@@ -105,6 +110,7 @@ export async function startSimCluster(
   new Kubelet(plane, pods);
   new Scheduler(plane, pods);
   new NodeLifecycle(plane, pods, budgets);
+  new DeploymentController(plane, pods);
   new ReplicaSetController(plane, pods, budgets);
   new StatefulSetController(plane, pods, budgets);
   new DaemonSetController(plane, pods);
@@ -112,6 +118,7 @@ export async function startSimCluster(
 
   seedCluster(plane, scenario);
   disruption.syncAll();
+  availability.begin();
 
   const removeNode = (name: string) => {
     const node = store.get(resourceTypes.nodes, undefined, name);
@@ -162,6 +169,7 @@ export async function startSimCluster(
     recorder,
     faults,
     view: clusterView(store, scenario.nodes),
+    availability,
     kubeconfig: () => yaml,
     addWorkload: (input) => {
       const workload = workloadSchema.parse(input);
@@ -184,16 +192,8 @@ export async function startSimCluster(
         draft.spec.replicas = replicas;
         draft.metadata.generation = (draft.metadata.generation ?? 1) + 1;
       };
+      // A Deployment's ReplicaSet follows through the Deployment controller.
       store.update(target, bump);
-      if (deployment) {
-        for (const replicaSet of store.list(
-          resourceTypes.replicaSets,
-          namespace,
-        ) as StoredObject<Workload>[]) {
-          const owner = replicaSet.object.metadata.ownerReferences?.find((reference) => reference.controller);
-          if (owner?.uid === deployment.object.metadata.uid) store.update(replicaSet, bump);
-        }
-      }
     },
     setPodReady: (namespace, name, ready) => {
       const stored = store.get(resourceTypes.pods, namespace, name) as StoredObject<Pod> | undefined;

@@ -21,6 +21,7 @@ function workloadObject(
   spec: Workload["spec"],
   labels: Record<string, string>,
   owner?: StoredObject<Workload>,
+  annotations: Record<string, string> = {},
 ): Workload {
   return {
     apiVersion: "apps/v1",
@@ -32,6 +33,7 @@ function workloadObject(
       generation: 1,
       creationTimestamp: plane.timestamp(),
       labels,
+      ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       ...(owner
         ? {
             ownerReferences: [
@@ -49,6 +51,19 @@ function workloadObject(
   };
 }
 
+/** A Deployment's spec.strategy as the API server defaults it (RollingUpdate, 25 % / 25 %). */
+function strategyOf(workload: ScenarioWorkload): Record<string, unknown> {
+  const strategy = workload.strategy;
+  if (strategy?.type === "Recreate") return { type: "Recreate" };
+  return {
+    type: "RollingUpdate",
+    rollingUpdate: {
+      maxSurge: strategy?.maxSurge ?? "25%",
+      maxUnavailable: strategy?.maxUnavailable ?? "25%",
+    },
+  };
+}
+
 /** Creates the Deployment (+ ReplicaSet), StatefulSet or DaemonSet of a scenario workload. */
 export function createWorkload(plane: ControlPlane, workload: ScenarioWorkload): CreatedWorkload {
   const template = templateOf(workload);
@@ -63,8 +78,10 @@ export function createWorkload(plane: ControlPlane, workload: ScenarioWorkload):
         "Deployment",
         name,
         namespace,
-        { replicas: workload.replicas ?? 1, selector, template },
+        { replicas: workload.replicas ?? 1, selector, template, strategy: strategyOf(workload) },
         labels,
+        undefined,
+        workload.workloadAnnotations,
       ),
     );
     const hash = plane.names.text(10);
@@ -115,14 +132,32 @@ export function createWorkload(plane: ControlPlane, workload: ScenarioWorkload):
     }
     const statefulSet = plane.store.create(
       resourceTypes.statefulSets,
-      workloadObject(plane, "StatefulSet", name, namespace, spec, labels),
+      workloadObject(
+        plane,
+        "StatefulSet",
+        name,
+        namespace,
+        spec,
+        labels,
+        undefined,
+        workload.workloadAnnotations,
+      ),
     );
     return { owner: statefulSet, template };
   }
   if (workload.kind === "DaemonSet") {
     const daemonSet = plane.store.create(
       resourceTypes.daemonSets,
-      workloadObject(plane, "DaemonSet", name, namespace, { selector, template }, labels),
+      workloadObject(
+        plane,
+        "DaemonSet",
+        name,
+        namespace,
+        { selector, template },
+        labels,
+        undefined,
+        workload.workloadAnnotations,
+      ),
     );
     return { owner: daemonSet, template };
   }

@@ -65,6 +65,12 @@ describe("simulate with no scenario", () => {
       podsLeft: [],
     });
     expect(document.drainSeconds).toBeLessThan(30);
+    // Budgets keep every replicated workload above zero Ready replicas; nothing of theirs is left changed.
+    expect(document.availability.length).toBeGreaterThanOrEqual(3);
+    for (const entry of document.availability) {
+      expect(entry).toMatchObject({ zeroReadySeconds: 0, restored: true });
+      expect(entry.minReady).toBeGreaterThan(0);
+    }
     expect(document.evictions).toBeGreaterThanOrEqual(4);
     const refusals = document.timeline.filter((entry: { kind: string }) => entry.kind === "refused");
     expect(refusals.length).toBe(document.refusals.DisruptionBudget + document.refusals.BudgetNotObserved);
