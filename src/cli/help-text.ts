@@ -92,6 +92,8 @@ over the run.
       --heartbeat-timeout DUR the hook's HeartbeatTimeout, 30s to 2h (default 30s: a heartbeat every 15s)
       --lambda-timeout DUR    each invocation's time limit, 31s to 15m (default 15m); a short one shows
                               the drain handed from invocation to invocation through continuations
+      --report FILE.html      also write the timeline as one self-contained HTML page (one lane per
+                              pod, the budgets, tiers, heartbeats, invocations, the critical path)
 
 ${outputHelp}
 

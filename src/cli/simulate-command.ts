@@ -8,10 +8,12 @@ import { EXIT, type ExitCode } from "./exit-codes.js";
 import { durationFlag, outputFlagShape, outputFlagSpecs } from "./flags.js";
 import { simulateHelp } from "./help-text.js";
 import { defaultScenarioPath } from "./package-root.js";
+import { reportFlagShape, reportFlagSpecs, writeReport } from "./report-file.js";
 import {
   simulationDocument,
   simulationExitCode,
   simulationHeader,
+  simulationRecord,
   simulationSummary,
   timelineLine,
 } from "./simulation-report.js";
@@ -19,6 +21,7 @@ import { runSimulation } from "./simulation-run.js";
 
 const simulateFlagSpecs = {
   ...outputFlagSpecs,
+  ...reportFlagSpecs,
   timeout: { type: "string" },
   "heartbeat-timeout": { type: "string" },
   "lambda-timeout": { type: "string" },
@@ -26,6 +29,7 @@ const simulateFlagSpecs = {
 
 const simulateFlagSchema = z.object({
   ...outputFlagShape,
+  ...reportFlagShape,
   timeout: durationFlag("5m"),
   "heartbeat-timeout": durationFlag("30s").refine((ms) => ms >= 30_000 && ms <= 7_200_000, {
     message: "a lifecycle hook's heartbeat timeout is 30s to 2h",
@@ -87,10 +91,15 @@ export async function simulateCommand(args: readonly string[], context: CliConte
         }
       : {}),
   });
+  const document = simulationDocument(report);
   if (text) {
     context.terminal.write(simulationSummary(report));
   } else {
-    context.terminal.write(`${JSON.stringify(simulationDocument(report), null, 2)}\n`);
+    context.terminal.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  if (flags.report !== undefined) {
+    const written = await writeReport(flags.report, simulationRecord(document), context);
+    context.terminal.log(`report written to ${written}\n`);
   }
   return simulationExitCode(report);
 }

@@ -1,3 +1,4 @@
+import type { DrainRecord, RecordedEntry } from "../timeline/index.js";
 import { durationText, elapsedText, timeText } from "./duration-text.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { SimulationReport, SimulationStart } from "./simulation-run.js";
@@ -123,12 +124,53 @@ export function simulationDocument(report: SimulationReport) {
       restored: entry.restored,
     })),
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
-    timeline: report.timeline.map((entry) => ({
-      seconds: seconds(entry.at),
-      source: entry.source,
-      kind: entry.kind,
-      level: entry.level,
-      text: entry.text,
+    ...deadlineOf(report.timeline, seconds),
+    pods: report.pods,
+    timeline: report.timeline.map(
+      ({ at, deadlineAt, ...entry }): RecordedEntry => ({ seconds: seconds(at), ...entry }),
+    ),
+  };
+}
+
+export type SimulationDocument = ReturnType<typeof simulationDocument>;
+
+/** The drain's deadline, from its first start: seconds since the lifecycle event. */
+function deadlineOf(timeline: readonly TimelineEntry[], seconds: (at: number) => number) {
+  const deadlineAt = timeline.find((entry) => entry.deadlineAt !== undefined)?.deadlineAt;
+  return deadlineAt === undefined ? {} : { deadlineSeconds: seconds(deadlineAt) };
+}
+
+/** The simulation as a recorded drain: what `--report` draws, read off the JSON document. */
+export function simulationRecord(document: SimulationDocument): DrainRecord {
+  const action = document.lifecycleAction;
+  const lastSeconds = document.timeline.at(-1)?.seconds ?? 0;
+  return {
+    kind: "simulation",
+    title: `simulate ${document.scenario.name}${document.scenario.description === undefined ? "" : `: ${document.scenario.description}`}`,
+    node: document.node,
+    instanceId: document.instanceId,
+    startedAt: document.startedAt,
+    outcome:
+      action.result === undefined
+        ? `lifecycle action ${action.state}`
+        : `lifecycle action ${action.state} with ${action.result}`,
+    succeeded: document.exitCode === EXIT.ok,
+    endSeconds: document.drainSeconds ?? lastSeconds,
+    ...(document.deadlineSeconds === undefined ? {} : { deadlineSeconds: document.deadlineSeconds }),
+    counts: {
+      evictions: document.evictions,
+      refusals:
+        document.refusals.DisruptionBudget +
+        document.refusals.BudgetNotObserved +
+        document.multipleBudgetRefusals,
+      forced: document.timeline.filter((entry) => entry.kind === "forced" && entry.pod !== undefined).length,
+      heartbeats: document.heartbeats,
+    },
+    pods: document.pods,
+    timeline: document.timeline,
+    invocations: document.invocations.map(({ outcome, ...invocation }) => ({
+      ...invocation,
+      ...(outcome === undefined ? {} : { outcome: `${outcome.kind}: ${outcome.reason}` }),
     })),
   };
 }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { LifecycleHookSettings } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
 import { createHandler } from "../lambda/create-handler.js";
+import { drainPolicyOf } from "../lambda/drain-policy-settings.js";
 import { describeError, type LogFields } from "../lambda/handler-log.js";
 import type { InvocationSummary } from "../lambda/invocation-shell.js";
 import type { NoticeOutcome } from "../lambda/notice-outcome.js";
@@ -22,6 +23,7 @@ import {
   startSimCluster,
 } from "../sim/index.js";
 import { SimulatedInstances } from "../sim/simulated-instances.js";
+import type { RecordedPod } from "../timeline/index.js";
 import { CliError } from "./cli-error.js";
 import { capturingLambdaClient, unreachableSqsClient } from "./simulated-lambda.js";
 import { SimulationTimeline } from "./simulation-timeline.js";
@@ -78,6 +80,8 @@ export interface SimulationReport {
   startedAt: number;
   endedAt: number;
   timeline: TimelineEntry[];
+  /** The drained node's pods at the start. */
+  pods: RecordedPod[];
   invocations: InvocationRecord[];
   /** The first completion that found the action waiting. */
   completion?: RecordedCompletion;
@@ -115,11 +119,12 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     notificationMetadata: JSON.stringify({ clusterName: CLUSTER_NAME }),
     clock,
   });
-  const timeline = new SimulationTimeline(sim, group, clock, nodeName, request.echo);
+  const settings = readSettings({ CLUSTER_NAME: CLUSTER_NAME });
+  const timeline = new SimulationTimeline(sim, group, clock, nodeName, drainPolicyOf(settings), request.echo);
   timeline.start();
   const lambda = capturingLambdaClient();
   const handler = createHandler({
-    settings: readSettings({ CLUSTER_NAME: CLUSTER_NAME }),
+    settings,
     lifecycle: group,
     clusterAccess: simulatedClusterAccess({ server: sim.server, caData: sim.caData, token: sim.token }),
     instances: new SimulatedInstances(sim, { "eks:cluster-name": CLUSTER_NAME }),
@@ -286,6 +291,7 @@ function report(parts: {
     startedAt: parts.startedAt,
     endedAt: parts.endedAt,
     timeline: parts.timeline.all(),
+    pods: parts.timeline.pods,
     invocations: parts.invocations,
     ...(completion === undefined ? {} : { completion }),
     ...(action === undefined ? {} : { action }),

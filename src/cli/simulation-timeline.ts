@@ -1,10 +1,13 @@
+import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 import type { Clock } from "../drain/clock.js";
 import type { ResourceFeed } from "../drain/cluster-port.js";
+import type { DrainPolicy } from "../drain/policy.js";
 import { type KubeClient, kubeClientFromEndpoint } from "../kube/kube-client.js";
 import { KubeCluster } from "../kube/kube-cluster.js";
 import type { HandlerLog, LogFields } from "../lambda/handler-log.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, SimCluster } from "../sim/index.js";
+import { type RecordedPod, recordedPods } from "../timeline/index.js";
 import {
   apiEntry,
   autoScalingEntries,
@@ -32,12 +35,16 @@ export class SimulationTimeline implements HandlerLog {
   private readonly budgetStatus = new Map<string, string | undefined>();
   private readonly client: KubeClient;
   private feed: ResourceFeed | undefined;
+  /** The drained node's pods at the start: workload, tier and budgets of each. */
+  readonly pods: RecordedPod[];
 
   constructor(
     private readonly sim: SimCluster,
     private readonly group: SimulatedAutoScalingGroup,
     private readonly clock: Clock,
     private readonly nodeName: string,
+    /** The policy the handler drains with: which tier each pod is in. */
+    policy: DrainPolicy,
     /** Each handler log line as it comes, for --verbose. */
     private readonly echo?: (level: "info" | "warn" | "error", message: string, fields: LogFields) => void,
   ) {
@@ -49,6 +56,12 @@ export class SimulationTimeline implements HandlerLog {
       }
     }
     const budgets = sim.view.budgets();
+    // The simulator keeps objects as the API server sends them (times as strings): the JSON a client reads.
+    this.pods = recordedPods(
+      sim.view.pods({ nodeName }) as unknown as V1Pod[],
+      budgets as unknown as V1PodDisruptionBudget[],
+      policy,
+    );
     for (const pod of sim.view.pods({ nodeName })) {
       const namespace = pod.metadata.namespace ?? "default";
       for (const budget of budgetsMatching(budgets, namespace, pod.metadata.labels)) {
@@ -147,6 +160,10 @@ export class SimulationTimeline implements HandlerLog {
         kind: "budget",
         level: "info",
         text: `budget ${key}: ${shown}`,
+        budget: key,
+        disruptionsAllowed,
+        currentHealthy,
+        desiredHealthy,
       });
     }
     return entries;
@@ -162,6 +179,7 @@ export class SimulationTimeline implements HandlerLog {
       kind: "gone",
       level: "info",
       text: `gone ${pod}`,
+      pod,
     });
   }
 

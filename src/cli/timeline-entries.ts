@@ -1,20 +1,40 @@
 import type { V1LabelSelector } from "@kubernetes/client-node";
+import { podKey } from "../drain/cluster-port.js";
 import { DRAIN_EVENT_KINDS, type DrainEvent } from "../drain/events.js";
 import { budgetSelectorMatches } from "../drain/label-selector.js";
 import type { LogFields } from "../lambda/handler-log.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, RecordedRequest } from "../sim/index.js";
+import type { RecordedEntry } from "../timeline/index.js";
 import { describeDrainEvent } from "./event-text.js";
 
-/** One moment of a simulation, from whichever side saw it. */
-export interface TimelineEntry {
+/**
+ * One moment of a simulation, from whichever side saw it: a recorded entry (the pod, budget or tier it is
+ * about) with its time as epoch ms.
+ */
+export interface TimelineEntry extends Omit<RecordedEntry, "seconds" | "source"> {
   /** Epoch ms. */
   at: number;
   /** handler: the Lambda's log; api: the API server's record; cluster: pods seen gone; auto-scaling: the group. */
   source: "handler" | "api" | "cluster" | "auto-scaling";
-  kind: string;
-  level: "info" | "warn" | "error" | "detail";
-  text: string;
+  /** The drain's deadline (a "started" event), epoch ms. */
+  deadlineAt?: number;
+}
+
+/** What a drain event says about a pod, a tier, a budget or a wait, as entry fields. */
+export function drainEventFields(event: DrainEvent): Partial<TimelineEntry> {
+  const fields: Partial<TimelineEntry> = {};
+  if ("pod" in event && event.pod !== undefined) fields.pod = podKey(event.pod);
+  if ("tier" in event) fields.tier = event.tier;
+  if (event.kind === "blocked") {
+    if (event.budget !== undefined) fields.budget = event.budget;
+    if (event.disruptionsAllowed !== undefined) fields.disruptionsAllowed = event.disruptionsAllowed;
+    fields.reason = event.cause;
+  }
+  if (event.kind === "skipped" || event.kind === "waiting") fields.reason = event.message;
+  if (event.kind === "volumes-detached") fields.waitedSeconds = event.waitedMs / 1000;
+  if (event.kind === "started") fields.deadlineAt = event.deadline;
+  return fields;
 }
 
 const drainKinds = new Set<string>(DRAIN_EVENT_KINDS);
@@ -43,6 +63,7 @@ export function handlerEntry(
         kind,
         level: level === "info" ? line.level : level,
         text: line.text,
+        ...drainEventFields(event),
       };
     } catch {
       // A drain event of an unexpected shape: fall back to the log's own words.
@@ -80,11 +101,12 @@ export function apiEntry(
   }
   const pod = `${request.namespace}/${request.name}`;
   if (request.verb === "create" && request.subresource === "eviction") {
+    const budgets = budgetsOf(request.namespace, request.name);
+    const about = { pod, ...(budgets[0] === undefined ? {} : { budget: budgets[0] }) };
     if (request.code === 201 || request.code === 200) {
-      return { at: request.at, source: "api", kind: "evicted", level: "info", text: `evicted ${pod}` };
+      return { at: request.at, source: "api", kind: "evicted", level: "info", text: `evicted ${pod}`, pod };
     }
     if (request.code === 429) {
-      const budgets = budgetsOf(request.namespace, request.name);
       const budget = budgets.length === 0 ? "a budget" : `budget ${budgets.join(", ")}`;
       const why =
         request.refusal === "DisruptionBudget"
@@ -92,7 +114,15 @@ export function apiEntry(
           : request.refusal === "BudgetNotObserved"
             ? `${budget} is still being processed by the disruption controller`
             : "API throttling";
-      return { at: request.at, source: "api", kind: "refused", level: "info", text: `429 ${pod}: ${why}` };
+      return {
+        at: request.at,
+        source: "api",
+        kind: "refused",
+        level: "info",
+        text: `429 ${pod}: ${why}`,
+        ...about,
+        ...(request.refusal === undefined ? {} : { reason: request.refusal }),
+      };
     }
     if (request.code === 500) {
       return {
@@ -100,7 +130,8 @@ export function apiEntry(
         source: "api",
         kind: "multiple-budgets",
         level: "warn",
-        text: `500 ${pod}: under more than one budget (${budgetsOf(request.namespace, request.name).join(", ")})`,
+        text: `500 ${pod}: under more than one budget (${budgets.join(", ")})`,
+        ...about,
       };
     }
     return {
@@ -109,6 +140,7 @@ export function apiEntry(
       kind: "eviction-failed",
       level: "detail",
       text: `eviction of ${pod} answered ${request.code}`,
+      pod,
     };
   }
   return undefined;

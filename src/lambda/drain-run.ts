@@ -40,11 +40,16 @@ export interface DrainRun {
   heartbeaterEnd: HeartbeaterEnd;
 }
 
-/** Drain events worth a log line; the rest (every pod's eviction, every retry) would drown the log. */
+/**
+ * Drain events worth a log line; the rest (every pod's eviction, every retry) would drown the log. Skipped
+ * and waited-for pods are logged once per pod and run: why a pod stays on the node.
+ */
 const loggedEvents = new Set<DrainEvent["kind"]>([
   "started",
   "cordoned",
   "tier-started",
+  "skipped",
+  "waiting",
   "forced",
   "deadline-approaching",
   "deadline-reached",
