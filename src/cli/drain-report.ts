@@ -129,11 +129,13 @@ export function drainText(outcome: DrainOutcome): string {
       lines.push(`${node} drained in ${took}`);
       break;
     case "deadline-forced":
-      lines.push(`${node}: deadline reached after ${took}; ${result.forced.length} pod(s) forced`);
+      lines.push(
+        `${node}: deadline reached after ${took} (${deadlineText(result)}); ${result.forced.length} pod(s) forced at the deadline less their grace period`,
+      );
       break;
     case "deadline-left":
       lines.push(
-        `${node}: deadline reached after ${took}; ${result.remaining.length} pod(s) left on the node`,
+        `${node}: deadline reached after ${took} (${deadlineText(result)}); ${result.remaining.length} pod(s) left on the node`,
       );
       break;
     case "in-progress":
@@ -164,6 +166,11 @@ export function drainText(outcome: DrainOutcome): string {
   const action = outcome.lifecycleAction;
   if (action !== undefined) lines.push(`  ${lifecycleText(action)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The deadline itself, and how far it was from the drain's start: "deadline 2026-…Z, timeout 8.0s". */
+function deadlineText(result: DrainResult): string {
+  return `deadline ${timeText(result.deadline)}, timeout ${durationText(result.deadline - result.startedAt)}`;
 }
 
 export function lifecycleText(action: LifecycleCompletion): string {

@@ -76,7 +76,8 @@ export const policyFlagShape = {
       }
     }),
   "include-daemonsets": z.boolean().default(false),
-  "on-deadline": choice(["force", "leave"]).default("force"),
+  // kubectl's --timeout only stops waiting: by hand, a deadline never deletes through a budget unless asked.
+  "on-deadline": choice(["force", "leave"]).default("leave"),
 };
 
 /** kubectl drain's --grace-period (drain only: the plan shows each pod's own grace). */

@@ -18,8 +18,11 @@ const policyHelp = `Drain policy:
                               resumed from the node's saved state keeps its own deadline
   -l, --pod-selector SEL      drain only pods matching this label selector
       --include-daemonsets    evict DaemonSet pods too, last
-      --on-deadline force|leave
-                              at (deadline - a pod's grace): delete what is left (default) or stop`;
+      --on-deadline leave|force
+                              leave (default, kubectl's --timeout): stop at the deadline and leave what
+                              is left, deleting nothing; force: at (deadline - a pod's grace) delete
+                              what is left with its grace cut to the time left (at least 1s), budgets
+                              or not (the Lambda's default: its instance terminates anyway)`;
 
 export const mainHelp = `eks-node-drainer: drain Kubernetes nodes before EC2 Auto Scaling terminates them.
 

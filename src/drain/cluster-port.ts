@@ -91,7 +91,7 @@ export interface VolumeAttachmentInfo {
 export type EvictionOutcome =
   /** 200/201: accepted; the pod terminates with its grace period. */
   | { kind: "evicted" }
-  /** 404 (no such pod) or 409 (the UID precondition failed: another pod holds the name now). */
+  /** 404 (no such pod) or 409 with the UID precondition failure (another pod holds the name now). */
   | { kind: "gone"; reason: "not-found" | "uid-changed" }
   /** A PodDisruptionBudget refused it now (429 with a DisruptionBudget cause). */
   | { kind: "blocked"; cause: "budget"; budget?: string; message: string; retryAfterMs?: number }
@@ -99,8 +99,13 @@ export type EvictionOutcome =
   | { kind: "blocked"; cause: "multiple-budgets"; message: string }
   /** 403 NamespaceTerminating: the namespace is being deleted and will take the pod with it. */
   | { kind: "blocked"; cause: "namespace-terminating"; message: string }
-  /** Throttling (429 without a budget cause), 5xx, network failure or timeout: try again later. */
-  | { kind: "retry"; cause: "throttled" | "server-error" | "network"; message: string; retryAfterMs?: number }
+  /** Throttling (429 without a budget cause), another 409, 5xx, network failure or timeout: try again later. */
+  | {
+      kind: "retry";
+      cause: "throttled" | "conflict" | "server-error" | "network";
+      message: string;
+      retryAfterMs?: number;
+    }
   /** Anything else (400, 401, 403, 422...): retrying will not help. */
   | { kind: "fatal"; status?: number; message: string };
 

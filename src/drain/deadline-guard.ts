@@ -11,8 +11,9 @@ export interface DeadlineCheck {
 }
 
 /**
- * Enforces the deadline: warns ahead of it; at (deadline − a pod's grace period) deletes a pod still
- * there with its grace clamped to the time left (policy "force") or stops the drain (policy "leave").
+ * Enforces the deadline: warns ahead of it; under policy "force", at (deadline − a pod's grace period)
+ * deletes a pod still there with its grace clamped to the time left (never below 1 s); under policy
+ * "leave" (kubectl drain's --timeout), stops the drain at the deadline itself, deleting nothing.
  */
 export class DeadlineGuard {
   private warned = false;
@@ -51,7 +52,8 @@ export class DeadlineGuard {
       if (alreadyForced.has(snapshot.ref.uid)) continue;
       const endsAt = epochMs(snapshot.pod.metadata?.deletionTimestamp);
       if (endsAt !== undefined && endsAt <= deadline) continue;
-      const forceAt = forceTimeOf(deadline, graceSecondsOf(snapshot.pod));
+      const forceAt =
+        policy.onDeadline === "leave" ? deadline : forceTimeOf(deadline, graceSecondsOf(snapshot.pod));
       if (now >= forceAt) due.push(snapshot);
       else later(forceAt);
     }

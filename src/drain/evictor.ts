@@ -178,7 +178,11 @@ export class Evictor {
 
   private launch(candidate: EvictionCandidate, record: EvictionRecord, budget: string | undefined): void {
     const { cluster, clock } = this.deps;
-    const grace = evictionGraceSeconds(this.deps.deadline(), clock.now(), graceSecondsOf(candidate.pod));
+    // Under "leave" a pod keeps its whole grace period, as with kubectl drain; "force" ends it by the deadline.
+    const grace =
+      this.deps.policy.onDeadline === "force"
+        ? evictionGraceSeconds(this.deps.deadline(), clock.now(), graceSecondsOf(candidate.pod))
+        : undefined;
     const revisionAtLaunch = budget === undefined ? 0 : this.deps.view.budgetRevisionOf(budget);
     record.state = "in-flight";
     const promise = cluster

@@ -4,11 +4,27 @@ import { isNetworkError, isTimeout, retryAfterMs, type StatusBody, statusBodyOf 
 
 const MULTIPLE_BUDGETS = /more than one PodDisruptionBudget/i;
 const BUDGET_NAME = /disruption budget (\S+?) needs/i;
+/**
+ * The API server's words for a failed UID precondition: the registry's BeforeDelete ("the UID in the
+ * precondition (…) does not match the UID in record (…)",
+ * https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/registry/rest/delete.go)
+ * and the storage layer's Preconditions.Check ("Precondition failed: UID in precondition: …",
+ * https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/apiserver/pkg/storage/interfaces.go).
+ * Any other 409 (a budget or pod update that lost a race inside the eviction) is worth retrying.
+ */
+const UID_PRECONDITION = /UID in (the )?precondition/i;
+
+/** True when a 409 answer says the pod's UID precondition failed: the pod the request named is gone. */
+export function isUidPreconditionFailure(body: StatusBody): boolean {
+  const texts = [body.message ?? "", ...(body.details?.causes ?? []).map((cause) => cause.message ?? "")];
+  return texts.some((text) => UID_PRECONDITION.test(text));
+}
 
 /**
  * The one place that decides what an answer to POST pods/eviction means:
  * - 200/201 → evicted;
- * - 404 → gone (no such pod); 409 → gone (the UID precondition failed: another pod holds the name);
+ * - 404 → gone (no such pod); 409 with the UID precondition failure → gone (another pod holds the name);
+ *   any other 409 → retry;
  * - 429 with a DisruptionBudget cause → blocked by that budget; 429 without → API throttling, retry;
  * - 500 "more than one PodDisruptionBudget" → blocked for good (a human must fix the budgets);
  * - 403 NamespaceTerminating → blocked: the namespace's deletion removes the pod;
@@ -25,7 +41,10 @@ export function evictionOutcome(
   const hasCause = (name: string) => causes.some((cause) => cause.reason === name || cause.type === name);
   if (code === 200 || code === 201) return { kind: "evicted" };
   if (code === 404) return { kind: "gone", reason: "not-found" };
-  if (code === 409) return { kind: "gone", reason: "uid-changed" };
+  if (code === 409) {
+    if (isUidPreconditionFailure(body)) return { kind: "gone", reason: "uid-changed" };
+    return { kind: "retry", cause: "conflict", message: `409 ${message}` };
+  }
   if (code === 429) {
     const after = retryAfterMs(headers, body);
     if (hasCause("DisruptionBudget")) {

@@ -19,8 +19,8 @@ import type {
   ResourceFeed,
   VolumeAttachmentInfo,
 } from "../drain/cluster-port.js";
-import { toClusterError } from "./api-errors.js";
-import { evictionOutcomeOfError } from "./eviction-response.js";
+import { statusBodyOf, toClusterError } from "./api-errors.js";
+import { evictionOutcomeOfError, isUidPreconditionFailure } from "./eviction-response.js";
 import type { KubeClient } from "./kube-client.js";
 import { startListWatch } from "./list-watch.js";
 import { withDates } from "./watched-object.js";
@@ -144,7 +144,15 @@ export class KubeCluster implements ClusterPort {
       });
       return "deleted";
     } catch (error) {
-      if (error instanceof ApiException && [404, 409].includes(Number(error.code))) return "gone";
+      if (error instanceof ApiException && Number(error.code) === 404) return "gone";
+      // 409 means gone only when the UID precondition failed; another conflict is retried.
+      if (
+        error instanceof ApiException &&
+        Number(error.code) === 409 &&
+        isUidPreconditionFailure(statusBodyOf(error.body))
+      ) {
+        return "gone";
+      }
       throw toClusterError(`deleting pod ${pod.namespace}/${pod.name}`, error);
     }
   }

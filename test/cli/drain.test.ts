@@ -174,9 +174,20 @@ describe("drain that reaches its deadline", () => {
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
     );
     await kube.close();
-    const run = await runBuiltCli(["drain", nodeA, "--kubeconfig", sim.kubeconfigPath, "--timeout", "3s"]);
+    const run = await runBuiltCli([
+      "drain",
+      nodeA,
+      "--kubeconfig",
+      sim.kubeconfigPath,
+      "--timeout",
+      "3s",
+      "--on-deadline",
+      "force",
+    ]);
     expect(run.code, run.stderr).toBe(2);
-    expect(run.stdout).toMatch(/deadline reached after .*; 1 pod\(s\) forced/);
+    expect(run.stdout).toMatch(
+      /deadline reached after .* \(deadline \S+Z, timeout 3\.0s\); 1 pod\(s\) forced/,
+    );
     expect(drainablePodsOn(sim, nodeA)).toEqual([]);
     expect(sim.recorder.deletions().filter((deletion) => deletion.via === "delete")).toHaveLength(1);
     // Forcing a pod its budget protects is the deadline's explicit choice, recorded as such.

@@ -13,13 +13,18 @@ const deadline = Date.parse("2026-11-24T11:00:00Z");
 describe("deadline arithmetic", () => {
   it("forces a pod at deadline minus its grace period", () => {
     expect(forceTimeOf(deadline, 30)).toBe(deadline - 30_000);
-    expect(forceTimeOf(deadline, 0)).toBe(deadline);
+  });
+
+  it("never asks for a grace below 1 s: a pod without grace is forced 1 s before the deadline", () => {
+    expect(forceTimeOf(deadline, 0)).toBe(deadline - 1_000);
+    expect(clampedGraceSeconds(deadline, deadline - 10_000, 0)).toBe(1);
+    expect(evictionGraceSeconds(deadline, deadline + 5_000, 30)).toBe(1);
   });
 
   it("clamps the grace of a forced delete to the time left", () => {
     expect(clampedGraceSeconds(deadline, deadline - 30_000, 30)).toBe(30);
     expect(clampedGraceSeconds(deadline, deadline - 10_500, 30)).toBe(10);
-    expect(clampedGraceSeconds(deadline, deadline + 5_000, 30)).toBe(0);
+    expect(clampedGraceSeconds(deadline, deadline + 5_000, 30)).toBe(1);
     expect(clampedGraceSeconds(deadline, deadline - 600_000, 30)).toBe(30);
   });
 

@@ -71,7 +71,7 @@ describe("drainNode: deadline", () => {
     expect(result.timings.runMs).toBeLessThan(21 * 60_000);
   });
 
-  it("stops and leaves the pods when the policy says leave", async () => {
+  it("stops at the deadline itself and leaves the pods when the policy says leave", async () => {
     const { cluster, clock, drain } = fixture();
     cluster.addWorkload(workload("Deployment", "solo", { budget: { minAvailable: 1 } }));
     const deadline = clock.now() + HOUR;
@@ -83,7 +83,22 @@ describe("drainNode: deadline", () => {
     expect(result.remaining).toHaveLength(1);
     expect(result.blocked).toEqual([expect.objectContaining({ cause: "budget", budget: "default/solo" })]);
     expect(cluster.deletions).toEqual([]);
-    expect(clock.now()).toBe(deadline - 30_000);
+    // kubectl's --timeout: the drain gives up at the deadline, not a grace period before it.
+    expect(clock.now()).toBe(deadline);
+  });
+
+  it("under leave, keeps each pod's whole grace period and evicts what the budgets allow until the deadline", async () => {
+    const { cluster, clock, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "slow", { graceSeconds: 600, shutdownMs: 600_000 }));
+    const deadline = clock.now() + 90_000;
+
+    const result = await drain({ onDeadline: "leave" }, { deadline });
+
+    expect(result.status).toBe("deadline-left");
+    expect(result.evicted).toEqual([expect.not.objectContaining({ gracePeriodSeconds: expect.anything() })]);
+    expect(cluster.deletions).toEqual([expect.objectContaining({ grace: 600, viaEviction: true })]);
+    expect(result.forced).toEqual([]);
+    expect(clock.now()).toBe(deadline);
   });
 
   it("shortens an eviction's grace period to end by the deadline", async () => {

@@ -30,11 +30,41 @@ describe("evictionOutcome: every row of the table", () => {
     ["200 accepted", 200, status(200), {}, { kind: "evicted" }],
     ["404 pod gone", 404, status(404, { reason: "NotFound" }), {}, { kind: "gone", reason: "not-found" }],
     [
-      "409 UID changed",
+      "409 UID precondition failed (eviction registry)",
       409,
-      status(409, { reason: "Conflict" }),
+      status(409, {
+        reason: "Conflict",
+        message:
+          'Operation cannot be fulfilled on Pod "web-1": the UID in the precondition (a) does not match the UID in record (b). The object might have been deleted and then recreated',
+      }),
       {},
       { kind: "gone", reason: "uid-changed" },
+    ],
+    [
+      "409 UID precondition failed (storage)",
+      409,
+      status(409, {
+        reason: "Conflict",
+        message: "Precondition failed: UID in precondition: a, UID in object meta: b",
+      }),
+      {},
+      { kind: "gone", reason: "uid-changed" },
+    ],
+    [
+      "409 another conflict: retried",
+      409,
+      status(409, {
+        reason: "Conflict",
+        message:
+          'Operation cannot be fulfilled on poddisruptionbudgets.policy "web": the object has been modified; please apply your changes to the latest version and try again',
+      }),
+      {},
+      {
+        kind: "retry",
+        cause: "conflict",
+        message:
+          '409 Operation cannot be fulfilled on poddisruptionbudgets.policy "web": the object has been modified; please apply your changes to the latest version and try again',
+      },
     ],
     [
       "429 budget",
