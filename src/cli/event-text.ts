@@ -39,7 +39,10 @@ export function describeDrainEvent(event: DrainEvent): EventLine {
         text: `tier ${event.tier}: ${event.pods} pod${event.pods === 1 ? "" : "s"} to drain`,
       };
     case "skipped":
-      return { level: "detail", text: `skipping ${pod(event.pod)}: ${event.message}` };
+      return {
+        level: event.reason === "returning" ? "warn" : "detail",
+        text: `${event.reason === "returning" ? "leaving" : "skipping"} ${pod(event.pod)}: ${event.message}`,
+      };
     case "evicted":
       return {
         level: "info",

@@ -75,6 +75,9 @@ export function simulationSummary(report: SimulationReport): string {
       ? `never (${report.availability.length} workloads on the node)`
       : zeroReady.map((entry) => `${entry.workload} ${entry.zeroReadySeconds}s`).join(", "),
   );
+  if (report.podsReturning.length > 0) {
+    row("came back, left", `${report.podsReturning.join(", ")} (tolerate the cordon; see the timeline)`);
+  }
   if (report.stoppedEarly !== undefined) row("stopped early", report.stoppedEarly);
   lines.push("");
   lines.push(
@@ -123,6 +126,8 @@ export function simulationDocument(report: SimulationReport) {
       belowDesiredSeconds: entry.belowDesiredSeconds,
       restored: entry.restored,
     })),
+    podsReturning: report.podsReturning,
+    evictionsPerWorkload: report.evictionsPerWorkload,
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
     ...deadlineOf(report.timeline, seconds),
     pods: report.pods,

@@ -91,10 +91,14 @@ export interface SimulationReport {
   refusals: Record<RefusalCause, number>;
   multipleBudgetRefusals: number;
   violations: BudgetViolation[];
-  /** Pods still on the node that the drain had to remove (not DaemonSet or mirror pods). */
+  /** Pods still on the node that the drain had to remove (not DaemonSet or mirror pods, nor returning ones). */
   podsLeft: string[];
   /** Each workload that had pods on the node when the drain began: its Ready replicas over the run. */
   availability: AvailabilityEntry[];
+  /** Pods on the node that came back after their owner's bounded evictions: reported and left by the drain. */
+  podsReturning: string[];
+  /** Accepted evictions per workload ("namespace/Kind/name", a ReplicaSet's pods under its Deployment). */
+  evictionsPerWorkload: Record<string, number>;
   /** Why the simulation stopped early, if it did. */
   stoppedEarly?: string;
 }
@@ -272,11 +276,21 @@ function report(parts: {
   const evictionAnswers = sim.recorder
     .requests()
     .filter((request) => request.verb === "create" && request.subresource === "eviction");
-  const podsLeft = sim.view
+  // The drainer's Kubernetes Event on a pod it leaves because it keeps coming back (src/kube's catalog).
+  const returningUids = new Set(
+    sim.view
+      .events()
+      .filter((event) => event.reason === "ReturnsToDrainedNode")
+      .map((event) => (event.regarding ?? event.involvedObject)?.uid),
+  );
+  const drainable = sim.view
     .pods({ nodeName: parts.nodeName })
     .filter((pod) => pod.metadata.ownerReferences?.find((owner) => owner.controller)?.kind !== "DaemonSet")
-    .filter((pod) => pod.metadata.annotations?.["kubernetes.io/config.mirror"] === undefined)
-    .map((pod) => `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`);
+    .filter((pod) => pod.metadata.annotations?.["kubernetes.io/config.mirror"] === undefined);
+  const key = (pod: (typeof drainable)[number]) =>
+    `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
+  const podsLeft = drainable.filter((pod) => !returningUids.has(pod.metadata.uid)).map(key);
+  const podsReturning = drainable.filter((pod) => returningUids.has(pod.metadata.uid)).map(key);
   const completion = group.completions().find((candidate) => candidate.outcome === "completed");
   const action = group.action(parts.instanceId);
   return {
@@ -302,6 +316,31 @@ function report(parts: {
     violations: [...sim.recorder.violations()],
     podsLeft,
     availability: sim.availability.entries(parts.workloadsOnNode),
+    podsReturning,
+    evictionsPerWorkload: evictionsPerWorkload(sim),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
   };
+}
+
+/** Accepted evictions per workload; a ReplicaSet's pods count under the Deployment that owns it. */
+function evictionsPerWorkload(sim: Awaited<ReturnType<typeof startSimCluster>>): Record<string, number> {
+  const deploymentOf = new Map<string, string>();
+  for (const replicaSet of sim.view.workloads("ReplicaSet")) {
+    const owner = replicaSet.metadata.ownerReferences?.find((reference) => reference.controller);
+    if (owner !== undefined) {
+      deploymentOf.set(
+        `${replicaSet.metadata.namespace ?? "default"}/ReplicaSet/${replicaSet.metadata.name}`,
+        `${owner.kind}/${owner.name}`,
+      );
+    }
+  }
+  const counts: Record<string, number> = {};
+  for (const deletion of sim.recorder.deletions()) {
+    if (deletion.via !== "eviction") continue;
+    const direct = `${deletion.namespace}/${deletion.owner ?? `Pod/${deletion.name}`}`;
+    const mapped = deploymentOf.get(direct);
+    const workload = mapped === undefined ? direct : `${deletion.namespace}/${mapped}`;
+    counts[workload] = (counts[workload] ?? 0) + 1;
+  }
+  return counts;
 }

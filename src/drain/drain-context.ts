@@ -11,6 +11,7 @@ import { createdAt, isDaemonSetPod } from "./pod-facts.js";
 import { classifyPod, type PodVerdict } from "./pod-filters.js";
 import { noteVolumesOf } from "./pod-volumes.js";
 import type { DrainPolicy } from "./policy.js";
+import { ownerKeyOf, returningVerdict } from "./returning-pods.js";
 import type { RunReport } from "./run-report.js";
 import { type Tier, tierOf } from "./tiers.js";
 
@@ -33,6 +34,8 @@ export function mustGo(snapshot: PodSnapshot): boolean {
 /** Everything the steps of one drain run share. */
 export class DrainContext {
   private lastSnapshot: PodSnapshot[] = [];
+  /** UIDs of the pods on the node when this run first listed them; pods not among them came later. */
+  private podsAtStart: ReadonlySet<string> | undefined;
   private snapshotKey = "";
   /** Reads the drained pods' claims to know their volumes. */
   readonly claimVolumes: ClaimVolumes;
@@ -86,8 +89,20 @@ export class DrainContext {
       startedAt: this.state.startedAt,
       deadline: this.state.deadline,
     };
-    this.lastSnapshot = this.view.pods().map((pod) => {
-      const verdict = this.recreatedDaemonSetPod(pod) ?? classifyPod(pod, context);
+    const pods = this.view.pods();
+    if (this.podsAtStart === undefined && this.view.podsSynced) {
+      this.podsAtStart = new Set(pods.map((pod) => pod.metadata?.uid ?? ""));
+    }
+    const atStart = this.podsAtStart ?? new Set<string>();
+    this.lastSnapshot = pods.map((pod) => {
+      const classified = this.recreatedDaemonSetPod(pod) ?? classifyPod(pod, context);
+      const verdict =
+        returningVerdict(pod, classified, {
+          policy: this.policy,
+          startedAt: this.state.startedAt,
+          ownerEvictions: this.state.ownerEvictions ?? {},
+          seenAtStart: atStart.has(pod.metadata?.uid ?? ""),
+        }) ?? classified;
       const snapshot = {
         pod,
         ref: podRef(pod),
@@ -126,6 +141,14 @@ export class DrainContext {
     if (!this.policy.waitForVolumeDetach) return;
     this.state.volumeWait ??= { claims: {}, inline: [] };
     if (noteVolumesOf(pod, this.state.volumeWait)) this.claimVolumes.resolvePending();
+  }
+
+  /** Counts an accepted eviction against the pod's owner (the bound on pods that come back). */
+  countOwnerEviction(pod: V1Pod): void {
+    const owner = ownerKeyOf(pod);
+    if (owner === undefined) return;
+    this.state.ownerEvictions ??= {};
+    this.state.ownerEvictions[owner] = (this.state.ownerEvictions[owner] ?? 0) + 1;
   }
 
   /** Persists the state annotation. Failures are reported, not thrown: the drain goes on. */

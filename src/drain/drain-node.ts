@@ -96,8 +96,9 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     deadline: () => state.deadline,
     emit: (event) => context?.emit(event),
     wake: () => wakeup.notify(),
-    onAccepted: (ref, tier, gracePeriodSeconds) => {
+    onAccepted: (ref, tier, gracePeriodSeconds, pod) => {
       state.counts.evicted += 1;
+      context?.countOwnerEviction(pod);
       const at = clock.now();
       report.evicted.push({
         ...ref,

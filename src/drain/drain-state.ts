@@ -53,6 +53,8 @@ const stateSchema = z.object({
   outcome: z.enum(["drained", "deadline-forced", "deadline-left", "failed"]).optional(),
   /** The volumes of the drained pods, to see detached before the drain ends (policy waitForVolumeDetach). */
   volumeWait: volumeWaitSchema.optional(),
+  /** Evictions accepted per owner (namespace/Kind/name), to bound the evictions of pods that come back. */
+  ownerEvictions: z.record(z.string().min(1), z.number().int().min(0)).optional(),
 });
 
 export interface ForcedPod {
@@ -78,6 +80,8 @@ export interface DrainState {
   outcome?: "drained" | "deadline-forced" | "deadline-left" | "failed";
   /** Claims and inline volumes of the pods drained so far, the volumes waited for, and how the wait ended. */
   volumeWait?: VolumeWait;
+  /** Evictions accepted per owner (namespace/Kind/name) over all runs. */
+  ownerEvictions?: Record<string, number>;
 }
 
 /** The volume wait's part of the state. */
@@ -129,6 +133,7 @@ export function decodeDrainState(text: string, nodeName: string): DrainState {
     counts: stored.counts,
     ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
     ...(stored.volumeWait === undefined ? {} : { volumeWait: volumeWaitOf(stored.volumeWait) }),
+    ...(stored.ownerEvictions === undefined ? {} : { ownerEvictions: stored.ownerEvictions }),
   };
 }
 
@@ -147,6 +152,7 @@ export function encodeDrainState(state: DrainState): string {
     counts: state.counts,
     ...(state.outcome === undefined ? {} : { outcome: state.outcome }),
     ...(state.volumeWait === undefined ? {} : { volumeWait: state.volumeWait }),
+    ...(state.ownerEvictions === undefined ? {} : { ownerEvictions: state.ownerEvictions }),
   };
   return JSON.stringify(stored);
 }

@@ -44,7 +44,7 @@ export interface EvictorDeps {
   emit: (event: DrainEventInput) => void;
   /** Called when something changed (an answer arrived) so the loop runs again. */
   wake: () => void;
-  onAccepted: (ref: PodRef, tier: Tier, gracePeriodSeconds: number | undefined) => void;
+  onAccepted: (ref: PodRef, tier: Tier, gracePeriodSeconds: number | undefined, pod: V1Pod) => void;
   onGone: (ref: PodRef) => void;
 }
 
@@ -218,7 +218,7 @@ export class Evictor {
         record.state = "accepted";
         record.blocked = undefined;
         if (budget !== undefined) this.gates.accepted(budget, revisionAtLaunch, now);
-        this.deps.onAccepted(ref, candidate.tier, grace);
+        this.deps.onAccepted(ref, candidate.tier, grace, candidate.pod);
         return;
       }
       case "gone":

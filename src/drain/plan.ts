@@ -4,9 +4,10 @@ import { type PodRef, podRef } from "./cluster-port.js";
 import { forceTimeOf } from "./deadline.js";
 import type { DrainState } from "./drain-state.js";
 import type { LabelRequirement } from "./label-selector.js";
-import { controllerOf, graceSecondsOf, isReady } from "./pod-facts.js";
+import { controllerOf, graceSecondsOf, isDaemonSetPod, isReady } from "./pod-facts.js";
 import { classifyPod, type PodReason } from "./pod-filters.js";
 import type { DrainPolicy } from "./policy.js";
+import { drainTaintTolerance } from "./returning-pods.js";
 import { activeTiers, type Tier, tierOf } from "./tiers.js";
 
 /** What the drain would do with one pod now. "force": its time before the deadline has come. */
@@ -28,7 +29,8 @@ export type BlockerKind =
   | "budget-exhausted"
   | "multiple-budgets"
   | "opted-out"
-  | "refused";
+  | "refused"
+  | "may-return";
 
 export interface PlanBlocker {
   pod: PodRef;
@@ -90,6 +92,15 @@ export function buildPlan(input: PlanInput): DrainPlan {
       ...(forceAt === undefined ? {} : { forceAt }),
     });
     blockers.push(...blockersOf(ref, verdict.action, verdict.reason, verdict.message, budgets, isReady(pod)));
+    const tolerance =
+      verdict.action === "evict" && !isDaemonSetPod(pod) ? drainTaintTolerance(pod, policy) : undefined;
+    if (tolerance !== undefined) {
+      blockers.push({
+        pod: ref,
+        kind: "may-return",
+        message: `${tolerance}: the scheduler may place its replacement back on this node; its owner's pods are evicted at most ${policy.maxEvictionsPerOwner} times, then left`,
+      });
+    }
   }
   const tiers = activeTiers(policy).map((tier) => ({
     tier,

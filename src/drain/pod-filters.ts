@@ -15,7 +15,7 @@ import type { DrainPolicy } from "./policy.js";
 /**
  * What the drain does with one pod, decided by small pure filters (the first filter with an opinion wins):
  * - evict: through the Eviction API, honouring budgets;
- * - skip: left on the node (DaemonSet, mirror, finished, not selected);
+ * - skip: left on the node (DaemonSet, mirror, finished, not selected, a pod that keeps coming back);
  * - wait: not evicted, but the drain waits for it to go (already terminating, opted out) until its time;
  * - refuse: the drain refuses to proceed because of it (bare or emptyDir pods when so configured).
  */
@@ -31,6 +31,7 @@ export type PodReason =
   | "empty-dir"
   | "opted-out"
   | "opt-out-expired"
+  | "returning"
   | "ordinary";
 
 export interface PodVerdict {

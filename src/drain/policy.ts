@@ -46,6 +46,12 @@ export const drainPolicySchema = z.object({
   excludeFromLoadBalancers: z.boolean(),
   /** Priority classes of the critical tier (evicted after the ordinary pods). */
   criticalPriorityClasses: z.array(z.string().min(1)),
+  /**
+   * A pod that comes back to the node (created after the drain began, under an owner whose pods the drain
+   * evicted: it tolerates the cordon) is evicted only while its owner has had fewer evictions than this in
+   * the drain; after that it is reported ("returning") and left on the node.
+   */
+  maxEvictionsPerOwner: z.number().int().min(1),
   /** Evictions in flight at once. */
   concurrency: z.number().int().min(1).max(500),
   /**
@@ -91,6 +97,7 @@ export function defaultDrainPolicy(): DrainPolicy {
     taintKey: DRAINING_TAINT_KEY,
     excludeFromLoadBalancers: true,
     criticalPriorityClasses: ["system-cluster-critical", "system-node-critical"],
+    maxEvictionsPerOwner: 2,
     concurrency: 16,
     budgetBackoff: { initialMs: 2_000, maxMs: 10_000 },
     multipleBudgetsBackoff: { initialMs: 10_000, maxMs: 60_000 },

@@ -101,6 +101,13 @@ export const drainEventCatalog = {
     message: ({ nodeName, gracePeriodSeconds }) =>
       `Deleted at the drain deadline of node ${nodeName}, grace period ${gracePeriodSeconds}s`,
   }),
+  podReturning: entry<{ nodeName: string; message: string }>({
+    reason: "ReturnsToDrainedNode",
+    type: "Warning",
+    subject: "Pod",
+    when: "the pod came back to the draining node after its owner's bounded evictions; the drain leaves it there",
+    message: ({ nodeName, message }) => `Not evicted from draining node ${nodeName} again: ${message}`,
+  }),
   podsForceDeleted: entry<{ pods: readonly PodRef[] }>({
     reason: "PodsForceDeleted",
     type: "Warning",

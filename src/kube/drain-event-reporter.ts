@@ -138,6 +138,12 @@ export class DrainEventReporter {
           false,
         );
         break;
+      case "skipped":
+        if (event.reason === "returning") {
+          const input = { nodeName: event.nodeName, message: event.message };
+          this.write(catalog.podReturning, input, podSubject(event.pod), at, false);
+        }
+        break;
       case "deadline-approaching": {
         const { deadline, remainingMs, podsLeft } = event;
         this.write(catalog.deadlineApproaching, { deadline, remainingMs, podsLeft }, this.node(), at, true);

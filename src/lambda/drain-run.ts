@@ -161,6 +161,10 @@ function logDrainEvent(log: HandlerLog, event: DrainEvent): void {
     log.warn("drain: Kubernetes API error", { ...event, at: iso(event.at) });
     return;
   }
+  if (event.kind === "skipped" && event.reason === "returning") {
+    log.warn(`drain: ${event.kind}`, { ...event, at: iso(event.at) });
+    return;
+  }
   if (!loggedEvents.has(event.kind)) return;
   log.info(`drain: ${event.kind}`, { ...event, at: iso(event.at) });
 }

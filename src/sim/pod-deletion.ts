@@ -79,6 +79,7 @@ export function deletePod(
     name: pod.metadata.name,
     uid: pod.metadata.uid ?? "",
     ...(pod.spec.nodeName ? { nodeName: pod.spec.nodeName } : {}),
+    ...ownerOf(pod),
     gracePeriodSeconds: grace,
     via,
   });
@@ -96,4 +97,9 @@ export function deletePod(
   if (healthyBefore && (via === "eviction" || via === "delete"))
     budgets.checkDisruption(pod, budgetKeys, via);
   return outcome;
+}
+
+function ownerOf(pod: Pod): { owner?: string } {
+  const owner = pod.metadata.ownerReferences?.find((reference) => reference.controller);
+  return owner === undefined ? {} : { owner: `${owner.kind}/${owner.name}` };
 }

@@ -40,6 +40,8 @@ export interface PodDeletion {
   readonly name: string;
   readonly uid: string;
   readonly nodeName?: string;
+  /** The pod's controller, "Kind/name" (absent for a bare pod). */
+  readonly owner?: string;
   readonly gracePeriodSeconds: number;
   readonly via: DeletionVia;
 }

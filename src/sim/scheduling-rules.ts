@@ -34,6 +34,8 @@ export interface NodeFitInput {
 /** Why the pod cannot run on the node, worded like the scheduler's FailedScheduling reasons; undefined if it can. */
 export function misfit({ pod, node, podsOnNode, volumeZones }: NodeFitInput): string | undefined {
   if (!isNodeReady(node)) return "node(s) were not ready";
+  // NodeUnschedulable: a cordoned node takes only pods that tolerate its taint
+  // (https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/nodeunschedulable/node_unschedulable.go).
   if (node.spec.unschedulable && !tolerates(pod.spec.tolerations, unschedulableTaint)) {
     return "node(s) were unschedulable";
   }

@@ -81,3 +81,24 @@ describe("simulate with no scenario", () => {
     );
   }, 90_000);
 });
+
+describe("simulate scenarios/tolerate-all.yaml", () => {
+  it("completes, evicting the workload that tolerates every taint at most twice, and reports the pod it left", async () => {
+    const run = await runBuiltCli(["simulate", "scenarios/tolerate-all.yaml", "--output", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document).toMatchObject({
+      lifecycleAction: { state: "completed", result: "CONTINUE" },
+      violations: [],
+      podsLeft: [],
+      podsReturning: [expect.stringMatching(/^monitoring\/node-agent-/)],
+    });
+    expect(document.evictionsPerWorkload["monitoring/Deployment/node-agent"]).toBeLessThanOrEqual(2);
+    const left = document.timeline.filter(
+      (entry: { kind: string; text: string }) =>
+        entry.kind === "skipped" && entry.text.startsWith("leaving "),
+    );
+    expect(left.length).toBeGreaterThan(0);
+    expect(left[0].text).toMatch(/tolerates the cordoned node's taints/);
+  }, 90_000);
+});

@@ -18,6 +18,25 @@ async function settle(clock: FakeClock): Promise<void> {
 }
 
 describe("planDrain", () => {
+  it("lists the pods that tolerate the cordon: their replacements may come back", async () => {
+    const { clock, cluster } = setup();
+    const [agent] = cluster.addWorkload(workload("Deployment", "agent", { tolerateAll: true }));
+    cluster.addWorkload(workload("Deployment", "web"));
+    await settle(clock);
+
+    const plan = await planDrain({ cluster, clock, nodeName: "node-a", policy: drainPolicyWith({}) });
+
+    expect(plan.blockers).toEqual([
+      {
+        pod: expect.objectContaining({ name: agent?.metadata?.name }),
+        kind: "may-return",
+        message: expect.stringMatching(
+          /tolerates the cordoned node's taints \(\{any key, operator Exists, any effect\}\): .* evicted at most 2 times, then left$/,
+        ),
+      },
+    ]);
+  });
+
   it("gives each pod its action, reason, tier and budget", async () => {
     const { clock, cluster } = setup();
     cluster.addWorkload(workload("Deployment", "web", { replicas: 3, budget: { maxUnavailable: 1 } }));

@@ -262,7 +262,9 @@ export class FakeCluster implements ClusterPort {
   private replaceTerminating(pod: V1Pod): void {
     const workload = this.workloadOf(pod);
     if (workload?.kind !== "Deployment") return;
-    const target = this.schedulableNode(pod.spec?.nodeName);
+    // A pod that tolerates every taint is placed back on its cordoned node, as the scheduler may.
+    const target =
+      workload.tolerateAll === true ? pod.spec?.nodeName : this.schedulableNode(pod.spec?.nodeName);
     if (target !== undefined) this.createPod(workload, target, Number(this.uidSeq), false);
   }
 

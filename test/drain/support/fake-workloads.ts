@@ -21,6 +21,8 @@ export interface FakeWorkload {
    * ("ephemeral", claim POD-cache, deleted with the pod), or an inline EBS volume vol-POD ("inline").
    */
   volume?: "claim" | "ephemeral" | "inline";
+  /** Pods tolerate every taint (`operator: Exists`): a replacement comes back to the cordoned node. */
+  tolerateAll?: boolean;
 }
 
 export interface PodTiming {
@@ -97,6 +99,7 @@ export function makePod(
       containers: [{ name: "main", image: "example" }],
       terminationGracePeriodSeconds: spec.graceSeconds,
       ...(spec.priorityClassName === undefined ? {} : { priorityClassName: spec.priorityClassName }),
+      ...(spec.tolerateAll === true ? { tolerations: [{ operator: "Exists" }] } : {}),
       ...(volumesOf(spec, podName).length === 0 ? {} : { volumes: volumesOf(spec, podName) }),
     },
     status: {
