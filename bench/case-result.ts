@@ -40,6 +40,8 @@ export interface CaseResult {
   podsOnNodes: number;
   criticalPath: CriticalPath;
   ours: OurRun;
+  /** The HTML timeline of our drain (the first node's, for a fleet). */
+  report?: string;
   kubectl?: KubectlResult;
   cli?: CliRun & { server: ServerFigures };
   /** Why a comparison was not run. */

@@ -8,12 +8,15 @@
  *   node drain-worker.mjs '{"server":"https://127.0.0.1:…","caData":"…","token":"…","nodes":["ip-…"],"seed":7}'
  */
 import { performance } from "node:perf_hooks";
+import { drainDocument } from "../src/cli/drain-report.js";
+import { drainRecord, drainRecording } from "../src/cli/drain-timeline.js";
 import { seededRandom } from "../src/drain/backoff.js";
 import { systemClock } from "../src/drain/clock.js";
 import { drainNode } from "../src/drain/drain-node.js";
 import { drainPolicyWith } from "../src/drain/policy.js";
 import { kubeClientFromEndpoint } from "../src/kube/kube-client.js";
 import { KubeCluster } from "../src/kube/kube-cluster.js";
+import { DrainRecorder } from "../src/timeline/index.js";
 import {
   type WorkerDrain,
   type WorkerReport,
@@ -28,14 +31,18 @@ async function drainOne(request: WorkerSettings, nodeName: string, seed: number)
     caData: request.caData,
     token: async () => token,
   });
-  const cluster = new KubeCluster(client, { clock: systemClock });
+  const policy = drainPolicyWith({});
+  const recorder = nodeName === request.recordNode ? new DrainRecorder(systemClock, policy) : undefined;
+  const kube = new KubeCluster(client, { clock: systemClock });
+  const cluster = recorder === undefined ? kube : recorder.watching(kube);
   const started = performance.now();
   try {
     const result = await drainNode({
       cluster,
       clock: systemClock,
       nodeName,
-      policy: drainPolicyWith({}),
+      policy,
+      ...(recorder === undefined ? {} : { observer: recorder.observe }),
       deadline: Date.now() + request.timeoutMs,
       stopAt: Date.now() + request.stopAfterMs,
       random: seededRandom(seed),
@@ -48,6 +55,19 @@ async function drainOne(request: WorkerSettings, nodeName: string, seed: number)
       forced: result.counts.forced,
       remaining: result.remaining.length,
       ...(result.error === undefined ? {} : { error: result.error.message }),
+      ...(recorder === undefined
+        ? {}
+        : {
+            record: drainRecord(
+              drainDocument({
+                result,
+                exitCode: result.status === "drained" ? 0 : 1,
+                dryRun: false,
+                recording: drainRecording(recorder, result.startedAt),
+              }),
+              `bench drain of ${nodeName}`,
+            ),
+          }),
     };
   } catch (error) {
     return {

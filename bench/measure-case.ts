@@ -1,5 +1,8 @@
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import { defaultDrainPolicy } from "../src/drain/policy.js";
 import { loadScenario, type Scenario, type SimCluster, startSimCluster } from "../src/sim/index.js";
+import { type DrainRecord, renderDrainReport } from "../src/timeline/index.js";
 import { type BenchCase, drainedNodes } from "./bench-cases.js";
 import type { CaseResult, KubectlResult, OurRun, TargetResult } from "./case-result.js";
 import { cliAvailable, runCliDrain } from "./cli-drain.js";
@@ -26,6 +29,21 @@ async function withCluster<T>(scenario: Scenario, use: (sim: SimCluster) => Prom
   }
 }
 
+/** Where a scenario's HTML report goes: beside the results JSON. */
+const RESULTS = "bench/results";
+
+/** Draws the recorded drain of the scenario's first node as bench/results/report-<id>.html. */
+async function writeCaseReport(bench: BenchCase, record: DrainRecord, nodes: number): Promise<string> {
+  const file = join(RESULTS, `report-${bench.id}.html`);
+  const fleet = nodes > 1 ? ` (the first of ${nodes} nodes drained at once)` : "";
+  await mkdir(RESULTS, { recursive: true });
+  await writeFile(
+    file,
+    renderDrainReport({ ...record, title: `npm run bench: ${bench.id}, ${bench.title}${fleet}` }),
+  );
+  return file;
+}
+
 async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOptions) {
   return withCluster(scenario, async (sim) => {
     const pods = nodes.flatMap((nodeName) => sim.view.pods({ nodeName }));
@@ -43,6 +61,7 @@ async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOpt
       token: sim.token,
       nodes,
       seed: scenario.seed ?? 1,
+      ...(nodes[0] === undefined ? {} : { recordNode: nodes[0] }),
     });
     const statuses: Record<string, number> = {};
     for (const drain of run.report.drains) statuses[drain.status] = (statuses[drain.status] ?? 0) + 1;
@@ -59,7 +78,8 @@ async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOpt
       }),
       server: serverFigures(sim),
     };
-    return { ours, path, podsOnNodes: pods.length };
+    const record = run.report.drains.find((drain) => drain.record !== undefined)?.record;
+    return { ours, path, podsOnNodes: pods.length, record };
   });
 }
 
@@ -81,7 +101,8 @@ export async function measureCase(bench: BenchCase, options: MeasureOptions): Pr
   const nodes = drainedNodes(scenario);
   const skipped: string[] = [];
   options.say(`${bench.id}: our drain of ${nodes.length} node(s)…`);
-  const { ours, path, podsOnNodes } = await ourDrain(scenario, nodes, options);
+  const { ours, path, podsOnNodes, record } = await ourDrain(scenario, nodes, options);
+  const report = record === undefined ? undefined : await writeCaseReport(bench, record, nodes.length);
 
   let kubectl: KubectlResult | undefined;
   const [firstNode] = nodes;
@@ -119,6 +140,7 @@ export async function measureCase(bench: BenchCase, options: MeasureOptions): Pr
     podsOnNodes,
     criticalPath: path,
     ours,
+    ...(report === undefined ? {} : { report }),
     ...(kubectl === undefined ? {} : { kubectl }),
     ...(cli === undefined ? {} : { cli }),
     skipped,

@@ -125,6 +125,7 @@ export function textReport(report: BenchReport): string {
           `${result.kubectl.server.violations} violations`,
       );
     }
+    if (result.report !== undefined) lines.push(`  timeline: ${result.report}`);
     for (const error of result.ours.errors) lines.push(`  error: ${error}`);
     for (const note of result.skipped) lines.push(`  note: ${note}`);
     for (const target of result.targets) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { DrainRecord } from "../src/timeline/index.js";
 
 /** What the bench asks of the drain worker (bench/drain-worker.ts), passed as one JSON argument. */
 export const workerRequestSchema = z.object({
@@ -16,6 +17,8 @@ export const workerRequestSchema = z.object({
     .int()
     .positive()
     .default(10 * 60_000),
+  /** The node whose drain is recorded for its HTML report (one per scenario: recording all 50 of a fleet costs memory). */
+  recordNode: z.string().min(1).optional(),
   /** A drain still running this long after its start stops ("in-progress"): a stuck drain is reported, not waited for. */
   stopAfterMs: z
     .number()
@@ -39,6 +42,8 @@ export interface WorkerDrain {
   forced: number;
   remaining: number;
   error?: string;
+  /** The drain as recorded (the request's recordNode only): what its HTML report is drawn from. */
+  record?: DrainRecord;
 }
 
 /** The worker's one line of output. */
@@ -60,6 +65,8 @@ export const workerReportSchema = z.object({
       forced: z.number(),
       remaining: z.number(),
       error: z.string().optional(),
+      // Made by this project's own drainRecord in the worker; the report reads it as it is.
+      record: z.custom<DrainRecord>((value) => typeof value === "object" && value !== null).optional(),
     }),
   ),
   wallMs: z.number(),

@@ -3,11 +3,13 @@ import { z } from "zod";
 import type { ClusterPort } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainResult } from "../drain/result.js";
+import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, isRetryableFailure, UsageError } from "./cli-error.js";
 import { connectToCluster } from "./cluster-connection.js";
 import { onePositional, parseCommandLine } from "./command-line.js";
 import { drainDocument, drainErrorDocument, drainText } from "./drain-report.js";
+import { drainRecord, drainRecording } from "./drain-timeline.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import {
   clusterFlagShape,
@@ -25,9 +27,11 @@ import { drainHelp } from "./help-text.js";
 import { LifecycleCompleter } from "./lifecycle-completion.js";
 import { isInstanceId, resolveNodeTarget } from "./node-target.js";
 import { progressDisplay } from "./progress-display.js";
+import { reportFlagShape, reportFlagSpecs, writeReport } from "./report-file.js";
 
 const drainFlagSpecs = {
   ...outputFlagSpecs,
+  ...reportFlagSpecs,
   ...clusterFlagSpecs,
   ...policyFlagSpecs,
   ...graceFlagSpecs,
@@ -48,6 +52,7 @@ const lifecycleResult = z
 const drainFlagSchema = z
   .object({
     ...outputFlagShape,
+    ...reportFlagShape,
     ...clusterFlagShape,
     ...policyFlagShape,
     ...graceFlagShape,
@@ -134,8 +139,13 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
       : undefined;
     await completer?.prepare();
     const grace = flags["grace-period"];
-    const cluster: ClusterPort =
-      grace === undefined ? connection.cluster : withGracePeriod(connection.cluster, grace);
+    // Recorded for the JSON document and the report, from what the drain's own lists and watches receive.
+    const recorder =
+      flags.output === "json" || flags.report !== undefined
+        ? new DrainRecorder(context.clock, policy)
+        : undefined;
+    const graced = grace === undefined ? connection.cluster : withGracePeriod(connection.cluster, grace);
+    const cluster: ClusterPort = recorder === undefined ? graced : recorder.watching(graced);
     const run = (): Promise<DrainResult> =>
       drainNode({
         cluster,
@@ -144,7 +154,10 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
         policy,
         deadline: context.clock.now() + flags.timeout,
         signal: context.signal,
-        observer: (event) => display.observe(event),
+        observer: (event) => {
+          recorder?.observe(event);
+          display.observe(event);
+        },
         ...(context.random === undefined ? {} : { random: context.random }),
       });
     const result = completer === undefined ? await run() : await completer.during(run, flags["dry-run"]);
@@ -158,10 +171,16 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
       dryRun: flags["dry-run"],
       ...(target.instanceId === undefined ? {} : { instanceId: target.instanceId }),
       ...(lifecycleAction === undefined ? {} : { lifecycleAction }),
+      ...(recorder === undefined ? {} : { recording: drainRecording(recorder, result.startedAt) }),
     };
     context.terminal.write(
       flags.output === "json" ? `${JSON.stringify(drainDocument(outcome), null, 2)}\n` : drainText(outcome),
     );
+    if (flags.report !== undefined) {
+      const title = `drain ${argument}${flags["dry-run"] ? " --dry-run" : ""}`;
+      const written = await writeReport(flags.report, drainRecord(drainDocument(outcome), title), context);
+      context.terminal.log(`report written to ${written}\n`);
+    }
     if (result.status === "failed" && result.error !== undefined) {
       context.terminal.log(`error: drain of ${target.nodeName} failed: ${result.error.message}\n`);
     }

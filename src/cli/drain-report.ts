@@ -1,5 +1,7 @@
 import { podKey } from "../drain/cluster-port.js";
 import type { DrainResult } from "../drain/result.js";
+import type { RecordedEntry, RecordedPod } from "../timeline/index.js";
+import type { DrainRecording } from "./drain-timeline.js";
 import { durationText, timeText } from "./duration-text.js";
 import type { LifecycleCompletion } from "./lifecycle-completion.js";
 import { type PlanDocument, planDocument, planText } from "./plan-report.js";
@@ -35,6 +37,12 @@ export interface DrainDocument {
   lifecycleAction?: LifecycleCompletion;
   plan?: PlanDocument;
   error?: { message: string; retryable: boolean; code?: string };
+  /** Evictions refused during this run, every retry counted. */
+  refusals?: number;
+  /** The node's pods as the drain saw them: workload, tier, budgets. */
+  pods?: RecordedPod[];
+  /** What happened, seconds since startedAt: the drain's events and the budgets' statuses. */
+  timeline?: RecordedEntry[];
 }
 
 export interface DrainOutcome {
@@ -43,6 +51,8 @@ export interface DrainOutcome {
   instanceId?: string;
   dryRun: boolean;
   lifecycleAction?: LifecycleCompletion;
+  /** The drain as recorded (for --output json and --report). */
+  recording?: DrainRecording;
 }
 
 export function drainDocument(outcome: DrainOutcome): DrainDocument {
@@ -93,6 +103,7 @@ export function drainDocument(outcome: DrainOutcome): DrainDocument {
     ...(outcome.lifecycleAction === undefined ? {} : { lifecycleAction: outcome.lifecycleAction }),
     ...(result.plan === undefined ? {} : { plan: planDocument(result.plan, result.timings.finishedAt) }),
     ...(result.error === undefined ? {} : { error: result.error }),
+    ...(outcome.recording === undefined ? {} : outcome.recording),
   };
 }
 

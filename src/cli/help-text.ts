@@ -46,6 +46,7 @@ kept on the node: after an interruption, the same command continues it.
 
   --dry-run                   plan only: print what would happen, change nothing
   --grace-period SECONDS      give each pod at most this long to stop (default -1: the pod's own)
+  --report FILE.html          also write the drain's timeline as one self-contained HTML page
 
 Lifecycle hook (needs AWS credentials):
   --complete-lifecycle-action complete the instance's terminate lifecycle action once the pods are gone

@@ -1,11 +1,11 @@
 import type { V1LabelSelector } from "@kubernetes/client-node";
-import { podKey } from "../drain/cluster-port.js";
 import { DRAIN_EVENT_KINDS, type DrainEvent } from "../drain/events.js";
 import { budgetSelectorMatches } from "../drain/label-selector.js";
 import type { LogFields } from "../lambda/handler-log.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, RecordedRequest } from "../sim/index.js";
 import type { RecordedEntry } from "../timeline/index.js";
+import { drainEventFields } from "./drain-timeline.js";
 import { describeDrainEvent } from "./event-text.js";
 
 /**
@@ -19,22 +19,6 @@ export interface TimelineEntry extends Omit<RecordedEntry, "seconds" | "source">
   source: "handler" | "api" | "cluster" | "auto-scaling";
   /** The drain's deadline (a "started" event), epoch ms. */
   deadlineAt?: number;
-}
-
-/** What a drain event says about a pod, a tier, a budget or a wait, as entry fields. */
-export function drainEventFields(event: DrainEvent): Partial<TimelineEntry> {
-  const fields: Partial<TimelineEntry> = {};
-  if ("pod" in event && event.pod !== undefined) fields.pod = podKey(event.pod);
-  if ("tier" in event) fields.tier = event.tier;
-  if (event.kind === "blocked") {
-    if (event.budget !== undefined) fields.budget = event.budget;
-    if (event.disruptionsAllowed !== undefined) fields.disruptionsAllowed = event.disruptionsAllowed;
-    fields.reason = event.cause;
-  }
-  if (event.kind === "skipped" || event.kind === "waiting") fields.reason = event.message;
-  if (event.kind === "volumes-detached") fields.waitedSeconds = event.waitedMs / 1000;
-  if (event.kind === "started") fields.deadlineAt = event.deadline;
-  return fields;
 }
 
 const drainKinds = new Set<string>(DRAIN_EVENT_KINDS);
