@@ -1,9 +1,9 @@
 import { Duration, Token } from "aws-cdk-lib";
 import type { z } from "zod";
-import { settingsSchema } from "../src/lambda/settings.js";
+import { settingsSchema } from "../src/lifecycle/settings.js";
 
 /**
- * The Lambda's environment, typed by the one list of its variables (src/lambda/settings.ts): a name that
+ * The Lambda's environment, typed by the one list of its variables (src/lifecycle/settings.ts): a name that
  * is not in that schema does not compile.
  */
 export type SettingName = keyof z.input<typeof settingsSchema>;

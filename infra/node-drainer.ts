@@ -237,7 +237,7 @@ export class NodeDrainer extends Construct {
     });
   }
 
-  /** Sets one of the Lambda's settings (src/lambda/settings.ts) after construction, e.g. to a template parameter. */
+  /** Sets one of the Lambda's settings (src/lifecycle/settings.ts) after construction, e.g. to a template parameter. */
   setSetting(name: SettingName, value: string): void {
     this.function.addEnvironment(name, value);
   }

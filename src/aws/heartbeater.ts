@@ -117,17 +117,3 @@ export class Heartbeater {
     }
   }
 }
-
-/**
- * Runs `work` with heartbeats alongside and stops them the moment it settles, in success or failure.
- * The trigger decorates the drain: the drain itself never knows about heartbeats.
- */
-export async function withHeartbeats<T>(options: HeartbeaterOptions, work: () => Promise<T>): Promise<T> {
-  const heartbeater = new Heartbeater(options);
-  void heartbeater.start();
-  try {
-    return await work();
-  } finally {
-    await heartbeater.stop();
-  }
-}

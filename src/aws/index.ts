@@ -16,7 +16,7 @@ export {
   presignExpiresSeconds,
   stsHost,
 } from "./eks-token.js";
-export { Heartbeater, type HeartbeaterEnd, type HeartbeaterOptions, withHeartbeats } from "./heartbeater.js";
+export { Heartbeater, type HeartbeaterEnd, type HeartbeaterOptions } from "./heartbeater.js";
 export {
   clusterNameFromTags,
   Ec2InstanceDirectory,

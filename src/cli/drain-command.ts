@@ -2,6 +2,7 @@ import type { ParseArgsOptionsConfig } from "node:util";
 import { z } from "zod";
 import type { ClusterPort } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
+import type { DrainEvent } from "../drain/events.js";
 import type { DrainResult } from "../drain/result.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
@@ -24,7 +25,11 @@ import {
 } from "./flags.js";
 import { withGracePeriod } from "./grace-period-cluster.js";
 import { drainHelp } from "./help-text.js";
-import { LifecycleCompleter } from "./lifecycle-completion.js";
+import {
+  describeHookOrFail,
+  drainForLifecycleAction,
+  type LifecycleRequest,
+} from "./lifecycle-completion.js";
 import { isInstanceId, resolveNodeTarget } from "./node-target.js";
 import { progressDisplay } from "./progress-display.js";
 import { reportFlagShape, reportFlagSpecs, writeReport } from "./report-file.js";
@@ -134,10 +139,6 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
         : `node ${target.nodeName}${target.instanceId === undefined ? "" : ` (instance ${target.instanceId})`}`,
       "detail",
     );
-    const completer = flags["complete-lifecycle-action"]
-      ? lifecycleCompleter(flags, target.instanceId, target.nodeName, context, display.note.bind(display))
-      : undefined;
-    await completer?.prepare();
     const grace = flags["grace-period"];
     // Recorded for the JSON document and the report, from what the drain's own lists and watches receive.
     const recorder =
@@ -146,23 +147,48 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
         : undefined;
     const graced = grace === undefined ? connection.cluster : withGracePeriod(connection.cluster, grace);
     const cluster: ClusterPort = recorder === undefined ? graced : recorder.watching(graced);
-    const run = (): Promise<DrainResult> =>
-      drainNode({
+    const deadline = context.clock.now() + flags.timeout;
+    const observer = (event: DrainEvent) => {
+      recorder?.observe(event);
+      display.observe(event);
+    };
+    if (flags["complete-lifecycle-action"] && flags["dry-run"]) {
+      await describeHookOrFail(context.lifecycleActions(flags.region), flags.asg ?? "", flags.hook ?? "");
+    }
+    const hookDrain =
+      flags["complete-lifecycle-action"] && !flags["dry-run"]
+        ? await drainForLifecycleAction({
+            ...lifecycleRequest(flags, target.instanceId, target.nodeName),
+            lifecycle: context.lifecycleActions(flags.region),
+            link: { clusterName: flags.context ?? "kubeconfig", client: connection.client, port: cluster },
+            nodeName: target.nodeName,
+            policy,
+            clock: context.clock,
+            deadline,
+            signal: context.signal,
+            observer,
+            note: display.note.bind(display),
+            random: context.random,
+          })
+        : undefined;
+    const result =
+      hookDrain?.result ??
+      (await drainNode({
         cluster,
         clock: context.clock,
         nodeName: target.nodeName,
         policy,
-        deadline: context.clock.now() + flags.timeout,
+        deadline,
         signal: context.signal,
-        observer: (event) => {
-          recorder?.observe(event);
-          display.observe(event);
-        },
+        observer,
         ...(context.random === undefined ? {} : { random: context.random }),
-      });
-    const result = completer === undefined ? await run() : await completer.during(run, flags["dry-run"]);
+      }));
     display.close();
-    const lifecycleAction = await completer?.finish(result);
+    const lifecycleAction =
+      hookDrain?.lifecycleAction ??
+      (flags["complete-lifecycle-action"]
+        ? { ...lifecycleRequest(flags, target.instanceId, target.nodeName), ...dryRunCompletion }
+        : undefined);
     const lifecycleFailed = lifecycleAction?.outcome === "failed";
     const exitCode = lifecycleFailed ? EXIT.error : exitCodeOf(result);
     const outcome = {
@@ -194,24 +220,20 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
   }
 }
 
-function lifecycleCompleter(
+/** A dry run never completes the action. */
+const dryRunCompletion = { outcome: "not-completed", reason: "dry run", heartbeats: 0 } as const;
+
+function lifecycleRequest(
   flags: DrainFlags,
   instanceId: string | undefined,
   nodeName: string,
-  context: CliContext,
-  note: (text: string, level?: "info" | "warn" | "detail") => void,
-): LifecycleCompleter {
+): LifecycleRequest {
   if (instanceId === undefined) {
     throw new CliError(
       `node ${nodeName} has no AWS spec.providerID: pass the instance ID to complete its lifecycle action`,
     );
   }
-  return new LifecycleCompleter(
-    context.lifecycleActions(flags.region),
-    { asgName: flags.asg ?? "", hookName: flags.hook ?? "", instanceId, result: flags.result },
-    context.clock,
-    note,
-  );
+  return { asgName: flags.asg ?? "", hookName: flags.hook ?? "", instanceId, result: flags.result };
 }
 
 /** 0 drained (or planned), 2 deadline reached, 130 interrupted, 1 failed. */

@@ -1,14 +1,23 @@
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { AutoScalingLifecycle } from "../aws/auto-scaling-lifecycle.js";
-import { withHeartbeats } from "../aws/heartbeater.js";
-import type {
-  LifecycleActionRef,
-  LifecycleActions,
-  LifecycleHookSettings,
-  LifecycleResult,
-} from "../aws/lifecycle.js";
+import type { InstanceDirectory } from "../aws/instance-directory.js";
+import type { LifecycleActions, LifecycleResult } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
+import type { DrainObserver } from "../drain/events.js";
+import type { DrainPolicy } from "../drain/policy.js";
 import type { DrainResult } from "../drain/result.js";
+import {
+  type ClusterLink,
+  CompletionError,
+  connectedCluster,
+  type DrainRun,
+  defaultTiming,
+  describeError,
+  type JobLog,
+  LifecycleJob,
+  type NoticeOutcome,
+  readSettings,
+} from "../lifecycle/index.js";
 import { CliError, isRetryableFailure } from "./cli-error.js";
 
 /** What became of the lifecycle action a drain was asked to complete (`--complete-lifecycle-action`). */
@@ -36,94 +45,158 @@ export function autoScalingLifecycle(region: string | undefined): LifecycleActio
   return new AutoScalingLifecycle(new AutoScalingClient(region === undefined ? {} : { region }));
 }
 
+export interface HookDrainRequest extends LifecycleRequest {
+  lifecycle: LifecycleActions;
+  /** The cluster the kubeconfig leads to (its port with the --grace-period override, if any). */
+  link: ClusterLink;
+  nodeName: string;
+  policy: DrainPolicy;
+  clock: Clock;
+  /** Epoch ms: --timeout from now. */
+  deadline: number;
+  /** Ctrl-C: the drain stops, its state kept on the node, and the action is left waiting. */
+  signal: AbortSignal;
+  observer: DrainObserver;
+  note: (text: string, level?: "info" | "warn" | "detail") => void;
+  random?: (() => number) | undefined;
+}
+
 /**
- * Finishes a stuck terminate hook by hand: the hook is described first (so a wrong group or hook fails
- * before the node is touched), heartbeats keep the action waiting while the drain runs, and once the
- * drain has ended with the pods gone (drained, or forced at the deadline) the action is completed with
- * the requested result. A failed, interrupted or dry-run drain leaves the action waiting.
+ * Finishes a stuck terminate hook by hand: a thin shell over the lifecycle job. The job describes the
+ * hook first (a wrong group or hook fails before the node is touched), drains with heartbeats alongside
+ * and completes the action by its instance ID (the token is not known) as its completion policy says;
+ * --on-deadline leave leaves the action to the hook's DefaultResult. Returns the drain's report and what
+ * became of the action; a failure before the drain is a CliError.
  */
-export class LifecycleCompleter {
-  private hook: LifecycleHookSettings | undefined;
-  private beats = 0;
-
-  constructor(
-    private readonly lifecycle: LifecycleActions,
-    private readonly request: LifecycleRequest,
-    private readonly clock: Clock,
-    private readonly note: (text: string, level?: "info" | "warn" | "detail") => void,
-  ) {}
-
-  private get action(): LifecycleActionRef {
-    return {
-      asgName: this.request.asgName,
-      hookName: this.request.hookName,
-      instanceId: this.request.instanceId,
+export async function drainForLifecycleAction(
+  request: HookDrainRequest,
+): Promise<{ result: DrainResult; lifecycleAction: LifecycleCompletion }> {
+  const { clock, note } = request;
+  const clusterName = request.link.clusterName;
+  const job = new LifecycleJob({
+    settings: readSettings({
+      CLUSTER_NAME: clusterName,
+      ON_DEADLINE: request.policy.onDeadline === "force" ? "force" : "default-result",
+    }),
+    policy: request.policy,
+    clock,
+    lifecycle: request.lifecycle,
+    instances: knownInstance(request.instanceId, request.nodeName),
+    clusters: connectedCluster(request.link),
+    log: noteLog(note),
+    timing: defaultTiming,
+    telemetry: { kubeEvents: false },
+    ...(request.random === undefined ? {} : { random: request.random }),
+  });
+  const startedAt = clock.now();
+  let run: DrainRun | undefined;
+  const base = {
+    asgName: request.asgName,
+    hookName: request.hookName,
+    instanceId: request.instanceId,
+    result: request.result,
+  };
+  let lifecycleAction: LifecycleCompletion;
+  try {
+    const outcome = await job.run({
+      notice: {
+        instanceId: request.instanceId,
+        asgName: request.asgName,
+        hookName: request.hookName,
+        // The action's real token is not known: this key names the lifecycle record of this run alone.
+        token: `by-hand/${request.instanceId}/${new Date(startedAt).toISOString()}`,
+        clusterName,
+        receivedAt: new Date(startedAt).toISOString(),
+        via: "command-line",
+      },
+      byInstance: true,
+      attempt: 0,
+      owner: `eks-node-drainer drain (pid ${process.pid})`,
+      remainingMs: () => Number.POSITIVE_INFINITY,
+      continuations: { schedule: async () => "not continued: run the same command again to resume" },
+      signal: request.signal,
+      deadline: request.deadline,
+      result: request.result,
+      observer: request.observer,
+      onDrainRun: (ran) => {
+        run = ran;
+      },
+    });
+    lifecycleAction = { ...base, ...completionOf(outcome), heartbeats: run?.heartbeats ?? 0 };
+  } catch (error) {
+    if (run?.result === undefined) {
+      throw new CliError(describeError(error), { cause: error, retryable: isRetryableFailure(error) });
+    }
+    const failed = error instanceof CompletionError;
+    lifecycleAction = {
+      ...base,
+      outcome: failed ? "failed" : "not-completed",
+      reason: failed ? describeError(error) : notCompletedReason(run.result, error),
+      heartbeats: run.heartbeats,
     };
   }
-
-  /** Describes the hook; a missing hook or missing credentials end the command here. */
-  async prepare(): Promise<void> {
-    try {
-      this.hook = await this.lifecycle.describeHook(this.request.asgName, this.request.hookName);
-    } catch (cause) {
-      throw new CliError(cause instanceof Error ? cause.message : String(cause), {
-        cause,
-        retryable: isRetryableFailure(cause),
-      });
-    }
-    this.note(
-      `lifecycle hook ${this.request.hookName} of ${this.request.asgName}: heartbeat timeout ${this.hook.heartbeatTimeoutSeconds}s, default result ${this.hook.defaultResult}`,
-    );
+  if (run?.result === undefined) {
+    throw new CliError(`the node's drain did not run: ${lifecycleAction.reason ?? lifecycleAction.outcome}`);
   }
+  return { result: run.result, lifecycleAction };
+}
 
-  /** Runs the drain with heartbeats alongside (none for a dry run). */
-  async during(drain: () => Promise<DrainResult>, dryRun: boolean): Promise<DrainResult> {
-    const hook = this.hook;
-    if (hook === undefined || dryRun) return drain();
-    return withHeartbeats(
-      {
-        lifecycle: this.lifecycle,
-        action: this.action,
-        hook,
-        actionStartedAt: this.clock.now(),
-        clock: this.clock,
-        onBeat: () => {
-          this.beats += 1;
-          this.note(`heartbeat recorded for the lifecycle action of ${this.request.instanceId}`);
-        },
-        onError: (error) =>
-          this.note(`heartbeat failed: ${error instanceof Error ? error.message : String(error)}`, "warn"),
-      },
-      drain,
-    );
-  }
-
-  /** Completes the action when the drain allows it; an AWS failure is reported as outcome "failed". */
-  async finish(result: DrainResult): Promise<LifecycleCompletion> {
-    const base = { ...this.request, heartbeats: this.beats };
-    const reason = notCompletedReason(result);
-    if (reason !== undefined) return { ...base, outcome: "not-completed", reason };
-    try {
-      const outcome = await this.lifecycle.complete(this.action, this.request.result);
-      return { ...base, outcome };
-    } catch (cause) {
-      return { ...base, outcome: "failed", reason: cause instanceof Error ? cause.message : String(cause) };
-    }
+/** How the job's outcome reads as the CLI reports it. */
+function completionOf(outcome: NoticeOutcome): Pick<LifecycleCompletion, "outcome" | "reason"> {
+  switch (outcome.kind) {
+    case "completed":
+      return { outcome: outcome.completion === "already-complete" ? "already-complete" : "completed" };
+    case "left-to-default-result":
+      return {
+        outcome: "not-completed",
+        reason:
+          "pods were left on the node at the deadline (--on-deadline leave): the hook's DefaultResult applies",
+      };
+    default:
+      return { outcome: "not-completed", reason: outcome.reason };
   }
 }
 
-function notCompletedReason(result: DrainResult): string | undefined {
-  switch (result.status) {
-    case "drained":
-    case "deadline-forced":
-      return undefined;
-    case "planned":
-      return "dry run";
-    case "deadline-left":
-      return "pods were left on the node at the deadline (--on-deadline leave)";
-    case "in-progress":
-      return "the drain was interrupted";
-    default:
-      return `the drain failed${result.error === undefined ? "" : `: ${result.error.message}`}`;
+function notCompletedReason(result: DrainResult, error: unknown): string {
+  if (result.status === "in-progress") return "the drain was interrupted";
+  if (result.status === "failed") {
+    return `the drain failed${result.error === undefined ? "" : `: ${result.error.message}`}`;
+  }
+  return describeError(error);
+}
+
+/** The instance as the CLI already knows it: its node's name stands for its private DNS name. */
+function knownInstance(instanceId: string, nodeName: string): InstanceDirectory {
+  return {
+    describe: async (id) =>
+      id === instanceId
+        ? { instanceId, privateDnsName: nodeName, availabilityZone: undefined, state: undefined, tags: {} }
+        : undefined,
+  };
+}
+
+/** The job's log as the CLI's progress notes: heartbeats and warnings; the rest is in the drain's events. */
+function noteLog(note: HookDrainRequest["note"]): JobLog {
+  const log: JobLog = {
+    info: (message, fields) => {
+      if (message === "heartbeat recorded") {
+        note(`heartbeat recorded for the lifecycle action of ${String(fields?.instanceId ?? "")}`);
+      }
+    },
+    warn: (message, fields) =>
+      note(`${message}${fields?.error === undefined ? "" : `: ${String(fields.error)}`}`, "warn"),
+    error: (message, fields) =>
+      note(`${message}${fields?.error === undefined ? "" : `: ${String(fields.error)}`}`, "warn"),
+    child: () => log,
+  };
+  return log;
+}
+
+/** A dry run describes the hook only, so that a wrong group or hook is told before anything else. */
+export async function describeHookOrFail(lifecycle: LifecycleActions, asgName: string, hookName: string) {
+  try {
+    return await lifecycle.describeHook(asgName, hookName);
+  } catch (cause) {
+    throw new CliError(describeError(cause), { cause, retryable: isRetryableFailure(cause) });
   }
 }

@@ -2,16 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { LifecycleHookSettings } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
 import { createHandler } from "../lambda/create-handler.js";
-import { drainPolicyOf } from "../lambda/drain-policy-settings.js";
-import { describeError, type LogFields } from "../lambda/handler-log.js";
 import type { InvocationSummary } from "../lambda/invocation-shell.js";
-import type { NoticeOutcome } from "../lambda/notice-outcome.js";
-import { readSettings } from "../lambda/settings.js";
-import {
-  type RecordedCompletion,
+import type { NoticeOutcome } from "../lifecycle/index.js";
+import { describeError, drainPolicyOf, type LogFields, readSettings } from "../lifecycle/index.js";
+import type {
+  RecordedCompletion,
   SimulatedAutoScalingGroup,
-  type SimulatedLifecycleAction,
-  simulatedClusterAccess,
+  SimulatedLifecycleAction,
 } from "../sim/auto-scaling-group.js";
 import {
   type AvailabilityEntry,
@@ -20,9 +17,9 @@ import {
   type RefusalCause,
   type Scenario,
   ScenarioError,
-  startSimCluster,
+  type SimCluster,
 } from "../sim/index.js";
-import { SimulatedInstances } from "../sim/simulated-instances.js";
+import { startSimulatedDeployment } from "../sim/simulated-deployment.js";
 import type { RecordedPod } from "../timeline/index.js";
 import { CliError } from "./cli-error.js";
 import { capturingLambdaClient, unreachableSqsClient } from "./simulated-lambda.js";
@@ -113,16 +110,19 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const scenario = await readScenario(request.scenarioPath);
   const { nodeName, instanceId } = drainTarget(scenario, request.scenarioPath);
   const { clock } = request;
-  const sim = await startSimCluster(scenario).catch((cause: unknown) => {
+  const deployment = await startSimulatedDeployment({
+    scenario,
+    clusterName: CLUSTER_NAME,
+    clock,
+    asg: {
+      name: "sim-workers",
+      hookName: "drain-before-terminate",
+      heartbeatTimeoutSeconds: request.heartbeatTimeoutSeconds,
+    },
+  }).catch((cause: unknown) => {
     throw new CliError("starting the simulated cluster", { cause });
   });
-  const group = new SimulatedAutoScalingGroup({
-    name: "sim-workers",
-    hookName: "drain-before-terminate",
-    heartbeatTimeoutSeconds: request.heartbeatTimeoutSeconds,
-    notificationMetadata: JSON.stringify({ clusterName: CLUSTER_NAME }),
-    clock,
-  });
+  const { sim, asg: group } = deployment;
   const settings = readSettings({ CLUSTER_NAME: CLUSTER_NAME });
   const timeline = new SimulationTimeline(sim, group, clock, nodeName, drainPolicyOf(settings), request.echo);
   timeline.start();
@@ -130,8 +130,8 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const handler = createHandler({
     settings,
     lifecycle: group,
-    clusterAccess: simulatedClusterAccess({ server: sim.server, caData: sim.caData, token: sim.token }),
-    instances: new SimulatedInstances(sim, { "eks:cluster-name": CLUSTER_NAME }),
+    clusterAccess: deployment.clusterAccess,
+    instances: deployment.instances,
     sqs: unreachableSqsClient(),
     lambda: lambda.client,
     log: timeline,
@@ -225,7 +225,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
       ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
     });
   } finally {
-    await sim.stop();
+    await deployment.stop();
   }
 }
 
@@ -268,7 +268,7 @@ function report(parts: {
   invocations: InvocationRecord[];
   startedAt: number;
   endedAt: number;
-  sim: Awaited<ReturnType<typeof startSimCluster>>;
+  sim: SimCluster;
   workloadsOnNode: string[];
   stoppedEarly?: string;
 }): SimulationReport {
@@ -323,7 +323,7 @@ function report(parts: {
 }
 
 /** Accepted evictions per workload; a ReplicaSet's pods count under the Deployment that owns it. */
-function evictionsPerWorkload(sim: Awaited<ReturnType<typeof startSimCluster>>): Record<string, number> {
+function evictionsPerWorkload(sim: SimCluster): Record<string, number> {
   const deploymentOf = new Map<string, string>();
   for (const replicaSet of sim.view.workloads("ReplicaSet")) {
     const owner = replicaSet.metadata.ownerReferences?.find((reference) => reference.controller);

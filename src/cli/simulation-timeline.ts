@@ -4,7 +4,7 @@ import type { ResourceFeed } from "../drain/cluster-port.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import { type KubeClient, kubeClientFromEndpoint } from "../kube/kube-client.js";
 import { KubeCluster } from "../kube/kube-cluster.js";
-import type { HandlerLog, LogFields } from "../lambda/handler-log.js";
+import type { JobLog, LogFields } from "../lifecycle/index.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, SimCluster } from "../sim/index.js";
 import { type RecordedPod, recordedPods } from "../timeline/index.js";
@@ -18,11 +18,11 @@ import {
 
 /**
  * Collects a simulation's timeline from the outside, as an operator would see it: the handler's log (it is
- * the handler's HandlerLog), the API server's record of requests, pods going away (a watch of the node's
+ * the handler's JobLog), the API server's record of requests, pods going away (a watch of the node's
  * pods through the API server, as `kubectl get pods -w` shows them), and the Auto Scaling group's
  * heartbeats and completions. `poll` returns what is new, in time order.
  */
-export class SimulationTimeline implements HandlerLog {
+export class SimulationTimeline implements JobLog {
   private readonly entries: TimelineEntry[] = [];
   private pending: TimelineEntry[] = [];
   private requestsSeen = 0;

@@ -1,7 +1,7 @@
 import type { V1LabelSelector } from "@kubernetes/client-node";
 import { DRAIN_EVENT_KINDS, type DrainEvent } from "../drain/events.js";
 import { budgetSelectorMatches } from "../drain/label-selector.js";
-import type { LogFields } from "../lambda/handler-log.js";
+import type { LogFields } from "../lifecycle/index.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, RecordedRequest } from "../sim/index.js";
 import type { RecordedEntry } from "../timeline/index.js";

@@ -19,11 +19,11 @@ export interface TerminationNotice {
   clusterName?: string;
   /** When the lifecycle action started (the event's time), ISO 8601. Deadlines count from here. */
   receivedAt: string;
-  /** How it reached us. */
-  via: "eventbridge" | "sqs-eventbridge" | "sqs-direct";
+  /** How it reached us ("command-line": a hook finished by hand with `drain --complete-lifecycle-action`). */
+  via: "eventbridge" | "sqs-eventbridge" | "sqs-direct" | "command-line";
 }
 
-export const noticeChannels = ["eventbridge", "sqs-eventbridge", "sqs-direct"] as const;
+export const noticeChannels = ["eventbridge", "sqs-eventbridge", "sqs-direct", "command-line"] as const;
 
 /**
  * Validates a notice written earlier by this program (inside a continuation message). Unknown keys are

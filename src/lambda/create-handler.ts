@@ -3,26 +3,31 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { ClusterAccess } from "../aws/cluster-access.js";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
+import { defaultContinuationDelaySeconds, SqsContinuations } from "../aws/sqs-continuations.js";
 import { type Clock, systemClock } from "../drain/clock.js";
 import type { DrainPolicy } from "../drain/policy.js";
-import { ClusterLinks } from "./cluster-links.js";
 import {
+  ClusterLinks,
   type ContinuationScheduler,
-  defaultContinuationDelaySeconds,
-  SelfInvocationContinuations,
-  SqsContinuations,
-} from "./continuation-scheduler.js";
-import { type MetricsOutput, stdoutMetricsOutput } from "./drain-metrics.js";
-import { type DrainNotifier, type NotifierSetup, notifierFromSettings } from "./drain-notifier.js";
-import { drainPolicyOf } from "./drain-policy-settings.js";
-import type { HandlerLog } from "./handler-log.js";
+  type DrainNotifier,
+  defaultTiming,
+  drainPolicyOf,
+  type JobLog,
+  type JobTiming,
+  LifecycleJob,
+  LogRedactor,
+  type MetricsOutput,
+  type NotifierSetup,
+  notifierFromSettings,
+  redactedLog,
+  type Settings,
+  stdoutMetricsOutput,
+  type TelemetrySetup,
+} from "../lifecycle/index.js";
 import { type HandlerResponse, type InvocationContext, InvocationShell } from "./invocation-shell.js";
-import { LogRedactor, redactedLog } from "./log-redaction.js";
-import { defaultTiming, type HandlerTiming, NoticeRunner } from "./notice-runner.js";
-import type { TelemetrySetup } from "./notice-telemetry.js";
-import type { Settings } from "./settings.js";
+import { SelfInvocationContinuations } from "./self-invocation.js";
 
-/** Everything the handler talks to; the Lambda builds the AWS ones, tests and `simulate` inject fakes. */
+/** Everything the handler talks to; the Lambda builds the AWS ones, tests and `simulate` inject stand-ins. */
 export interface HandlerDependencies {
   settings: Settings;
   /** Auto Scaling (or the simulated group): hook settings, heartbeats, completion. */
@@ -35,9 +40,9 @@ export interface HandlerDependencies {
   sqs: SQSClient;
   /** Continuations of directly invoked notices (and of SQS notices without a queue URL). */
   lambda: LambdaClient;
-  log: HandlerLog;
+  log: JobLog;
   clock?: Clock;
-  timing?: Partial<HandlerTiming>;
+  timing?: Partial<JobTiming>;
   /** Changes to the drain policy the settings give (tests use shorter backoffs). */
   policy?: Partial<DrainPolicy>;
   continuationDelaySeconds?: number;
@@ -71,13 +76,13 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
   const log = redactedLog(dependencies.log, redactor);
   const clock = dependencies.clock ?? systemClock;
   const links = new ClusterLinks({ access: dependencies.clusterAccess, clock, ...dependencies.kube });
-  const runner = new NoticeRunner({
+  const job = new LifecycleJob({
     settings,
     policy: drainPolicyOf(settings, dependencies.policy),
     clock,
     lifecycle: dependencies.lifecycle,
     instances: dependencies.instances,
-    links,
+    clusters: links,
     log,
     timing: { ...defaultTiming, ...dependencies.timing },
     telemetry: telemetryOf(dependencies, log, redactor),
@@ -95,7 +100,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
           dependencies.continuationDelaySeconds ?? defaultContinuationDelaySeconds,
         );
   const shell = new InvocationShell({
-    runner,
+    job,
     log,
     sqsContinuations: (context) => queue ?? selfInvocation(context),
     directContinuations: selfInvocation,
@@ -107,7 +112,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
 /** Metrics, notifications and Kubernetes Events as the dependencies and settings ask. */
 function telemetryOf(
   dependencies: HandlerDependencies,
-  log: HandlerLog,
+  log: JobLog,
   redactor: LogRedactor,
 ): Omit<TelemetrySetup, "log" | "clock"> {
   const metrics =

@@ -8,10 +8,10 @@ import { AutoScalingLifecycle } from "../aws/auto-scaling-lifecycle.js";
 import { EksClusterAccess } from "../aws/cluster-access.js";
 import { defaultCredentialSource } from "../aws/credentials.js";
 import { Ec2InstanceDirectory } from "../aws/instance-directory.js";
+import { readSettings, SettingsError } from "../lifecycle/index.js";
 import { createHandler, type DrainerHandler } from "./create-handler.js";
-import { powertoolsLog } from "./handler-log.js";
 import type { HandlerResponse } from "./invocation-shell.js";
-import { readSettings, SettingsError } from "./settings.js";
+import { powertoolsLog } from "./powertools-log.js";
 
 export { createHandler, type DrainerHandler, type HandlerDependencies } from "./create-handler.js";
 export type { HandlerResponse, InvocationContext, InvocationSummary } from "./invocation-shell.js";

@@ -4,11 +4,15 @@ import { parseInvocationEvent, parseSqsBody } from "../events/intake.js";
 import type { IntakeResult } from "../events/intake-result.js";
 import { readSqsBatch, type SqsMessage } from "../events/sqs-batch.js";
 import { noticeKey } from "../events/termination-notice.js";
-import type { ContinuationScheduler } from "./continuation-scheduler.js";
-import { describeError, type HandlerLog, type LogFields } from "./handler-log.js";
-import { isRetryableError } from "./notice-error.js";
-import type { NoticeOutcome } from "./notice-outcome.js";
-import type { Delivery } from "./notice-runner.js";
+import {
+  type ContinuationScheduler,
+  type Delivery,
+  describeError,
+  isRetryableError,
+  type JobLog,
+  type LogFields,
+  type NoticeOutcome,
+} from "../lifecycle/index.js";
 
 /** The parts of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -26,8 +30,9 @@ export interface InvocationSummary {
 export type HandlerResponse = SQSBatchResponse | InvocationSummary;
 
 export interface InvocationShellOptions {
-  runner: { run(delivery: Delivery): Promise<NoticeOutcome> };
-  log: HandlerLog;
+  /** The lifecycle job (LifecycleJob), run once per notice. */
+  job: { run(delivery: Delivery): Promise<NoticeOutcome> };
+  log: JobLog;
   /** How a notice that arrived on SQS is continued (SendMessage, or self-invocation without a queue). */
   sqsContinuations: (context: InvocationContext) => ContinuationScheduler;
   /** How a notice that arrived by direct invocation is continued (asynchronous self-invocation). */
@@ -143,7 +148,7 @@ export class InvocationShell {
     const key = `${noticeKey(notice)}#${attempt}`;
     let running = this.inFlight.get(key);
     if (running === undefined) {
-      running = this.options.runner
+      running = this.options.job
         .run({
           notice,
           attempt,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { AwsCallError } from "../../src/aws/aws-error.js";
-import { Heartbeater, type HeartbeaterOptions, withHeartbeats } from "../../src/aws/heartbeater.js";
+import { Heartbeater, type HeartbeaterOptions } from "../../src/aws/heartbeater.js";
 import {
   globalTimeoutSeconds,
   type HeartbeatOutcome,
@@ -177,50 +177,5 @@ describe("Heartbeater", () => {
     expect(await ended).toBe("failed");
     expect(heartbeater.failure).toBe(denied);
     expect(lifecycle.calls).toHaveLength(1);
-  });
-});
-
-describe("withHeartbeats", () => {
-  it("beats while the work runs and stops as soon as it ends", async () => {
-    const { clock, lifecycle, start } = setup(3600);
-    const work = withHeartbeats(
-      {
-        lifecycle,
-        action,
-        hook: { heartbeatTimeoutSeconds: 3600, globalTimeoutSeconds: 172_800 },
-        actionStartedAt: start,
-        clock,
-      },
-      async () => {
-        await clock.sleep(2 * hour + 10 * minute);
-        return "drained";
-      },
-    );
-    await clock.advance(10 * hour);
-    expect(await work).toBe("drained");
-    expect(lifecycle.calls.map((at) => at - start)).toEqual([30 * minute, hour, 90 * minute, 2 * hour]);
-    expect(clock.pending()).toBe(0);
-  });
-
-  it("stops heartbeats when the work fails, and passes the failure on", async () => {
-    const { clock, lifecycle, start } = setup(60);
-    const work = withHeartbeats(
-      {
-        lifecycle,
-        action,
-        hook: { heartbeatTimeoutSeconds: 60, globalTimeoutSeconds: 6000 },
-        actionStartedAt: start,
-        clock,
-      },
-      async () => {
-        await clock.sleep(95_000);
-        throw new Error("listing pods on node ip-10-0-1-23 failed");
-      },
-    );
-    const outcome = work.catch((error: unknown) => error);
-    await clock.advance(hour);
-    expect(await outcome).toMatchObject({ message: "listing pods on node ip-10-0-1-23 failed" });
-    expect(lifecycle.calls.map((at) => at - start)).toEqual([30_000, 60_000, 90_000]);
-    expect(clock.pending()).toBe(0);
   });
 });

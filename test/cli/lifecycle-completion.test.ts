@@ -197,6 +197,7 @@ describe("drain --complete-lifecycle-action", () => {
       outcome: "not-completed",
       reason: "dry run",
     });
+    expect(autoScaling.commandCalls(RecordLifecycleActionHeartbeatCommand)).toHaveLength(0);
     expect(writeRequests(sim)).toBe(0);
   });
 });

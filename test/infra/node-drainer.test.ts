@@ -4,7 +4,7 @@ import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sns from "aws-cdk-lib/aws-sns";
 import { describe, expect, it } from "vitest";
-import { readSettings, settingsSchema } from "../../src/lambda/settings.js";
+import { readSettings, settingsSchema } from "../../src/lifecycle/settings.js";
 import { drainerStack, onlyResource, propertiesOf, templateOf } from "./drainer-stacks.js";
 
 // One synth for the whole file: two named groups, one group construct, an alarm topic, custom drain settings.

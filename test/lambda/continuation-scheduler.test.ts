@@ -3,10 +3,11 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { describe, expect, it } from "vitest";
 import { AwsCallError } from "../../src/aws/aws-error.js";
+import { SqsContinuations } from "../../src/aws/sqs-continuations.js";
 import { continuationMessage } from "../../src/events/continuation.js";
 import { parseInvocationEvent, parseSqsBody } from "../../src/events/intake.js";
 import type { TerminationNotice } from "../../src/events/termination-notice.js";
-import { SelfInvocationContinuations, SqsContinuations } from "../../src/lambda/continuation-scheduler.js";
+import { SelfInvocationContinuations } from "../../src/lambda/self-invocation.js";
 
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" };
 const queueUrl = "https://sqs.us-west-2.amazonaws.com/123456789012/notices";

@@ -95,7 +95,7 @@ describe("the same notice delivered several times", () => {
 
   async function containerLike(h: LambdaHarness): Promise<LambdaHarness["handler"]> {
     const { createHandler } = await import("../../src/lambda/create-handler.js");
-    const { readSettings } = await import("../../src/lambda/settings.js");
+    const { readSettings } = await import("../../src/lifecycle/settings.js");
     const { simulatedClusterAccess } = await import("../../src/sim/auto-scaling-group.js");
     const { SQSClient } = await import("@aws-sdk/client-sqs");
     const { LambdaClient } = await import("@aws-sdk/client-lambda");

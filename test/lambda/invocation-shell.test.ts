@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EventError } from "../../src/events/event-error.js";
-import type { ContinuationScheduler } from "../../src/lambda/continuation-scheduler.js";
 import { type InvocationContext, InvocationShell } from "../../src/lambda/invocation-shell.js";
-import { NoticeError } from "../../src/lambda/notice-error.js";
-import type { NoticeOutcome } from "../../src/lambda/notice-outcome.js";
-import type { Delivery } from "../../src/lambda/notice-runner.js";
+import type { ContinuationScheduler } from "../../src/lifecycle/continuation-scheduler.js";
+import type { Delivery } from "../../src/lifecycle/lifecycle-job.js";
+import { NoticeError } from "../../src/lifecycle/notice-error.js";
+import type { NoticeOutcome } from "../../src/lifecycle/notice-outcome.js";
 import { sqsBatchOf } from "../../src/sim/auto-scaling-group.js";
 import { loadEventFixture } from "../fixtures/events/catalog.js";
 import { MemoryLog } from "./support/memory-log.js";
@@ -47,7 +47,7 @@ function shellWith(runner: ReturnType<typeof scriptedRunner>, log = new MemoryLo
   return {
     log,
     shell: new InvocationShell({
-      runner,
+      job: runner,
       log,
       sqsContinuations: () => viaQueue,
       directContinuations: () => viaInvoke,

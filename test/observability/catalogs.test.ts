@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { DRAIN_STATE_ANNOTATION } from "../../src/drain/drain-state.js";
 import { drainEventCatalog } from "../../src/kube/drain-event-catalog.js";
-import { drainMetricCatalog } from "../../src/lambda/drain-metrics.js";
-import { LIFECYCLE_RECORD_ANNOTATION } from "../../src/lambda/lifecycle-record.js";
+import { drainMetricCatalog } from "../../src/lifecycle/drain-metrics.js";
+import { LIFECYCLE_RECORD_ANNOTATION } from "../../src/lifecycle/lifecycle-record.js";
 
 const docs = await readFile(new URL("../../docs/observability.md", import.meta.url), "utf8");
 /** The docs' table rows as trimmed cells (the formatter pads them). */

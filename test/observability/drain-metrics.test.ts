@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Clock } from "../../src/drain/clock.js";
 import type { DrainEvent, DrainEventInput } from "../../src/drain/events.js";
-import { DrainMetrics, drainMetricCatalog, stdoutMetricsOutput } from "../../src/lambda/drain-metrics.js";
+import { DrainMetrics, drainMetricCatalog, stdoutMetricsOutput } from "../../src/lifecycle/drain-metrics.js";
 
 const now = Date.parse("2026-11-24T10:30:00Z");
 const clock: Clock = { now: () => now, sleep: async () => {} };

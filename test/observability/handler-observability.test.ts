@@ -1,7 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { powertoolsLog } from "../../src/lambda/handler-log.js";
 import type { InvocationSummary } from "../../src/lambda/invocation-shell.js";
+import { powertoolsLog } from "../../src/lambda/powertools-log.js";
 import type { CoreEvent } from "../../src/sim/index.js";
 import { MemoryLog } from "../lambda/support/memory-log.js";
 import { drainedInstance, drainedNode, slowDrainScenario } from "../lambda/support/scenarios.js";

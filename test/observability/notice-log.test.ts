@@ -1,7 +1,8 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { describe, expect, it, vi } from "vitest";
-import { powertoolsLog, withKeys } from "../../src/lambda/handler-log.js";
-import { LogRedactor, redactedLog } from "../../src/lambda/log-redaction.js";
+import { powertoolsLog } from "../../src/lambda/powertools-log.js";
+import { withKeys } from "../../src/lifecycle/job-log.js";
+import { LogRedactor, redactedLog } from "../../src/lifecycle/log-redaction.js";
 import { MemoryLog } from "../lambda/support/memory-log.js";
 
 const token =

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Clock } from "../../src/drain/clock.js";
 import type { TerminationNotice } from "../../src/events/termination-notice.js";
-import type { DrainNotification } from "../../src/lambda/drain-notification.js";
-import type { DrainNotifier, NotificationFailure } from "../../src/lambda/drain-notifier.js";
-import { NoticeError } from "../../src/lambda/notice-error.js";
-import { NoticeTelemetry } from "../../src/lambda/notice-telemetry.js";
+import type { DrainNotification } from "../../src/lifecycle/drain-notification.js";
+import type { DrainNotifier, NotificationFailure } from "../../src/lifecycle/drain-notifier.js";
+import { NoticeError } from "../../src/lifecycle/notice-error.js";
+import { NoticeTelemetry } from "../../src/lifecycle/notice-telemetry.js";
 import { MemoryLog } from "../lambda/support/memory-log.js";
 
 const clock: Clock = { now: () => Date.parse("2026-11-24T10:30:00Z"), sleep: async () => {} };

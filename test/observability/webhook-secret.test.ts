@@ -7,7 +7,7 @@ import { AwsCallError } from "../../src/aws/aws-error.js";
 import { parseSecretReference, SecretReferenceError } from "../../src/aws/secret-reference.js";
 import { snsPublisherFor } from "../../src/aws/sns-publisher.js";
 import { WebhookUrlError, WebhookUrlSource, webhookUrlOf } from "../../src/aws/webhook-url-source.js";
-import { notifierFromSettings } from "../../src/lambda/drain-notifier.js";
+import { notifierFromSettings } from "../../src/lifecycle/drain-notifier.js";
 
 const parameterArn = "arn:aws:ssm:eu-west-1:123456789012:parameter/team/slack-webhook";
 const secretArn = "arn:aws:secretsmanager:us-east-2:123456789012:secret:slack-webhook-AbCdEf";

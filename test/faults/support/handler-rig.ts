@@ -4,25 +4,20 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
-import type { InstanceDirectory, InstanceFacts } from "../../../src/aws/instance-directory.js";
 import { seededRandom } from "../../../src/drain/backoff.js";
 import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
-import type { HandlerLog, LogFields } from "../../../src/lambda/handler-log.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
-import { readSettings } from "../../../src/lambda/settings.js";
-import {
-  SimulatedAutoScalingGroup,
-  simulatedClusterAccess,
-  sqsBatchOf,
-} from "../../../src/sim/auto-scaling-group.js";
+import type { JobLog, LogFields } from "../../../src/lifecycle/job-log.js";
+import { readSettings } from "../../../src/lifecycle/settings.js";
+import { type SimulatedAutoScalingGroup, sqsBatchOf } from "../../../src/sim/auto-scaling-group.js";
 import {
   parseScenario,
   realClock,
   type SimClock,
   type SimCluster,
   type SimClusterOptions,
-  startSimCluster,
 } from "../../../src/sim/index.js";
+import { startSimulatedDeployment } from "../../../src/sim/simulated-deployment.js";
 import { quickPolicy } from "./engine-rig.js";
 
 export const clusterName = "prod";
@@ -37,7 +32,7 @@ export interface LogLine {
 }
 
 /** Keeps every log line of every container, for assertions. */
-export class LogBook implements HandlerLog {
+export class LogBook implements JobLog {
   readonly lines: LogLine[] = [];
   info(message: string, fields: LogFields = {}): void {
     this.lines.push({ level: "info", message, fields });
@@ -47,22 +42,6 @@ export class LogBook implements HandlerLog {
   }
   error(message: string, fields: LogFields = {}): void {
     this.lines.push({ level: "error", message, fields });
-  }
-}
-
-/** EC2 as the simulation knows it: the scenario's instances, tagged with the cluster. */
-class SimInstances implements InstanceDirectory {
-  constructor(private readonly sim: SimCluster) {}
-  async describe(instanceId: string): Promise<InstanceFacts | undefined> {
-    const instance = this.sim.view.instances().find((candidate) => candidate.instanceId === instanceId);
-    if (instance === undefined) return undefined;
-    return {
-      instanceId,
-      privateDnsName: instance.privateDnsName,
-      availabilityZone: instance.availabilityZone,
-      state: "shutting-down",
-      tags: { "eks:cluster-name": clusterName },
-    };
   }
 }
 
@@ -102,19 +81,16 @@ export interface HandlerRig {
 /** A simulated cluster and Auto Scaling group, and Lambda containers of the real handler wired to them. */
 export async function startHandlerRig(options: RigOptions): Promise<HandlerRig> {
   const clock = options.clock ?? realClock;
-  const sim = await startSimCluster(parseScenario(options.scenario, "handler fault scenario"), {
-    ...options.sim,
+  const deployment = await startSimulatedDeployment({
+    scenario: parseScenario(options.scenario, "handler fault scenario"),
+    clusterName,
     clock,
+    sim: options.sim ?? {},
+    asg: { heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds ?? 300 },
+    ...(options.clusterAccess === undefined ? {} : { clusterAccess: options.clusterAccess }),
   });
-  const asg = new SimulatedAutoScalingGroup({
-    name: "prod-workers",
-    hookName: "drain-before-terminate",
-    notificationMetadata: JSON.stringify({ clusterName }),
-    heartbeatTimeoutSeconds: options.heartbeatTimeoutSeconds ?? 300,
-    clock,
-  });
+  const { sim, asg, instances } = deployment;
   const log = new LogBook();
-  const instances = new SimInstances(sim);
   const sqs = new SQSClient({ region: "us-west-2", credentials: fakeCredentials });
   const lambda = new LambdaClient({ region: "us-west-2", credentials: fakeCredentials });
   let continuations: Delivery[] = [];
@@ -128,7 +104,7 @@ export async function startHandlerRig(options: RigOptions): Promise<HandlerRig> 
     continuations.push({ via: "direct", message: JSON.parse(new TextDecoder().decode(input.Payload)) });
     return { StatusCode: 202 };
   });
-  const access = options.clusterAccess?.(sim) ?? simulatedClusterAccess(sim);
+  const access = deployment.clusterAccess;
   const containers: DrainerHandler[] = [];
   const container = (index: number): DrainerHandler => {
     let handler = containers[index];
@@ -189,7 +165,7 @@ export async function startHandlerRig(options: RigOptions): Promise<HandlerRig> 
       await Promise.all(containers.map((handler) => handler.close()));
       sqsMock.restore();
       lambdaMock.restore();
-      await sim.stop();
+      await deployment.stop();
     },
   };
 }

@@ -7,12 +7,11 @@ import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
 import { seededRandom } from "../../../src/drain/backoff.js";
 import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
-import type { HandlerTiming } from "../../../src/lambda/notice-runner.js";
-import { readSettings } from "../../../src/lambda/settings.js";
+import type { JobTiming } from "../../../src/lifecycle/lifecycle-job.js";
+import { readSettings } from "../../../src/lifecycle/settings.js";
 import {
-  SimulatedAutoScalingGroup,
+  type SimulatedAutoScalingGroup,
   type SimulatedAutoScalingGroupOptions,
-  simulatedClusterAccess,
   sqsBatchOf,
 } from "../../../src/sim/auto-scaling-group.js";
 import {
@@ -20,9 +19,9 @@ import {
   type SimClock,
   type SimCluster,
   type SimClusterOptions,
-  startSimCluster,
 } from "../../../src/sim/index.js";
-import { SimulatedInstances } from "../../../src/sim/simulated-instances.js";
+import { startSimulatedDeployment } from "../../../src/sim/simulated-deployment.js";
+import type { SimulatedInstances } from "../../../src/sim/simulated-instances.js";
 import { MemoryLog } from "./memory-log.js";
 import { shiftedClock } from "./shifted-clock.js";
 
@@ -39,7 +38,7 @@ export interface HarnessOptions {
   asg?: SimulatedAutoScalingGroupOptions;
   /** Where the shared clock starts (real pace); defaults to the fixtures' time plus a few minutes. */
   startAt?: string;
-  timing?: Partial<HandlerTiming>;
+  timing?: Partial<JobTiming>;
   /** Options of the simulated cluster; it runs on the harness's clock. */
   sim?: (clock: SimClock) => Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that points every cluster name at the simulated cluster. */
@@ -80,19 +79,17 @@ export interface LambdaHarness {
 export async function startLambdaHarness(options: HarnessOptions): Promise<LambdaHarness> {
   const clusterName = options.clusterName ?? "prod";
   const clock = shiftedClock(options.startAt ?? "2026-11-24T10:06:00Z");
-  const sim = await startSimCluster(parseScenario(options.scenario, "lambda test"), {
-    ...options.sim?.(clock),
+  const access = options.clusterAccess;
+  const deployment = await startSimulatedDeployment({
+    scenario: parseScenario(options.scenario, "lambda test"),
+    clusterName,
     clock,
+    sim: options.sim?.(clock) ?? {},
+    ...(options.asg === undefined ? {} : { asg: options.asg }),
+    ...(access === undefined ? {} : { clusterAccess: (sim: SimCluster) => access(sim, clock) }),
   });
-  const asg = new SimulatedAutoScalingGroup({
-    name: "prod-workers",
-    hookName: "drain-before-terminate",
-    notificationMetadata: JSON.stringify({ clusterName }),
-    clock,
-    ...options.asg,
-  });
+  const { sim, asg, instances } = deployment;
   const log = new MemoryLog();
-  const instances = new SimulatedInstances(sim, { "eks:cluster-name": clusterName });
   const sqs = new SQSClient({ region: "us-west-2", credentials: fakeCredentials });
   const lambda = new LambdaClient({ region: "us-west-2", credentials: fakeCredentials });
   const sent: LambdaHarness["sent"] = [];
@@ -116,7 +113,7 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
   const handler = createHandler({
     settings: readSettings({ CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl, ...options.env }),
     lifecycle: asg,
-    clusterAccess: options.clusterAccess?.(sim, clock) ?? simulatedClusterAccess(sim),
+    clusterAccess: deployment.clusterAccess,
     instances,
     sqs,
     lambda,
@@ -192,7 +189,7 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
       await handler.close();
       sqsMock.restore();
       lambdaMock.restore();
-      await sim.stop();
+      await deployment.stop();
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { HandlerLog, LogFields } from "../../../src/lambda/handler-log.js";
+import type { JobLog, LogFields } from "../../../src/lifecycle/job-log.js";
 
 export interface LogLine {
   level: "info" | "warn" | "error";
@@ -6,8 +6,8 @@ export interface LogLine {
   fields: LogFields;
 }
 
-/** A HandlerLog that keeps its lines for assertions (set LAMBDA_TEST_LOG=1 to also print them). */
-export class MemoryLog implements HandlerLog {
+/** A JobLog that keeps its lines for assertions (set LAMBDA_TEST_LOG=1 to also print them). */
+export class MemoryLog implements JobLog {
   readonly lines: LogLine[] = [];
 
   info(message: string, fields: LogFields = {}): void {

@@ -11,12 +11,12 @@ import {
   type DrainerHandler,
   type HandlerDependencies,
 } from "../../../src/lambda/create-handler.js";
-import type { HandlerLog } from "../../../src/lambda/handler-log.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
-import { readSettings } from "../../../src/lambda/settings.js";
-import { SimulatedAutoScalingGroup } from "../../../src/sim/auto-scaling-group.js";
-import { parseScenario, type SimClock, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
-import { SimulatedInstances } from "../../../src/sim/simulated-instances.js";
+import type { JobLog } from "../../../src/lifecycle/job-log.js";
+import { readSettings } from "../../../src/lifecycle/settings.js";
+import type { SimulatedAutoScalingGroup } from "../../../src/sim/auto-scaling-group.js";
+import { parseScenario, type SimClock, type SimCluster } from "../../../src/sim/index.js";
+import { startSimulatedDeployment } from "../../../src/sim/simulated-deployment.js";
 import { shiftedClock } from "../../lambda/support/shifted-clock.js";
 
 export const functionArn = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer:live";
@@ -29,7 +29,7 @@ export const credentials = {
 export interface ObservedHarnessOptions {
   scenario: string;
   env?: Record<string, string>;
-  log: HandlerLog;
+  log: JobLog;
   /** Extra dependencies of the handler (metrics, notifier setup, kube events...). */
   dependencies?: Partial<HandlerDependencies>;
   /** Whether the API server accepts a bearer token (all `k8s-aws-v1.` tokens by default). */
@@ -57,19 +57,18 @@ export async function startObservedHarness(options: ObservedHarnessOptions): Pro
   const clock = shiftedClock("2026-11-24T10:06:00Z");
   const tokens = new Set<string>();
   const accept = options.acceptToken ?? (() => true);
-  const sim = await startSimCluster(parseScenario(options.scenario, "observability test"), {
+  const deployment = await startSimulatedDeployment({
+    scenario: parseScenario(options.scenario, "observability test"),
+    clusterName: "prod",
     clock,
-    acceptToken: (bearer) => {
-      tokens.add(bearer);
-      return bearer.startsWith("k8s-aws-v1.") && accept(bearer);
+    sim: {
+      acceptToken: (bearer) => {
+        tokens.add(bearer);
+        return bearer.startsWith("k8s-aws-v1.") && accept(bearer);
+      },
     },
   });
-  const asg = new SimulatedAutoScalingGroup({
-    name: "prod-workers",
-    hookName: "drain-before-terminate",
-    notificationMetadata: JSON.stringify({ clusterName: "prod" }),
-    clock,
-  });
+  const { sim, asg } = deployment;
   const eks = new EKSClient({ region: "us-west-2", credentials });
   const eksMock = mockClient(eks);
   eksMock.on(DescribeClusterCommand).resolves({
@@ -92,7 +91,7 @@ export async function startObservedHarness(options: ObservedHarnessOptions): Pro
     settings: readSettings({ CLUSTER_NAME: "prod", ...options.env }),
     lifecycle: asg,
     clusterAccess: new EksClusterAccess({ eks, region: "us-west-2", clock, tokens: minter }),
-    instances: new SimulatedInstances(sim, { "eks:cluster-name": "prod" }),
+    instances: deployment.instances,
     sqs: new SQSClient({ region: "us-west-2", credentials }),
     lambda,
     log: options.log,
@@ -133,7 +132,7 @@ export async function startObservedHarness(options: ObservedHarnessOptions): Pro
       await handler.close();
       eksMock.restore();
       lambdaMock.restore();
-      await sim.stop();
+      await deployment.stop();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { drainPolicyOf } from "../../src/lambda/drain-policy-settings.js";
-import { readSettings, SettingsError } from "../../src/lambda/settings.js";
+import { drainPolicyOf } from "../../src/lifecycle/drain-policy-settings.js";
+import { readSettings, SettingsError } from "../../src/lifecycle/settings.js";
 
 describe("readSettings", () => {
   it("applies the defaults", () => {

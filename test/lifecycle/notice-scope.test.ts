@@ -6,8 +6,8 @@ import {
   servedClusters,
   unservedCluster,
   unservedGroup,
-} from "../../src/lambda/notice-scope.js";
-import { readSettings } from "../../src/lambda/settings.js";
+} from "../../src/lifecycle/notice-scope.js";
+import { readSettings } from "../../src/lifecycle/settings.js";
 
 const notice: TerminationNotice = {
   instanceId: "i-0123456789abcdef0",

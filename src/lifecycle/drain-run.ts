@@ -1,33 +1,32 @@
 import { Heartbeater, type HeartbeaterEnd } from "../aws/heartbeater.js";
-import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
+import type { LifecycleActionRef, LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
-import type { ClusterPort } from "../drain/cluster-port.js";
-import { drainNode } from "../drain/drain-node.js";
 import type { DrainEvent, DrainObserver } from "../drain/events.js";
-import type { DrainPolicy } from "../drain/policy.js";
 import type { DrainResult } from "../drain/result.js";
-import type { TerminationNotice } from "../events/termination-notice.js";
 import type { DrainEnding } from "./completion-policy.js";
-import { describeError, type HandlerLog } from "./handler-log.js";
+import { describeError, type JobLog } from "./job-log.js";
 
 export interface DrainRunRequest {
-  port: ClusterPort;
   clock: Clock;
-  lifecycle: LifecycleActions;
-  notice: TerminationNotice;
+  lifecycle: Pick<LifecycleActions, "recordHeartbeat">;
+  /** The action kept waiting (by token, or by instance alone when the token is unknown). */
+  action: LifecycleActionRef;
   hook: LifecycleHookSettings;
+  /** When the action started (epoch ms): the hook's global timeout counts from here. */
+  actionStartedAt: number;
   nodeName: string;
-  policy: DrainPolicy;
-  /** Used when the node carries no drain state yet; a resumed drain keeps its own. */
-  deadline: number;
-  /** When this invocation's share of the drain ends (epoch ms). */
-  stopAt: number;
+  /**
+   * The drain itself (the engine's drainNode): it must stop, saving its state, when `signal` aborts and
+   * report the events it sees to `observer`.
+   */
+  drain: (signal: AbortSignal, observer: DrainObserver) => Promise<DrainResult>;
   /** The last heartbeat recorded for this action, if known (from the node's lifecycle record). */
   lastHeartbeatAt: number | undefined;
-  log: HandlerLog;
-  /** Told every drain event too (metrics, Kubernetes Events, notifications); its failures are ignored. */
-  observer?: DrainObserver;
-  random?: () => number;
+  log: JobLog;
+  /** Told every drain event too (metrics, Kubernetes Events, progress); its failures are ignored. */
+  observer?: DrainObserver | undefined;
+  /** The shell is shutting down (SIGTERM, Ctrl-C): the drain stops, its state saved, and the run ends "interrupted". */
+  shutdown?: AbortSignal | undefined;
 }
 
 export interface DrainRun {
@@ -60,29 +59,34 @@ const loggedEvents = new Set<DrainEvent["kind"]>([
 ]);
 
 /**
- * Runs the drain with the lifecycle hook's heartbeats alongside: the trigger decorates the drain, the drain
- * never calls the trigger. Heartbeats stop the moment the drain ends. If Auto Scaling says the action is no
- * longer waiting, the drain is stopped (its state saved) and the run ends with "action-gone".
+ * Runs the drain with the lifecycle hook's heartbeats alongside — the one place that composes them: the
+ * trigger decorates the drain, the drain never calls the trigger. Heartbeats (at most every
+ * HeartbeatTimeout/2, never past the global timeout) stop the moment the drain ends, in success or
+ * failure. If Auto Scaling says the action is no longer waiting, the drain is stopped (its state saved) and
+ * the run ends with "action-gone"; if the shell shuts down, with "interrupted".
  */
 export async function runDrainWithHeartbeats(request: DrainRunRequest): Promise<DrainRun> {
-  const { clock, log, notice } = request;
+  const { clock, log, action } = request;
   const abort = new AbortController();
   let actionGone = false;
+  const onShutdown = () => abort.abort(request.shutdown?.reason ?? new Error("shutting down"));
+  if (request.shutdown?.aborted) onShutdown();
+  request.shutdown?.addEventListener("abort", onShutdown, { once: true });
   const heartbeater = new Heartbeater({
     lifecycle: request.lifecycle,
-    action: notice,
+    action,
     hook: request.hook,
-    actionStartedAt: Date.parse(notice.receivedAt),
+    actionStartedAt: request.actionStartedAt,
     lastBeatAt: request.lastHeartbeatAt,
     clock,
-    onBeat: (at) => log.info("heartbeat recorded", { instanceId: notice.instanceId, at: iso(at) }),
+    onBeat: (at) => log.info("heartbeat recorded", { instanceId: action.instanceId, at: iso(at) }),
     onError: (error) =>
-      log.warn("heartbeat failed", { instanceId: notice.instanceId, error: describeError(error) }),
+      log.warn("heartbeat failed", { instanceId: action.instanceId, error: describeError(error) }),
   });
   const beating = heartbeater.start().then((end) => {
     if (end === "action-gone") {
       actionGone = true;
-      abort.abort(new Error(`the lifecycle action of ${notice.instanceId} is no longer waiting`));
+      abort.abort(new Error(`the lifecycle action of ${action.instanceId} is no longer waiting`));
     }
     return end;
   });
@@ -90,27 +94,18 @@ export async function runDrainWithHeartbeats(request: DrainRunRequest): Promise<
   let result: DrainResult | undefined;
   let crash: unknown;
   try {
-    result = await drainNode({
-      cluster: request.port,
-      clock,
-      nodeName: request.nodeName,
-      policy: request.policy,
-      deadline: request.deadline,
-      stopAt: request.stopAt,
-      signal: abort.signal,
-      ...(request.random === undefined ? {} : { random: request.random }),
-      observer: (event) => {
-        logDrainEvent(log, event);
-        try {
-          request.observer?.(event);
-        } catch {
-          // Observability never stops a drain.
-        }
-      },
+    result = await request.drain(abort.signal, (event) => {
+      logDrainEvent(log, event);
+      try {
+        request.observer?.(event);
+      } catch {
+        // Observability never stops a drain.
+      }
     });
   } catch (error) {
     crash = error;
   } finally {
+    request.shutdown?.removeEventListener("abort", onShutdown);
     await heartbeater.stop();
   }
   const heartbeaterEnd = await beating;
@@ -121,7 +116,7 @@ export async function runDrainWithHeartbeats(request: DrainRunRequest): Promise<
   };
   if (heartbeaterEnd === "failed") {
     log.error("heartbeats stopped: a heartbeat failed in a way retrying cannot fix", {
-      instanceId: notice.instanceId,
+      instanceId: action.instanceId,
       error: describeError(heartbeater.failure),
     });
   }
@@ -129,12 +124,17 @@ export async function runDrainWithHeartbeats(request: DrainRunRequest): Promise<
     const message = `draining node ${request.nodeName}: ${describeError(crash)}`;
     return { ending: { kind: "failed", message, retryable: false }, ...beats };
   }
-  return { ending: endingOf(result, actionGone, clock.now()), result, ...beats };
+  const interrupted = request.shutdown?.aborted === true;
+  return { ending: endingOf(result, { actionGone, interrupted }, clock.now()), result, ...beats };
 }
 
 /** What a drain result means for the lifecycle action. */
-export function endingOf(result: DrainResult, actionGone: boolean, now: number): DrainEnding {
-  if (actionGone) return { kind: "action-gone" };
+export function endingOf(
+  result: DrainResult,
+  stopped: { actionGone: boolean; interrupted: boolean },
+  now: number,
+): DrainEnding {
+  if (stopped.actionGone) return { kind: "action-gone" };
   switch (result.status) {
     case "drained":
       return { kind: "drained" };
@@ -143,7 +143,8 @@ export function endingOf(result: DrainResult, actionGone: boolean, now: number):
     case "deadline-left":
       return { kind: "deadline-reached" };
     case "in-progress":
-      return now >= result.deadline ? { kind: "deadline-reached" } : { kind: "out-of-time" };
+      if (now >= result.deadline) return { kind: "deadline-reached" };
+      return stopped.interrupted ? { kind: "interrupted" } : { kind: "out-of-time" };
     case "failed":
       if (result.error?.code === "node-not-found") return { kind: "no-node" };
       return {
@@ -156,7 +157,7 @@ export function endingOf(result: DrainResult, actionGone: boolean, now: number):
   }
 }
 
-function logDrainEvent(log: HandlerLog, event: DrainEvent): void {
+function logDrainEvent(log: JobLog, event: DrainEvent): void {
   if (event.kind === "api-error") {
     log.warn("drain: Kubernetes API error", { ...event, at: iso(event.at) });
     return;

@@ -3,26 +3,26 @@ import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory
 import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
 import { ClusterError } from "../drain/cluster-port.js";
+import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
-import type { TerminationNotice } from "../events/termination-notice.js";
-import type { ClusterLink, ClusterLinks } from "./cluster-links.js";
+import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
-import type { ContinuationScheduler } from "./continuation-scheduler.js";
+import { actionOf, type Delivery } from "./delivery.js";
 import { runDrainWithHeartbeats } from "./drain-run.js";
-import type { HandlerLog } from "./handler-log.js";
+import type { JobLog } from "./job-log.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
 import { admit } from "./notice-admission.js";
 import { NoticeCloser } from "./notice-closer.js";
-import { NoticeError, noticeError } from "./notice-error.js";
+import { isRetryableError, NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
 import type { Settings } from "./settings.js";
-import { drainDeadline, invocationBudget } from "./time-budget.js";
+import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
 
-/** The handler's time rules, injectable so that tests run invocations of a second. */
-export interface HandlerTiming {
+/** The job's time rules, injectable so that tests run invocations of a second. */
+export interface JobTiming {
   /** Time kept at the end of an invocation to save state, heartbeat and schedule a continuation, ms. */
   invocationMarginMs: number;
   /** How long past the drain's deadline an invocation lets the engine act on it, ms. */
@@ -33,34 +33,25 @@ export interface HandlerTiming {
   leaseSlackMs: number;
 }
 
-export const defaultTiming: HandlerTiming = {
+export type { Delivery } from "./delivery.js";
+
+export const defaultTiming: JobTiming = {
   invocationMarginMs: 30_000,
   deadlineSlackMs: 10_000,
   handOffWindowMs: 20 * 60_000,
   leaseSlackMs: 5_000,
 };
 
-/** One delivery of a notice: what it says, who carries it, and how it can be continued. */
-export interface Delivery {
-  notice: TerminationNotice;
-  /** 0 for the lifecycle event, n for the n-th continuation. */
-  attempt: number;
-  /** Identifies this delivery: the invocation's request ID and the SQS message ID. */
-  owner: string;
-  /** Milliseconds left in the invocation (the Lambda context's getRemainingTimeInMillis). */
-  remainingMs: () => number;
-  continuations: ContinuationScheduler;
-}
-
-export interface NoticeRunnerDependencies {
+export interface LifecycleJobDependencies {
   settings: Settings;
   policy: DrainPolicy;
   clock: Clock;
   lifecycle: LifecycleActions;
   instances: InstanceDirectory;
-  links: ClusterLinks;
-  log: HandlerLog;
-  timing: HandlerTiming;
+  /** Kubernetes clients per cluster (EKS access, or the one cluster a kubeconfig names). */
+  clusters: ClusterConnector;
+  log: JobLog;
+  timing: JobTiming;
   /** Metrics, notifications and Kubernetes Events; the log and clock above are used for them too. */
   telemetry?: Omit<TelemetrySetup, "log" | "clock">;
   random?: () => number;
@@ -74,12 +65,14 @@ interface NoticeWork {
 }
 
 /**
- * Handles one notice from start to end: is it ours, which cluster, which node; then one drain at a time
- * per action (the node's lifecycle record), the drain with heartbeats for this invocation's time, and the
- * completion policy's answer. Failures throw a NoticeError; every other end is a NoticeOutcome.
+ * The lifecycle job, one copy for every shell (Lambda, queue worker, CLI, simulate): handles one delivered
+ * notice from start to end: is it ours, which cluster, which node; then one drain at a time per action
+ * (admission and the lease in the node's lifecycle record), the drain with heartbeats for this delivery's
+ * time, and the completion policy's answer (complete once, continue later, or give the notice back).
+ * Failures throw a NoticeError; every other end is a NoticeOutcome. It knows no transport.
  */
-export class NoticeRunner {
-  constructor(private readonly deps: NoticeRunnerDependencies) {}
+export class LifecycleJob {
+  constructor(private readonly deps: LifecycleJobDependencies) {}
 
   async run(delivery: Delivery): Promise<NoticeOutcome> {
     const { settings, clock, log } = this.deps;
@@ -117,9 +110,8 @@ export class NoticeRunner {
     if (located === undefined) return this.close(work, { kind: "no-node" }, undefined);
     work.telemetry.nodeFound(link.client, located.node);
 
-    const hook = await wrapped(`reading lifecycle hook ${notice.hookName} of ${notice.asgName}`, () =>
-      lifecycle.describeHook(notice.asgName, notice.hookName),
-    );
+    // The adapter's error already names the group and the hook.
+    const hook = await wrapped(undefined, () => lifecycle.describeHook(notice.asgName, notice.hookName));
 
     const store = new NodeRecordStore(link.port, located.name, notice.token);
     return this.drainOnce(work, { link, hook, store }, located.node);
@@ -148,7 +140,8 @@ export class NoticeRunner {
     const { store, hook } = on;
     const nodeName = store.nodeName;
     const now = clock.now();
-    const deadline = drainDeadline(notice.receivedAt, settings.DRAIN_TIMEOUT_SECONDS, hook);
+    const deadline =
+      delivery.deadline ?? drainDeadline(notice.receivedAt, settings.DRAIN_TIMEOUT_SECONDS, hook);
     const budget = invocationBudget({
       now,
       remainingMs: delivery.remainingMs(),
@@ -163,7 +156,7 @@ export class NoticeRunner {
           attempt: delivery.attempt,
           owner: delivery.owner,
           now,
-          leaseUntil: budget.invocationEndsAt + timing.leaseSlackMs,
+          leaseUntil: leaseEnd(budget, timing) + timing.leaseSlackMs,
           handOffWindowMs: timing.handOffWindowMs,
         });
         return {
@@ -209,21 +202,35 @@ export class NoticeRunner {
       deadline: iso(deadline),
       stopAt: iso(budget.stopAt),
     });
+    const { policy, random } = this.deps;
     const run = await runDrainWithHeartbeats({
-      port: on.link.port,
       clock,
       lifecycle: this.deps.lifecycle,
-      notice,
+      action: actionOf(delivery),
       hook,
+      actionStartedAt: Date.parse(notice.receivedAt),
       nodeName,
-      policy: this.deps.policy,
-      deadline,
-      stopAt: budget.stopAt,
+      drain: (signal, observer) =>
+        drainNode({
+          cluster: on.link.port,
+          clock,
+          nodeName,
+          policy,
+          deadline,
+          stopAt: budget.stopAt,
+          signal,
+          observer,
+          ...(random === undefined ? {} : { random }),
+        }),
       lastHeartbeatAt,
       log,
-      observer: telemetry.observer,
-      ...(this.deps.random === undefined ? {} : { random: this.deps.random }),
+      observer: (event) => {
+        telemetry.observer(event);
+        delivery.observer?.(event);
+      },
+      shutdown: delivery.signal,
     });
+    delivery.onDrainRun?.(run);
     telemetry.drainRan(run);
     if (run.result !== undefined) {
       const { status, counts, remaining, blocked } = run.result;
@@ -251,7 +258,7 @@ export class NoticeRunner {
     instanceId: string,
     known: InstanceFacts | undefined,
   ): Promise<{ link: ClusterLink; located: LocatedNode | undefined }> {
-    const { links, instances } = this.deps;
+    const { clusters: links, instances } = this.deps;
     const context = `finding the node of ${instanceId} in cluster ${clusterName}`;
     for (let attempt = 1; ; attempt++) {
       const link = await wrapped(`connecting to cluster ${clusterName}`, () => links.link(clusterName));
@@ -270,19 +277,31 @@ export class NoticeRunner {
     try {
       return await call();
     } catch (error) {
-      if (error instanceof ClusterError && error.kind === "network") this.deps.links.forget(link.clusterName);
+      if (error instanceof ClusterError && error.kind === "network")
+        this.deps.clusters.forget(link.clusterName);
       throw noticeError(context, error);
     }
   }
 }
 
-/** Runs an AWS or setup call, wrapping its failure with context and its retryability. */
-async function wrapped<T>(context: string, call: () => Promise<T>): Promise<T> {
+/** Runs an AWS or setup call, wrapping its failure with context (if any) and its retryability. */
+async function wrapped<T>(context: string | undefined, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw noticeError(context, error);
+    if (context !== undefined) throw noticeError(context, error);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new NoticeError(message, { retryable: isRetryableError(error), cause: error });
   }
+}
+
+/**
+ * Until when this delivery holds the drain: the end of its invocation; a delivery without a time limit (a
+ * worker, the CLI) until the drain must stop, plus the time kept to close the notice.
+ */
+function leaseEnd(budget: InvocationBudget, timing: JobTiming): number {
+  if (Number.isFinite(budget.invocationEndsAt)) return budget.invocationEndsAt;
+  return budget.stopAt + timing.invocationMarginMs;
 }
 
 function iso(ms: number): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drainDeadline, invocationBudget } from "../../src/lambda/time-budget.js";
+import { drainDeadline, invocationBudget } from "../../src/lifecycle/time-budget.js";
 
 const start = "2026-11-24T10:00:00.000Z";
 const startMs = Date.parse(start);

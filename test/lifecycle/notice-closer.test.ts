@@ -8,12 +8,12 @@ import {
   encodeLifecycleRecord,
   LIFECYCLE_RECORD_ANNOTATION,
   readLifecycleRecord,
-} from "../../src/lambda/lifecycle-record.js";
-import { NodeRecordStore } from "../../src/lambda/node-record-store.js";
-import { NoticeCloser } from "../../src/lambda/notice-closer.js";
-import { NoticeError } from "../../src/lambda/notice-error.js";
-import { readSettings } from "../../src/lambda/settings.js";
-import { MemoryLog } from "./support/memory-log.js";
+} from "../../src/lifecycle/lifecycle-record.js";
+import { NodeRecordStore } from "../../src/lifecycle/node-record-store.js";
+import { NoticeCloser } from "../../src/lifecycle/notice-closer.js";
+import { NoticeError } from "../../src/lifecycle/notice-error.js";
+import { readSettings } from "../../src/lifecycle/settings.js";
+import { MemoryLog } from "../lambda/support/memory-log.js";
 import { MemoryNodePort } from "./support/memory-node-port.js";
 
 const now = Date.parse("2026-11-24T10:30:00Z");

@@ -1,4 +1,4 @@
-import { type HandlerLog, type LogFields, withKeys } from "./handler-log.js";
+import { type JobLog, type LogFields, withKeys } from "./job-log.js";
 
 /** Patterns of credentials that must never reach a log line, whatever put them there. */
 const credentialPatterns: { pattern: RegExp; replacement: string }[] = [
@@ -52,7 +52,7 @@ export class LogRedactor {
 }
 
 /** `log` with every message and field passed through `redactor` first. */
-export function redactedLog(log: HandlerLog, redactor: LogRedactor): HandlerLog {
+export function redactedLog(log: JobLog, redactor: LogRedactor): JobLog {
   const fieldsOf = (fields: LogFields | undefined) =>
     fields === undefined ? undefined : (redactor.redactValue(fields) as LogFields);
   return {

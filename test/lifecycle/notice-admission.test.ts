@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
-import type { LifecycleRecord } from "../../src/lambda/lifecycle-record.js";
+import type { LifecycleRecord } from "../../src/lifecycle/lifecycle-record.js";
 import {
   type AdmissionRequest,
   admit,
   afterCompletion,
   afterHandOff,
   withoutLeaseOf,
-} from "../../src/lambda/notice-admission.js";
+} from "../../src/lifecycle/notice-admission.js";
 
 const token = "87654321-4321-4321-4321-210987654321";
 const now = Date.parse("2026-11-24T10:30:00Z");

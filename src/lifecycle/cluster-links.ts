@@ -4,11 +4,26 @@ import type { ClusterPort } from "../drain/cluster-port.js";
 import { type KubeClient, kubeClientFromEndpoint } from "../kube/kube-client.js";
 import { KubeCluster } from "../kube/kube-cluster.js";
 
-/** One cluster as the handler uses it: the typed client (node lookup) and the engine's port. */
+/** One cluster as the job uses it: the typed client (node lookup) and the engine's port. */
 export interface ClusterLink {
   clusterName: string;
   client: KubeClient;
   port: ClusterPort;
+}
+
+/** The job's way to a cluster by name: EKS access (ClusterLinks), or the one cluster a shell is given. */
+export interface ClusterConnector {
+  link(clusterName: string): Promise<ClusterLink>;
+  /** Drops what is known of a cluster after a network failure, so that the next notice connects anew. */
+  forget(clusterName: string): void;
+}
+
+/**
+ * The one cluster a shell is already connected to (the CLI's kubeconfig): every name leads to it, and
+ * its connections belong to the shell, which closes them.
+ */
+export function connectedCluster(link: ClusterLink): ClusterConnector {
+  return { link: async () => link, forget: () => {} };
 }
 
 export interface ClusterLinksOptions {
@@ -26,7 +41,7 @@ export interface ClusterLinksOptions {
  * A failed connect is not kept; `forget` drops a cluster after a network failure so that the next notice
  * describes it again.
  */
-export class ClusterLinks {
+export class ClusterLinks implements ClusterConnector {
   private readonly links = new Map<string, Promise<ClusterLink>>();
 
   constructor(private readonly options: ClusterLinksOptions) {}

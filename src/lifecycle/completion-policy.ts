@@ -13,6 +13,8 @@ export type DrainEnding =
   | { kind: "deadline-reached" }
   /** The invocation's time ran out before the drain's deadline: the state is saved on the node. */
   | { kind: "out-of-time" }
+  /** The shell is shutting down (SIGTERM, Ctrl-C) before the deadline: the state is saved on the node. */
+  | { kind: "interrupted" }
   /** Auto Scaling says the action is no longer waiting (completed elsewhere or timed out). */
   | { kind: "action-gone" }
   /** The drain cannot go on now (API or authentication errors, refused pods...). */
@@ -33,29 +35,40 @@ export type CompletionDecision =
   | { kind: "retry"; reason: string; retryable: boolean };
 
 /**
- * The completion policy, in one place (table-tested, documented in src/lambda/README.md):
+ * The completion policy, in one place (table-tested, documented in src/lifecycle/README.md):
  * drained, no node, forced at the deadline → CONTINUE; deadline with pods left → ON_DEADLINE decides
  * (force → CONTINUE, abandon → ABANDON, default-result → no call); out of invocation time → continue later;
- * action gone → stop; failure → retry, never an immediate ABANDON.
+ * action gone → stop; interrupted or failed → retry, never an immediate ABANDON.
  */
-export function decideCompletion(ending: DrainEnding, onDeadline: OnDeadline): CompletionDecision {
+export function decideCompletion(
+  ending: DrainEnding,
+  onDeadline: OnDeadline,
+  /** The result a drain that let the instance go completes with (the CLI's --result); CONTINUE otherwise. */
+  result: LifecycleResult = "CONTINUE",
+): CompletionDecision {
   switch (ending.kind) {
     case "drained":
-      return { kind: "complete", result: "CONTINUE", reason: "the node is drained" };
+      return { kind: "complete", result, reason: "the node is drained" };
     case "no-node":
       return {
         kind: "complete",
-        result: "CONTINUE",
+        result,
         reason: "the instance has no Node in the cluster: nothing to drain",
       };
     case "deadline-forced":
       return {
         kind: "complete",
-        result: "CONTINUE",
+        result,
         reason: "the deadline came: the pods left were deleted with their grace period",
       };
     case "deadline-reached":
-      return deadlineDecision(onDeadline);
+      return deadlineDecision(onDeadline, result);
+    case "interrupted":
+      return {
+        kind: "retry",
+        reason: "the drain was interrupted: its state is kept on the node and the next delivery resumes it",
+        retryable: true,
+      };
     case "out-of-time":
       return { kind: "continue-later", reason: "the invocation's time ran out before the drain finished" };
     case "action-gone":
@@ -65,12 +78,12 @@ export function decideCompletion(ending: DrainEnding, onDeadline: OnDeadline): C
   }
 }
 
-function deadlineDecision(onDeadline: OnDeadline): CompletionDecision {
+function deadlineDecision(onDeadline: OnDeadline, result: LifecycleResult): CompletionDecision {
   switch (onDeadline) {
     case "force":
       return {
         kind: "complete",
-        result: "CONTINUE",
+        result,
         reason: "the deadline came (ON_DEADLINE=force): the instance may terminate",
       };
     case "abandon":

@@ -4,7 +4,7 @@ import {
   type DrainEnding,
   decideCompletion,
   type OnDeadline,
-} from "../../src/lambda/completion-policy.js";
+} from "../../src/lifecycle/completion-policy.js";
 
 type Expected = Pick<CompletionDecision, "kind"> & { result?: "CONTINUE" | "ABANDON"; retryable?: boolean };
 
@@ -31,6 +31,9 @@ const table: [DrainEnding, OnDeadline, Expected][] = [
   [{ kind: "action-gone" }, "force", { kind: "stop" }],
   [{ kind: "action-gone" }, "abandon", { kind: "stop" }],
   [{ kind: "action-gone" }, "default-result", { kind: "stop" }],
+  [{ kind: "interrupted" }, "force", { kind: "retry", retryable: true }],
+  [{ kind: "interrupted" }, "abandon", { kind: "retry", retryable: true }],
+  [{ kind: "interrupted" }, "default-result", { kind: "retry", retryable: true }],
   [failedRetryable, "force", { kind: "retry", retryable: true }],
   [failedRetryable, "abandon", { kind: "retry", retryable: true }],
   [failedRetryable, "default-result", { kind: "retry", retryable: true }],
@@ -58,4 +61,20 @@ describe("decideCompletion", () => {
   it("keeps the failure's message as the reason", () => {
     expect(decideCompletion(failedRetryable, "force").reason).toBe("listing pods: 503");
   });
+});
+
+describe("decideCompletion with a requested result (drain --complete-lifecycle-action --result)", () => {
+  it.each([
+    [{ kind: "drained" }, "force", { kind: "complete", result: "ABANDON" }],
+    [{ kind: "deadline-forced" }, "force", { kind: "complete", result: "ABANDON" }],
+    [{ kind: "deadline-reached" }, "force", { kind: "complete", result: "ABANDON" }],
+    [{ kind: "deadline-reached" }, "default-result", { kind: "leave-to-default-result" }],
+    [{ kind: "interrupted" }, "force", { kind: "retry" }],
+    [failedRetryable, "force", { kind: "retry" }],
+  ] as [DrainEnding, OnDeadline, Expected][])(
+    "%o with ON_DEADLINE=%s → %o",
+    (ending, onDeadline, expected) => {
+      expect(decideCompletion(ending, onDeadline, "ABANDON")).toMatchObject(expected);
+    },
+  );
 });

@@ -5,8 +5,8 @@ import {
   LIFECYCLE_RECORD_ANNOTATION,
   type LifecycleRecord,
   readLifecycleRecord,
-} from "../../src/lambda/lifecycle-record.js";
-import { NodeRecordStore } from "../../src/lambda/node-record-store.js";
+} from "../../src/lifecycle/lifecycle-record.js";
+import { NodeRecordStore } from "../../src/lifecycle/node-record-store.js";
 import { MemoryNodePort } from "./support/memory-node-port.js";
 
 const token = "87654321-4321-4321-4321-210987654321";

@@ -18,13 +18,13 @@ import {
 } from "./drain-notification.js";
 import type { DrainNotifier } from "./drain-notifier.js";
 import type { DrainRun } from "./drain-run.js";
-import { describeError, type HandlerLog, type NoticeLogKeys, withKeys } from "./handler-log.js";
+import { describeError, type JobLog, type NoticeLogKeys, withKeys } from "./job-log.js";
 import { isRetryableError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 
 /** What the handler shares between notices: where logs, metrics, events and notifications go. */
 export interface TelemetrySetup {
-  log: HandlerLog;
+  log: JobLog;
   clock: Clock;
   /** EMF documents go here; no metrics without it. */
   metrics?: MetricsOutput;
@@ -44,7 +44,7 @@ const LOGGED_EVENT_FAILURES = 3;
  */
 export class NoticeTelemetry {
   private keys: NoticeLogKeys;
-  private scoped: HandlerLog;
+  private scoped: JobLog;
   private readonly metrics: DrainMetrics | undefined;
   private events: DrainEventReporter | undefined;
   private readonly subject: NotificationSubject;
@@ -56,7 +56,7 @@ export class NoticeTelemetry {
   readonly observer: DrainObserver = (event) => this.onDrainEvent(event);
 
   /** The notice's log: every line carries its keys, those learnt later (cluster, node) included. */
-  readonly log: HandlerLog = {
+  readonly log: JobLog = {
     info: (message, fields) => this.scoped.info(message, fields),
     warn: (message, fields) => this.scoped.warn(message, fields),
     error: (message, fields) => this.scoped.error(message, fields),

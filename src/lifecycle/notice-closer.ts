@@ -2,20 +2,20 @@ import type { LifecycleActions } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
 import { continuationMessage } from "../events/continuation.js";
 import { type DrainEnding, decideCompletion } from "./completion-policy.js";
-import { describeError, type HandlerLog } from "./handler-log.js";
+import { actionOf, type Delivery } from "./delivery.js";
+import { describeError, type JobLog } from "./job-log.js";
 import type { LifecycleRecord } from "./lifecycle-record.js";
 import type { NodeRecordStore } from "./node-record-store.js";
 import { afterCompletion, afterHandOff, withoutLeaseOf } from "./notice-admission.js";
-import { NoticeError, noticeError } from "./notice-error.js";
+import { CompletionError, NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
-import type { Delivery } from "./notice-runner.js";
 import type { Settings } from "./settings.js";
 
 export interface NoticeCloserDependencies {
   settings: Settings;
   clock: Clock;
   lifecycle: LifecycleActions;
-  log: HandlerLog;
+  log: JobLog;
 }
 
 /**
@@ -37,16 +37,16 @@ export class NoticeCloser {
   ): Promise<NoticeOutcome> {
     const { settings, lifecycle, clock } = this.deps;
     const { notice, owner } = this.delivery;
-    const decision = decideCompletion(ending, settings.ON_DEADLINE);
+    const decision = decideCompletion(ending, settings.ON_DEADLINE, this.delivery.result);
     const nodeName = store?.nodeName;
     switch (decision.kind) {
       case "complete": {
         let completion: Awaited<ReturnType<LifecycleActions["complete"]>>;
         try {
-          completion = await lifecycle.complete(notice, decision.result);
+          completion = await lifecycle.complete(actionOf(this.delivery), decision.result);
         } catch (error) {
           await this.release(store);
-          throw noticeError(
+          throw new CompletionError(
             `completing the lifecycle action of ${notice.instanceId} with ${decision.result}`,
             error,
           );
@@ -93,7 +93,7 @@ export class NoticeCloser {
     const nodeName = store?.nodeName ?? "";
     let beatAt = lastHeartbeatAt;
     try {
-      const beat = await lifecycle.recordHeartbeat(notice);
+      const beat = await lifecycle.recordHeartbeat(actionOf(this.delivery));
       if (beat === "action-gone") {
         await this.release(store);
         return { kind: "stopped", reason: "the lifecycle action is no longer waiting", nodeName };

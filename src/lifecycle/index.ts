@@ -1,0 +1,30 @@
+/**
+ * The lifecycle job: one transport-neutral copy of everything that turns a delivered lifecycle notice
+ * into a completed lifecycle action. Every shell (the Lambda handler, the queue worker, the CLI's
+ * `drain --complete-lifecycle-action`, `simulate`) imports it from here. See README.md.
+ */
+export { type ClusterConnector, type ClusterLink, ClusterLinks, connectedCluster } from "./cluster-links.js";
+export { type CompletionDecision, type DrainEnding, decideCompletion } from "./completion-policy.js";
+export type { ContinuationScheduler } from "./continuation-scheduler.js";
+export { actionOf, type Delivery } from "./delivery.js";
+export {
+  drainMetricCatalog,
+  type MetricsOutput,
+  metricsNamespace,
+  stdoutMetricsOutput,
+} from "./drain-metrics.js";
+export { type DrainNotifier, type NotifierSetup, notifierFromSettings } from "./drain-notifier.js";
+export { drainPolicyOf } from "./drain-policy-settings.js";
+export type { DrainRun } from "./drain-run.js";
+export { describeError, type JobLog, type LogFields, withKeys } from "./job-log.js";
+export {
+  defaultTiming,
+  type JobTiming,
+  LifecycleJob,
+  type LifecycleJobDependencies,
+} from "./lifecycle-job.js";
+export { LogRedactor, redactedLog } from "./log-redaction.js";
+export { CompletionError, isRetryableError, NoticeError } from "./notice-error.js";
+export type { NoticeOutcome } from "./notice-outcome.js";
+export type { TelemetrySetup } from "./notice-telemetry.js";
+export { readSettings, type Settings, SettingsError, settingsSchema } from "./settings.js";
