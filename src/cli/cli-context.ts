@@ -1,3 +1,5 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
 import type { Terminal } from "./terminal.js";
@@ -13,6 +15,10 @@ export interface CliContext {
   cwd: string;
   /** Auto Scaling lifecycle actions in a region (the SDK's default region when undefined). */
   lifecycleActions: (region: string | undefined) => LifecycleActions;
+  /** SQS in a region, for the queue worker (`serve`). */
+  queueClient: (region: string | undefined) => SQSClient;
+  /** EC2 instance lookups in a region, for the queue worker (`serve`). */
+  instanceDirectory: (region: string | undefined) => InstanceDirectory;
   /** Jitter source for retries; Math.random unless a test seeds it. */
   random?: () => number;
 }

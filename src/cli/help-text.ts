@@ -30,6 +30,7 @@ Usage:
   eks-node-drainer drain <node-name | instance-id> [flags]   cordon, evict honouring budgets, wait
   eks-node-drainer plan <node-name | instance-id> [flags]    what a drain would do now, changing nothing
   eks-node-drainer simulate [scenario-file] [flags]          the full path against a simulated cluster
+  eks-node-drainer serve --queue-url URL [flags]             the in-cluster queue worker
   eks-node-drainer <command> --help                          the command's flags
 
 Results go to stdout, progress and errors to stderr.
@@ -85,17 +86,21 @@ export const simulateHelp = `Usage: eks-node-drainer simulate [scenario-file] [f
 
 Runs the production path against a simulated cluster: starts a simulated Kubernetes API server for the
 scenario (default: scenarios/default.yaml of this package) and a simulated Auto Scaling group, sends the
-terminate lifecycle event for the instance behind the scenario's drainNode into the Lambda handler, and
+terminate lifecycle event for the instance behind the scenario's drainNode into the Lambda handler (or,
+with --via worker, onto a simulated notices queue that the queue worker of \`serve\` handles), and
 prints a timeline (cordon, evictions, budget refusals, pods gone, heartbeats, the completion) and a
 summary checked against the simulator's record of budget violations. It waits for the drained
 workloads' replacements to be Ready, then reports, per workload that had pods on the node
 (availability: desired, minReady, zeroReadySeconds, belowDesiredSeconds, restored), its Ready replicas
-over the run.
+over the run. Both shells run the same lifecycle job
+and give the same --output json document.
 
+      --via lambda|worker     the shell the event goes through (default lambda)
       --timeout DUR           give up on the simulation after this long (default 5m)
       --heartbeat-timeout DUR the hook's HeartbeatTimeout, 30s to 2h (default 30s: a heartbeat every 15s)
       --lambda-timeout DUR    each invocation's time limit, 31s to 15m (default 15m); a short one shows
                               the drain handed from invocation to invocation through continuations
+                              (--via lambda only)
       --report FILE.html      also write the timeline as one self-contained HTML page (one lane per
                               pod, the budgets, tiers, heartbeats, invocations, the critical path)
 
@@ -103,4 +108,60 @@ ${outputHelp}
 
 Exit codes: 0 the lifecycle action completed with CONTINUE and no budget was violated; 1 otherwise or
 on error (bad scenario file); 64 usage error.
+`;
+
+export const serveHelp = `Usage: eks-node-drainer serve --queue-url URL --cluster-name NAME [flags]
+
+The in-cluster queue worker: long-polls the notices queue (the SQS queue the CDK construct or the
+CloudFormation template creates, fed by the lifecycle hooks' EventBridge rule), and for each message
+runs the same lifecycle job as the Lambda: find the instance's node, cordon, evict honouring budgets,
+heartbeat the lifecycle action meanwhile, and complete it. A message is deleted once its notice is
+handled, kept invisible while its drain runs, and given back when the notice fails (retried after
+--retry-delay; after the queue's maxReceiveCount it goes to the dead-letter queue). On SIGTERM the
+worker stops polling, stops its drains with their state saved on the nodes, hands their messages back
+at once for another replica, and exits 0. Several replicas may run: one drain per notice (a lease on
+the node). Kubernetes is reached with the pod's service account (in-cluster config) unless --kubeconfig
+is given; AWS with the default credential chain (IRSA or EKS Pod Identity).
+
+Queue:
+      --queue-url URL           the notices queue (required)
+      --region REGION           AWS region (default: the SDK's, e.g. $AWS_REGION)
+      --concurrency N           notices handled at once, 1 to 100 (default 4)
+      --wait-time DUR           ReceiveMessage long polling, 0s to 20s (default 20s)
+      --visibility-timeout DUR  how long a received message stays invisible; extended every third of
+                                it while its drain runs, so a crashed worker's message reappears within
+                                it (default 60s)
+      --retry-delay DUR         a failed notice's message becomes visible again after this (default 30s)
+
+Cluster:
+      --cluster-name NAME       the cluster this worker runs in (required): notices whose hook names
+                                another cluster are ignored
+      --asg-names A,B           serve only these Auto Scaling groups (default: every group)
+      --kubeconfig FILE         kubeconfig to use instead of the pod's service account
+      --context NAME            kubeconfig context (default: its current context)
+      --request-timeout DUR     timeout of each API request (default 30s)
+
+Drain:
+      --drain-timeout DUR       upper bound of a drain from the lifecycle action's start (default 1h);
+                                the hook's own global timeout bounds it too
+      --on-deadline force|abandon|default-result
+                                at the deadline: delete what is left then CONTINUE (default), ABANDON,
+                                or let the hook's DefaultResult apply
+      --evict-daemonsets        evict DaemonSet pods too, last
+      --delete-node             delete the Node object after a successful drain
+      --settle DUR              wait this long after the drain before completing (default 0s)
+      --skip-volume-detach-wait complete without waiting for the drained pods' volumes to detach
+
+Notifications:
+      --notify-topic-arn ARN    SNS topic for drain started / finished / failed
+      --webhook-url-parameter ARN
+                                SSM SecureString or Secrets Manager secret holding a webhook URL
+
+Serving:
+      --listen [HOST]:PORT      /healthz, /readyz and Prometheus /metrics (default :8080)
+      --log-format json|text    log lines on stderr (default json)
+  -v, --verbose                 log every drain step too
+  -h, --help                    this help
+
+Exit codes: 0 stopped by SIGTERM or Ctrl-C with every message settled, 1 error, 64 usage error.
 `;

@@ -2,6 +2,9 @@
  * The eks-node-drainer command line (bundled to dist/cli.js): wires the process — arguments, streams,
  * environment, clock, Ctrl-C — to runCli and exits with its code.
  */
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { defaultCredentialSource } from "../aws/credentials.js";
+import { Ec2InstanceDirectory } from "../aws/instance-directory.js";
 import { systemClock } from "../drain/clock.js";
 import { EXIT } from "./exit-codes.js";
 import { autoScalingLifecycle } from "./lifecycle-completion.js";
@@ -19,6 +22,8 @@ process.on("SIGINT", () => {
   );
   interrupt.abort(new Error("interrupted"));
 });
+// Kubernetes stops a pod with SIGTERM: the same orderly stop (the worker hands its messages back).
+process.on("SIGTERM", () => interrupt.abort(new Error("terminated")));
 
 const code = await runCli(process.argv.slice(2), {
   terminal,
@@ -27,6 +32,13 @@ const code = await runCli(process.argv.slice(2), {
   signal: interrupt.signal,
   cwd: process.cwd(),
   lifecycleActions: autoScalingLifecycle,
+  queueClient: (region) => new SQSClient(region === undefined ? {} : { region }),
+  instanceDirectory: (region) =>
+    new Ec2InstanceDirectory({
+      region: region ?? "",
+      credentials: defaultCredentialSource(),
+      endpoint: process.env.AWS_ENDPOINT_URL_EC2 || process.env.AWS_ENDPOINT_URL || undefined,
+    }),
 });
 process.exitCode = code;
 // Connections and timers are closed by the commands; should anything linger, do not hang on it.

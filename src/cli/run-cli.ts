@@ -2,7 +2,7 @@ import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, errorStack, UsageError } from "./cli-error.js";
 import { drainCommand } from "./drain-command.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
-import { drainHelp, mainHelp, planHelp, simulateHelp } from "./help-text.js";
+import { drainHelp, mainHelp, planHelp, serveHelp, simulateHelp } from "./help-text.js";
 import { planCommand } from "./plan-command.js";
 
 type Command = (args: readonly string[], context: CliContext) => Promise<ExitCode>;
@@ -15,6 +15,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   simulate: {
     run: async (args, context) => (await import("./simulate-command.js")).simulateCommand(args, context),
     help: simulateHelp,
+  },
+  serve: {
+    run: async (args, context) => (await import("./serve-command.js")).serveCommand(args, context),
+    help: serveHelp,
   },
 };
 
@@ -45,8 +49,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     if (command === undefined) {
       throw new UsageError(
         name.startsWith("-")
-          ? `expected a command before ${name}: drain, plan or simulate`
-          : `unknown command "${name}": expected drain, plan or simulate`,
+          ? `expected a command before ${name}: drain, plan, simulate or serve`
+          : `unknown command "${name}": expected drain, plan, simulate or serve`,
       );
     }
     return await command.run(args, context);

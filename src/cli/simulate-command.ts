@@ -25,6 +25,7 @@ const simulateFlagSpecs = {
   timeout: { type: "string" },
   "heartbeat-timeout": { type: "string" },
   "lambda-timeout": { type: "string" },
+  via: { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
 const simulateFlagSchema = z.object({
@@ -37,6 +38,7 @@ const simulateFlagSchema = z.object({
   "lambda-timeout": durationFlag("15m").refine((ms) => ms >= 31_000 && ms <= 900_000, {
     message: "a Lambda timeout here is 31s to 15m (the handler keeps 30s to hand off)",
   }),
+  via: z.enum(["lambda", "worker"], { error: () => "expected lambda or worker" }).default("lambda"),
 });
 
 /** `simulate [scenario-file]`: the production path against a simulated cluster and Auto Scaling group. */
@@ -67,6 +69,7 @@ export async function simulateCommand(args: readonly string[], context: CliConte
     clock: context.clock,
     heartbeatTimeoutSeconds: Math.round(flags["heartbeat-timeout"] / 1000),
     lambdaTimeoutMs: flags["lambda-timeout"],
+    via: flags.via,
     timeoutMs: flags.timeout,
     signal: context.signal,
     ...(context.random === undefined ? {} : { random: context.random }),

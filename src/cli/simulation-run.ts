@@ -1,10 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { LifecycleHookSettings } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
-import { createHandler } from "../lambda/create-handler.js";
-import type { InvocationSummary } from "../lambda/invocation-shell.js";
-import type { NoticeOutcome } from "../lifecycle/index.js";
-import { describeError, drainPolicyOf, type LogFields, readSettings } from "../lifecycle/index.js";
+import { drainPolicyOf, type LogFields, readSettings } from "../lifecycle/index.js";
 import type {
   RecordedCompletion,
   SimulatedAutoScalingGroup,
@@ -22,12 +18,16 @@ import {
 import { startSimulatedDeployment } from "../sim/simulated-deployment.js";
 import type { RecordedPod } from "../timeline/index.js";
 import { CliError } from "./cli-error.js";
-import { capturingLambdaClient, unreachableSqsClient } from "./simulated-lambda.js";
+import { simulatedLambdaShell } from "./simulated-lambda.js";
+import type { InvocationRecord } from "./simulated-shell.js";
+import { simulatedWorkerShell } from "./simulated-worker.js";
 import { SimulationTimeline } from "./simulation-timeline.js";
+
+export type { InvocationRecord } from "./simulated-shell.js";
+
 import type { TimelineEntry } from "./timeline-entries.js";
 
 const CLUSTER_NAME = "sim";
-const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer-sim";
 const POLL_MS = 100;
 /** How long a simulation waits after the drain for the drained workloads to be Ready again. */
 const RECOVERY_WAIT_MS = 120_000;
@@ -39,6 +39,8 @@ export interface SimulationRequest {
   heartbeatTimeoutSeconds: number;
   /** Each invocation's time limit (Lambda's timeout), ms. */
   lambdaTimeoutMs: number;
+  /** The shell the lifecycle event goes through: the Lambda handler (default) or the queue worker. */
+  via?: "lambda" | "worker";
   /** The simulation gives up after this long, ms. */
   timeoutMs: number;
   /** Told once the simulated cluster runs, just before the lifecycle event. */
@@ -59,14 +61,6 @@ export interface SimulationStart {
   hook: LifecycleHookSettings & { asgName: string; hookName: string };
   /** The lifecycle event's time: the timeline's zero. */
   startedAt: number;
-}
-
-export interface InvocationRecord {
-  attempt: number;
-  startedAt: number;
-  endedAt: number;
-  outcome?: NoticeOutcome;
-  error?: string;
 }
 
 export interface SimulationReport {
@@ -114,6 +108,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     scenario,
     clusterName: CLUSTER_NAME,
     clock,
+    ...(request.via === "worker" ? { queue: {} } : {}),
     asg: {
       name: "sim-workers",
       hookName: "drain-before-terminate",
@@ -126,18 +121,15 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const settings = readSettings({ CLUSTER_NAME: CLUSTER_NAME });
   const timeline = new SimulationTimeline(sim, group, clock, nodeName, drainPolicyOf(settings), request.echo);
   timeline.start();
-  const lambda = capturingLambdaClient();
-  const handler = createHandler({
-    settings,
-    lifecycle: group,
-    clusterAccess: deployment.clusterAccess,
-    instances: deployment.instances,
-    sqs: unreachableSqsClient(),
-    lambda: lambda.client,
-    log: timeline,
-    clock,
-    ...(request.random === undefined ? {} : { random: request.random }),
-  });
+  const shell =
+    request.via === "worker"
+      ? simulatedWorkerShell(deployment, { clock, log: timeline, random: request.random })
+      : simulatedLambdaShell(deployment, {
+          clock,
+          lambdaTimeoutMs: request.lambdaTimeoutMs,
+          log: timeline,
+          random: request.random,
+        });
   const startedAt = clock.now();
   const workloadsOnNode = sim.availability.workloadsOn(nodeName);
   request.onStart?.({
@@ -162,36 +154,11 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
       source: "auto-scaling",
       kind: "terminate",
       level: "info",
-      text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to the handler`,
+      text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to ${shell.via}`,
     });
-    const queue: unknown[] = [event];
-    for (let attempt = 0; queue.length > 0; attempt++) {
-      if (request.signal.aborted) {
-        stoppedEarly = "interrupted";
-        break;
-      }
-      if (clock.now() >= giveUpAt) {
-        stoppedEarly = "the simulation's --timeout was reached";
-        break;
-      }
-      const payload = queue.shift();
-      const invocationStart = clock.now();
-      const endsAt = Math.min(invocationStart + request.lambdaTimeoutMs, giveUpAt);
-      const record: InvocationRecord = { attempt, startedAt: invocationStart, endedAt: invocationStart };
-      try {
-        const answer = (await handler(payload, {
-          awsRequestId: randomUUID(),
-          invokedFunctionArn: FUNCTION_ARN,
-          getRemainingTimeInMillis: () => Math.max(0, endsAt - clock.now()),
-        })) as InvocationSummary;
-        record.outcome = answer.outcome;
-      } catch (error) {
-        record.error = describeError(error);
-      }
-      record.endedAt = clock.now();
-      invocations.push(record);
-      queue.push(...lambda.take());
-    }
+    const delivered = await shell.deliver(event, { giveUpAt, signal: request.signal });
+    invocations.push(...delivered.invocations);
+    stoppedEarly = delivered.stoppedEarly;
   } finally {
     clearInterval(ticker);
     // Pods may still be going away after the completion: let the last moments reach the timeline, and
@@ -207,7 +174,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     }
     request.onEntries(timeline.poll());
     await timeline.close().catch(() => undefined);
-    await handler.close().catch(() => undefined);
+    await shell.close().catch(() => undefined);
   }
   try {
     return report({

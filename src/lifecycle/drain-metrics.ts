@@ -3,54 +3,69 @@ import type { Clock } from "../drain/clock.js";
 import type { DrainEvent } from "../drain/events.js";
 
 /**
- * Every CloudWatch metric the Lambda publishes, in one list. They are written as Embedded Metric Format
+ * Every metric the drainer publishes, in one list. The Lambda writes them as CloudWatch Embedded Metric Format
  * documents (JSON lines on stdout that CloudWatch Logs turns into metrics: no PutMetricData call, no IAM
  * grant), in the namespace below, with the dimensions ClusterName and AutoScalingGroupName, plus the one
- * named by `dimension` for the metrics split by it. docs/observability.md lists them too.
+ * named by `dimension` for the metrics split by it. The queue worker serves the same on /metrics under
+ * their `prometheus` names (labels cluster, asg, and the split dimension in lower case; the duration a
+ * histogram). docs/observability.md lists them too.
  */
 export const metricsNamespace = "EksNodeDrainer";
 
 export const drainMetricCatalog = {
   drainDuration: {
     name: "DrainDuration",
+    prometheus: "eks_node_drainer_drain_duration_seconds",
     unit: MetricUnit.Seconds,
     when: "a drain ends (drained, forced at the deadline, stopped with pods left, failed): from its first start, over all invocations",
   },
-  podsEvicted: { name: "PodsEvicted", unit: MetricUnit.Count, when: "evictions accepted in the invocation" },
+  podsEvicted: {
+    name: "PodsEvicted",
+    prometheus: "eks_node_drainer_pods_evicted_total",
+    unit: MetricUnit.Count,
+    when: "evictions accepted in the invocation",
+  },
   evictionsBlocked: {
     name: "EvictionsBlocked",
+    prometheus: "eks_node_drainer_evictions_blocked_total",
     unit: MetricUnit.Count,
     when: "pods whose eviction was refused in the invocation (a budget, several budgets, a terminating namespace)",
   },
   podsForceDeleted: {
     name: "PodsForceDeleted",
+    prometheus: "eks_node_drainer_pods_force_deleted_total",
     unit: MetricUnit.Count,
     when: "pods deleted at the deadline in the invocation",
   },
   drainOutcome: {
     name: "DrainOutcome",
+    prometheus: "eks_node_drainer_drain_outcomes_total",
     unit: MetricUnit.Count,
     dimension: "Outcome",
     when: "a notice's drain ends: drained, deadline-forced, deadline-reached, no-node, action-gone, failed",
   },
   lifecycleActionsCompleted: {
     name: "LifecycleActionsCompleted",
+    prometheus: "eks_node_drainer_lifecycle_actions_completed_total",
     unit: MetricUnit.Count,
     dimension: "Result",
     when: "the lifecycle action is completed (CONTINUE, ABANDON) or left to the hook's DefaultResult (DEFAULT-RESULT)",
   },
   drainContinuations: {
     name: "DrainContinuations",
+    prometheus: "eks_node_drainer_drain_continuations_total",
     unit: MetricUnit.Count,
     when: "an invocation's time ran out and a continuation was scheduled",
   },
   noticeFailures: {
     name: "NoticeFailures",
+    prometheus: "eks_node_drainer_notice_failures_total",
     unit: MetricUnit.Count,
     when: "a notice is given back for a retry (SQS batch item failure or failed invocation)",
   },
   notificationFailures: {
     name: "NotificationFailures",
+    prometheus: "eks_node_drainer_notification_failures_total",
     unit: MetricUnit.Count,
     when: "an SNS or webhook notification could not be sent (the drain goes on)",
   },
@@ -63,8 +78,24 @@ export const stdoutMetricsOutput: MetricsOutput = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
+/** One measurement of the catalog: a count or a duration, with the value of its split dimension if any. */
+export interface MetricPoint {
+  key: keyof typeof drainMetricCatalog;
+  value: number;
+  /** The Outcome or Result of the metrics split by one. */
+  split?: string;
+}
+
+/** Where measurements go besides EMF documents (the queue worker's Prometheus registry). */
+export interface MetricsSink {
+  record(points: readonly MetricPoint[], labels: { cluster: string; asg: string }): void;
+}
+
 export interface DrainMetricsOptions {
-  output: MetricsOutput;
+  /** EMF documents, one JSON line each (the Lambda). */
+  output?: MetricsOutput | undefined;
+  /** Measurements as points (the worker). */
+  sink?: MetricsSink | undefined;
   clock: Clock;
   asgName: string;
   namespace?: string;
@@ -74,6 +105,7 @@ export interface DrainMetricsOptions {
 
 type Catalog = typeof drainMetricCatalog;
 type CountName = "podsEvicted" | "evictionsBlocked" | "podsForceDeleted" | "drainContinuations";
+type SplitName = "drainOutcome" | "lifecycleActionsCompleted";
 
 /**
  * The metrics of one notice's handling in one invocation: counted from the drain's events and the
@@ -146,25 +178,40 @@ export class DrainMetrics {
 
   /** Writes the documents (nothing when nothing happened) and starts over. */
   publish(): void {
+    const points = this.points();
+    this.reset();
+    if (points.length === 0) return;
+    const labels = { cluster: this.clusterName, asg: this.options.asgName };
+    this.options.sink?.record(points, labels);
+    if (this.options.output === undefined) return;
     const lines: string[] = [];
     const at = this.options.clock.now();
-    const counted: CountName[] = ["podsEvicted", "evictionsBlocked", "podsForceDeleted"];
     const main = this.document(at);
-    if (this.drainRan) for (const name of counted) this.add(main, name, this.counts[name]);
-    if (this.durationSeconds !== undefined) this.add(main, "drainDuration", this.durationSeconds);
-    for (const name of ["drainContinuations", "noticeFailures", "notificationFailures"] as const) {
-      if (this.counts[name] > 0) this.add(main, name, this.counts[name]);
-    }
+    for (const point of points) if (point.split === undefined) this.add(main, point.key, point.value);
     if (main.hasStoredMetrics()) lines.push(JSON.stringify(main.serializeMetrics()));
-    for (const split of this.splits) {
-      const entry = drainMetricCatalog[split.key];
+    for (const point of points) {
+      if (point.split === undefined) continue;
+      const entry = drainMetricCatalog[point.key as SplitName];
       const document = this.document(at);
-      document.addDimension(entry.dimension, split.value);
-      this.add(document, split.key, 1);
+      document.addDimension(entry.dimension, point.split);
+      this.add(document, point.key, point.value);
       lines.push(JSON.stringify(document.serializeMetrics()));
     }
-    this.reset();
     for (const line of lines) this.options.output(line);
+  }
+
+  /** What this handling of a notice measured, in catalog order; splits (one per outcome) last. */
+  private points(): MetricPoint[] {
+    const points: MetricPoint[] = [];
+    const counted: CountName[] = ["podsEvicted", "evictionsBlocked", "podsForceDeleted"];
+    if (this.drainRan) for (const key of counted) points.push({ key, value: this.counts[key] });
+    if (this.durationSeconds !== undefined)
+      points.push({ key: "drainDuration", value: this.durationSeconds });
+    for (const key of ["drainContinuations", "noticeFailures", "notificationFailures"] as const) {
+      if (this.counts[key] > 0) points.push({ key, value: this.counts[key] });
+    }
+    for (const split of this.splits) points.push({ key: split.key, value: 1, split: split.value });
+    return points;
   }
 
   /** An EMF document with exactly the dimensions ClusterName and AutoScalingGroupName (no `service`). */

@@ -9,7 +9,9 @@ export type { ContinuationScheduler } from "./continuation-scheduler.js";
 export { actionOf, type Delivery } from "./delivery.js";
 export {
   drainMetricCatalog,
+  type MetricPoint,
   type MetricsOutput,
+  type MetricsSink,
   metricsNamespace,
   stdoutMetricsOutput,
 } from "./drain-metrics.js";

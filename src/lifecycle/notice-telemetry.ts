@@ -7,7 +7,7 @@ import type { EventWriteBudgetOptions } from "../kube/event-write-budget.js";
 import type { KubeClient } from "../kube/kube-client.js";
 import { nodeDrainEvents } from "../kube/node-drain-events.js";
 import type { DrainEnding } from "./completion-policy.js";
-import { DrainMetrics, type MetricsOutput } from "./drain-metrics.js";
+import { DrainMetrics, type MetricsOutput, type MetricsSink } from "./drain-metrics.js";
 import {
   type DrainNotification,
   type DrainSummary,
@@ -26,8 +26,10 @@ import type { NoticeOutcome } from "./notice-outcome.js";
 export interface TelemetrySetup {
   log: JobLog;
   clock: Clock;
-  /** EMF documents go here; no metrics without it. */
+  /** EMF documents go here (the Lambda). */
   metrics?: MetricsOutput;
+  /** Measurements go here (the worker's Prometheus registry). No metrics without either. */
+  metricsSink?: MetricsSink;
   notifier?: DrainNotifier;
   /** Kubernetes Events on the node and its pods; off when false. */
   kubeEvents?: false | { budget?: EventWriteBudgetOptions; batchIntervalMs?: number };
@@ -71,10 +73,11 @@ export class NoticeTelemetry {
     this.scoped = withKeys(setup.log, { ...this.keys });
     this.subject = { instanceId: notice.instanceId, asgName: notice.asgName, hookName: notice.hookName };
     this.metrics =
-      setup.metrics === undefined
+      setup.metrics === undefined && setup.metricsSink === undefined
         ? undefined
         : new DrainMetrics({
             output: setup.metrics,
+            sink: setup.metricsSink,
             clock: setup.clock,
             asgName: notice.asgName,
             onWarning: (message) => this.scoped.warn("metric refused", { problem: message }),

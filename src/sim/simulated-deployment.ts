@@ -8,6 +8,8 @@ import type { Scenario } from "./scenario-schema.js";
 import type { SimClock } from "./sim-clock.js";
 import { type SimCluster, type SimClusterOptions, startSimCluster } from "./sim-cluster.js";
 import { SimulatedInstances } from "./simulated-instances.js";
+import { SqsEndpoint } from "./sqs-endpoint.js";
+import type { SimulatedQueue } from "./sqs-queue.js";
 
 export interface SimulatedDeploymentOptions {
   scenario: Scenario;
@@ -21,6 +23,15 @@ export interface SimulatedDeploymentOptions {
   asg?: SimulatedAutoScalingGroupOptions;
   /** Replaces the stand-in that points every cluster name at the simulated cluster. */
   clusterAccess?: (sim: SimCluster) => ClusterAccess;
+  /** The notices queue and its dead-letter queue, on a local SQS-compatible endpoint. */
+  queue?: { maxReceiveCount?: number; visibilityTimeoutSeconds?: number };
+}
+
+/** The notices queue as the CDK construct creates it: a queue with a redrive policy to a dead-letter queue. */
+export interface SimulatedNoticeQueue {
+  endpoint: SqsEndpoint;
+  notices: SimulatedQueue;
+  deadLetters: SimulatedQueue;
 }
 
 /** What a drainer deployment faces, simulated: the cluster, the Auto Scaling group, EC2 and EKS access. */
@@ -33,13 +44,16 @@ export interface SimulatedDeployment {
   instances: SimulatedInstances;
   /** EKS DescribeCluster + token, answered with the simulated API server. */
   clusterAccess: ClusterAccess;
+  /** Present when asked for. */
+  queue?: SimulatedNoticeQueue;
   stop(): Promise<void>;
 }
 
 /**
  * Starts a simulated deployment: the scenario's cluster (a real HTTPS API server), an Auto Scaling group
  * with a terminate hook whose NotificationMetadata names the cluster, EC2 lookups and EKS access leading
- * to it. `simulate` and every handler-level test harness start from here, whatever shell they drive.
+ * to it, and on request the notices queue (with its dead-letter queue) on a local SQS-compatible endpoint.
+ * `simulate` and every handler-level test harness start from here, whatever shell they drive.
  */
 export async function startSimulatedDeployment(
   options: SimulatedDeploymentOptions,
@@ -53,6 +67,7 @@ export async function startSimulatedDeployment(
     clock,
     ...options.asg,
   });
+  const queue = options.queue === undefined ? undefined : await startNoticeQueue(clock, options.queue);
   return {
     clusterName,
     clock,
@@ -60,6 +75,24 @@ export async function startSimulatedDeployment(
     asg,
     instances: new SimulatedInstances(sim, { "eks:cluster-name": clusterName }),
     clusterAccess: options.clusterAccess?.(sim) ?? simulatedClusterAccess(sim),
-    stop: () => sim.stop(),
+    ...(queue === undefined ? {} : { queue }),
+    stop: async () => {
+      await queue?.endpoint.stop();
+      await sim.stop();
+    },
   };
+}
+
+async function startNoticeQueue(
+  clock: SimClock,
+  settings: NonNullable<SimulatedDeploymentOptions["queue"]>,
+): Promise<SimulatedNoticeQueue> {
+  const endpoint = new SqsEndpoint({ clock });
+  await endpoint.start();
+  const deadLetters = endpoint.createQueue("eks-node-drainer-notices-dlq");
+  const notices = endpoint.createQueue("eks-node-drainer-notices", {
+    visibilityTimeoutSeconds: settings.visibilityTimeoutSeconds ?? 30,
+    redrive: { deadLetter: deadLetters, maxReceiveCount: settings.maxReceiveCount ?? 5 },
+  });
+  return { endpoint, notices, deadLetters };
 }

@@ -102,3 +102,44 @@ describe("simulate scenarios/tolerate-all.yaml", () => {
     expect(left[0].text).toMatch(/tolerates the cordoned node's taints/);
   }, 90_000);
 });
+
+describe("simulate --via worker", () => {
+  it("runs the default scenario through the queue worker to the same result as through the Lambda", async () => {
+    const [viaWorker, viaLambda] = await Promise.all([
+      runBuiltCli(["simulate", "--via", "worker", "--output", "json"]),
+      runBuiltCli(["simulate", "--via", "lambda", "--output", "json"]),
+    ]);
+    expect(viaWorker.code, viaWorker.stderr).toBe(0);
+    expect(viaLambda.code, viaLambda.stderr).toBe(0);
+    const worker = JSON.parse(viaWorker.stdout);
+    const lambda = JSON.parse(viaLambda.stdout);
+    expect(Object.keys(worker).sort()).toEqual(Object.keys(lambda).sort());
+    for (const document of [worker, lambda]) {
+      expect(document).toMatchObject({
+        kind: "SimulationResult",
+        exitCode: 0,
+        scenario: { name: "default" },
+        lifecycleAction: { state: "completed", result: "CONTINUE" },
+        violations: [],
+        podsLeft: [],
+      });
+      expect(document.timeline.filter((entry: { kind: string }) => entry.kind === "completion")).toHaveLength(
+        1,
+      );
+    }
+    expect(worker.evictions).toBe(lambda.evictions);
+    expect(worker.invocations).toEqual([
+      expect.objectContaining({
+        attempt: 0,
+        outcome: expect.objectContaining({ kind: "completed", result: "CONTINUE" }),
+      }),
+    ]);
+    expect(worker.timeline[0].text).toContain("the terminate lifecycle event goes to the queue worker");
+  }, 120_000);
+
+  it("refuses an unknown shell", async () => {
+    const run = await runBuiltCli(["simulate", "--via", "batch"]);
+    expect(run.code).toBe(64);
+    expect(run.stderr).toContain("--via: expected lambda or worker");
+  }, 60_000);
+});

@@ -64,6 +64,8 @@ export async function runBuiltCli(
     timeoutMs?: number;
     /** Sends SIGINT (Ctrl-C) once standard error matches this. */
     interruptWhen?: RegExp;
+    /** The signal `interruptWhen` sends instead of SIGINT (SIGTERM: how Kubernetes stops a pod). */
+    interruptSignal?: NodeJS.Signals;
   } = {},
 ): Promise<CliRun> {
   const cli = await builtCli();
@@ -85,7 +87,7 @@ export async function runBuiltCli(
       stderr += chunk;
       if (!interrupted && options.interruptWhen?.test(stderr)) {
         interrupted = true;
-        child.kill("SIGINT");
+        child.kill(options.interruptSignal ?? "SIGINT");
       }
     });
     const timer = setTimeout(() => {

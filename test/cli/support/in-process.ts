@@ -1,3 +1,5 @@
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import type { InstanceDirectory } from "../../../src/aws/instance-directory.js";
 import type { LifecycleActions } from "../../../src/aws/lifecycle.js";
 import { runCli } from "../../../src/cli/run-cli.js";
 import { seededRandom } from "../../../src/drain/backoff.js";
@@ -17,9 +19,16 @@ export interface InProcessRun {
  */
 export async function runInProcess(
   args: readonly string[],
-  options: { lifecycle?: LifecycleActions; env?: Record<string, string>; signal?: AbortSignal } = {},
+  options: {
+    lifecycle?: LifecycleActions;
+    queue?: SQSClient;
+    instances?: InstanceDirectory;
+    env?: Record<string, string>;
+    signal?: AbortSignal;
+    terminal?: MemoryTerminal;
+  } = {},
 ): Promise<InProcessRun> {
-  const terminal = new MemoryTerminal();
+  const terminal = options.terminal ?? new MemoryTerminal();
   const code = await runCli(args, {
     terminal,
     env: options.env ?? {},
@@ -29,6 +38,14 @@ export async function runInProcess(
     lifecycleActions: () => {
       if (options.lifecycle === undefined) throw new Error("this test gives no Auto Scaling side");
       return options.lifecycle;
+    },
+    queueClient: () => {
+      if (options.queue === undefined) throw new Error("this test gives no SQS side");
+      return options.queue;
+    },
+    instanceDirectory: () => {
+      if (options.instances === undefined) throw new Error("this test gives no EC2 side");
+      return options.instances;
     },
     random: seededRandom(17),
   });
