@@ -40,6 +40,8 @@ export const appContextSchema = z.object({
   subnetIds: list.optional(),
   securityGroupIds: list.optional(),
   clusterSecurityGroupId: z.string().startsWith("sg-").optional(),
+  /** lambda (default): the function handles the notices; worker: the in-cluster queue worker does. */
+  mode: z.enum(["lambda", "worker"]).optional(),
 });
 
 export type AppContext = z.infer<typeof appContextSchema>;

@@ -1,16 +1,15 @@
 import { join } from "node:path";
-import { Annotations, Duration, Lazy, Names, Stack, Token, Validations } from "aws-cdk-lib";
-import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
+import { Validations } from "aws-cdk-lib";
+import type * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as eks from "aws-cdk-lib/aws-eks";
-import * as events from "aws-cdk-lib/aws-events";
-import * as targets from "aws-cdk-lib/aws-events-targets";
+import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
-import * as sqs from "aws-cdk-lib/aws-sqs";
+import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DrainerAlarms } from "./drainer-alarms.js";
 import {
@@ -22,37 +21,17 @@ import {
 import { grantDrainerPermissions } from "./drainer-permissions.js";
 import { handlerEntry, handlerExport, nodejsBundling, projectRoot } from "./lambda-bundle.js";
 import {
-  type AutoScalingGroupRef,
   defaults,
   functionTimeout,
   NodeDrainerConfigError,
   type NodeDrainerProps,
   validateProps,
 } from "./node-drainer-props.js";
+import { createNoticePipeline } from "./notice-pipeline.js";
 
 export type { AutoScalingGroupRef, LifecycleDefaultResult, NodeDrainerProps } from "./node-drainer-props.js";
+export { terminateDetailType } from "./notice-pipeline.js";
 export { NodeDrainerConfigError };
-
-export const terminateDetailType = "EC2 Instance-terminate Lifecycle Action";
-
-interface HookedGroup {
-  /** Construct id of its hook: stable when the list is reordered, so no hook is replaced needlessly. */
-  readonly key: string;
-  readonly name: string;
-}
-
-function hookedGroups(refs: readonly AutoScalingGroupRef[]): HookedGroup[] {
-  const groups = refs.map((ref, index): HookedGroup => {
-    if (typeof ref !== "string") return { key: Names.uniqueId(ref), name: ref.autoScalingGroupName };
-    return { key: Token.isUnresolved(ref) ? `Group${index}` : ref, name: ref };
-  });
-  const seen = new Set<string>();
-  for (const group of groups) {
-    if (seen.has(group.key)) throw new NodeDrainerConfigError(`autoScalingGroups lists ${group.key} twice`);
-    seen.add(group.key);
-  }
-  return groups;
-}
 
 /**
  * Drains the Kubernetes nodes of one EKS cluster before EC2 Auto Scaling terminates them: terminate
@@ -73,69 +52,12 @@ export class NodeDrainer extends Construct {
   constructor(scope: Construct, id: string, props: NodeDrainerProps) {
     super(scope, id);
     validateProps(props);
-    const groups = hookedGroups(props.autoScalingGroups);
-    const groupNames = groups.map((group) => group.name);
-    const heartbeatTimeout = props.heartbeatTimeout ?? defaults.heartbeatTimeout;
-    const visibilityTimeout = props.queueVisibilityTimeout ?? defaults.queueVisibilityTimeout;
-    const hookName = props.lifecycleHookName ?? defaults.lifecycleHookName;
-
-    this.lifecycleHooks = groups.map(
-      (group) =>
-        new autoscaling.CfnLifecycleHook(this, `TerminateHook-${group.key}`, {
-          autoScalingGroupName: group.name,
-          lifecycleHookName: hookName,
-          lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-          heartbeatTimeout: heartbeatTimeout.toSeconds(),
-          defaultResult: props.defaultResult ?? defaults.defaultResult,
-          notificationMetadata: Stack.of(this).toJsonString({ clusterName: props.clusterName }),
-        }),
-    );
-    const heartbeatSeconds = heartbeatTimeout.toSeconds();
-    const visibilitySeconds = visibilityTimeout.toSeconds();
-    if (!Token.isUnresolved(heartbeatSeconds) && !Token.isUnresolved(visibilitySeconds)) {
-      if (heartbeatSeconds <= visibilitySeconds) {
-        Annotations.of(this).addWarningV2(
-          "eks-node-drainer:heartbeat-below-visibility",
-          `heartbeatTimeout (${heartbeatSeconds} s) does not exceed the queue visibility timeout (${visibilitySeconds} s): after a crashed invocation the hook may expire before the notice is retried`,
-        );
-      }
-    }
-
-    this.deadLetterQueue = new sqs.Queue(this, "DeadLetterQueue", {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    // Continuations (a drain that outlives one invocation) are new delayed messages on this queue, sent
-    // by the function itself, so maxReceiveCount counts failed attempts only.
-    this.queue = new sqs.Queue(this, "NoticeQueue", {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      visibilityTimeout,
-      deadLetterQueue: {
-        queue: this.deadLetterQueue,
-        maxReceiveCount: props.maxReceiveCount ?? defaults.maxReceiveCount,
-      },
-    });
-
-    this.rule = new events.Rule(this, "TerminateRule", {
-      description:
-        "Terminate lifecycle actions of the drained Auto Scaling groups, to the node drainer's queue",
-      eventPattern: {
-        source: ["aws.autoscaling"],
-        detailType: [terminateDetailType],
-        detail: {
-          AutoScalingGroupName: groupNames,
-          // Only this drainer's hook: another terminate hook on the same group is another tool's to complete.
-          LifecycleHookName: Lazy.list({
-            produce: () => [
-              ...new Set(this.lifecycleHooks.map((hook) => hook.lifecycleHookName ?? hookName)),
-            ],
-          }),
-        },
-      },
-      targets: [new targets.SqsQueue(this.queue, { deadLetterQueue: this.deadLetterQueue })],
-    });
+    const pipeline = createNoticePipeline(this, props);
+    const groupNames = pipeline.groupNames;
+    this.lifecycleHooks = pipeline.lifecycleHooks;
+    this.queue = pipeline.queue;
+    this.deadLetterQueue = pipeline.deadLetterQueue;
+    this.rule = pipeline.rule;
 
     this.logGroup = new logs.LogGroup(this, "LogGroup", {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
