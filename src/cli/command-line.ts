@@ -22,7 +22,12 @@ export function parseCommandLine<S extends z.ZodType>(
 ): CommandLine<S> {
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {
-    parsed = parseArgs({ args: [...args], options: descriptors, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: joinNegativeValues(args, descriptors),
+      options: descriptors,
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
     throw new UsageError(parseProblem(error), command);
   }
@@ -36,6 +41,28 @@ export function parseCommandLine<S extends z.ZodType>(
     throw new UsageError(problems.join("; "), command);
   }
   return { help: false, flags: checked.data, positionals: parsed.positionals };
+}
+
+/** `--grace-period -1` as `--grace-period=-1`: util.parseArgs takes "-1" for a flag, kubectl for a value. */
+function joinNegativeValues(args: readonly string[], descriptors: ParseArgsOptionsConfig): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < args.length; index += 1) {
+    const arg = args[index] ?? "";
+    const next = args[index + 1];
+    const name = arg.startsWith("--") ? arg.slice(2) : undefined;
+    if (
+      name !== undefined &&
+      descriptors[name]?.type === "string" &&
+      next !== undefined &&
+      /^-\d+$/.test(next)
+    ) {
+      joined.push(`${arg}=${next}`);
+      index += 1;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 /** node's parse errors, shortened to what is wrong ("unknown flag --foo"). */

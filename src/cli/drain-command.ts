@@ -7,8 +7,8 @@ import type { DrainResult } from "../drain/result.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, isRetryableFailure, UsageError } from "./cli-error.js";
-import { connectToCluster } from "./cluster-connection.js";
-import { onePositional, parseCommandLine } from "./command-line.js";
+import { type ClusterConnection, connectToCluster } from "./cluster-connection.js";
+import { parseCommandLine } from "./command-line.js";
 import { drainDocument, drainErrorDocument, drainText } from "./drain-report.js";
 import { drainRecord, drainRecording } from "./drain-timeline.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
@@ -30,8 +30,9 @@ import {
   drainForLifecycleAction,
   type LifecycleRequest,
 } from "./lifecycle-completion.js";
-import { isInstanceId, resolveNodeTarget } from "./node-target.js";
-import { progressDisplay } from "./progress-display.js";
+import { cordonBarrier, nodesMatching } from "./node-selection.js";
+import { isInstanceId, type NodeTarget, resolveNodeTarget } from "./node-target.js";
+import { type ProgressDisplay, progressDisplay } from "./progress-display.js";
 import { reportFlagShape, reportFlagSpecs, writeReport } from "./report-file.js";
 
 const drainFlagSpecs = {
@@ -40,7 +41,8 @@ const drainFlagSpecs = {
   ...clusterFlagSpecs,
   ...policyFlagSpecs,
   ...graceFlagSpecs,
-  "dry-run": { type: "boolean" },
+  "dry-run": { type: "string" },
+  selector: { type: "string", short: "l" },
   "complete-lifecycle-action": { type: "boolean" },
   asg: { type: "string" },
   hook: { type: "string" },
@@ -61,7 +63,13 @@ const drainFlagSchema = z
     ...clusterFlagShape,
     ...policyFlagShape,
     ...graceFlagShape,
-    "dry-run": z.boolean().default(false),
+    // kubectl's --dry-run: none (default), client, server; a bare --dry-run means client, as in kubectl.
+    "dry-run": z
+      .enum(["none", "client", "server"], {
+        error: (issue) => `expected none, client or server, got "${String(issue.input)}"`,
+      })
+      .default("none"),
+    selector: z.string().min(1, "needs a label selector").optional(),
     "complete-lifecycle-action": z.boolean().default(false),
     asg: z.string().min(1, "needs an Auto Scaling group name").optional(),
     hook: z.string().min(1, "needs a lifecycle hook name").optional(),
@@ -84,31 +92,59 @@ const drainFlagSchema = z
 
 type DrainFlags = z.output<typeof drainFlagSchema>;
 
-/** `drain <node | instance-id>`: parse, connect, find the node, drain it, report. Returns the exit code. */
+/**
+ * `drain <node | instance-id>... | --selector SEL`: parse, connect, find the nodes, drain them together
+ * (every node cordoned before any eviction), report. Returns the exit code.
+ */
 export async function drainCommand(args: readonly string[], context: CliContext): Promise<ExitCode> {
-  const line = parseCommandLine("drain", args, drainFlagSpecs, drainFlagSchema);
+  const line = parseCommandLine(
+    "drain",
+    args.map((arg) => (arg === "--dry-run" ? "--dry-run=client" : arg)),
+    drainFlagSpecs,
+    drainFlagSchema,
+  );
   if (line.help || line.flags === undefined) {
     context.terminal.write(drainHelp);
     return EXIT.ok;
   }
   const flags = line.flags;
-  const argument = onePositional("drain", line.positionals, "the node name or instance ID to drain");
+  const names = line.positionals.filter((name) => name.trim() !== "");
+  if (flags.selector !== undefined && names.length > 0) {
+    throw new UsageError("drain: give node names or instance IDs, or --selector, not both", "drain");
+  }
+  if (flags.selector === undefined && names.length === 0) {
+    throw new UsageError(
+      "drain: missing the node name or instance ID to drain (several may be given, or --selector)",
+      "drain",
+    );
+  }
   if (!flags["complete-lifecycle-action"]) {
     const stray = (["asg", "hook", "region"] as const).find((flag) => flags[flag] !== undefined);
     if (stray !== undefined) {
       throw new UsageError(`--${stray} is only used with --complete-lifecycle-action`, "drain");
     }
+  } else if (names.length !== 1) {
+    throw new UsageError(
+      "--complete-lifecycle-action drains one node (its instance's lifecycle action)",
+      "drain",
+    );
   }
+  const dryRun = flags["dry-run"] !== "none";
   try {
-    return await drain(argument, flags, context);
+    return await drain(names, flags, context);
   } catch (error) {
-    if (flags.output === "json" && error instanceof CliError) {
+    const [argument] = names;
+    if (flags.output === "json" && error instanceof CliError && names.length <= 1) {
       const document = drainErrorDocument(
         error.exitCode,
         { message: errorLine(error), retryable: isRetryableFailure(error) },
         {
-          dryRun: flags["dry-run"],
-          ...(isInstanceId(argument) ? { instanceId: argument } : { node: argument }),
+          dryRun,
+          ...(argument === undefined
+            ? {}
+            : isInstanceId(argument)
+              ? { instanceId: argument }
+              : { node: argument }),
         },
       );
       context.terminal.write(`${JSON.stringify(document, null, 2)}\n`);
@@ -117,8 +153,9 @@ export async function drainCommand(args: readonly string[], context: CliContext)
   }
 }
 
-async function drain(argument: string, flags: DrainFlags, context: CliContext): Promise<ExitCode> {
-  const policy = policyOf(flags, flags["dry-run"]);
+async function drain(names: readonly string[], flags: DrainFlags, context: CliContext): Promise<ExitCode> {
+  const dryRun = flags["dry-run"] !== "none";
+  const policy = policyOf(flags, dryRun);
   const connection = connectToCluster({
     kubeconfig: flags.kubeconfig,
     context: flags.context,
@@ -132,96 +169,189 @@ async function drain(argument: string, flags: DrainFlags, context: CliContext): 
     clock: context.clock,
   });
   try {
-    const target = await resolveNodeTarget(connection.client, connection.cluster, argument);
-    display.note(
-      target.by === "provider-id"
-        ? `instance ${argument} is node ${target.nodeName}`
-        : `node ${target.nodeName}${target.instanceId === undefined ? "" : ` (instance ${target.instanceId})`}`,
-      "detail",
-    );
-    const grace = flags["grace-period"];
-    // Recorded for the JSON document and the report, from what the drain's own lists and watches receive.
-    const recorder =
-      flags.output === "json" || flags.report !== undefined
-        ? new DrainRecorder(context.clock, policy)
-        : undefined;
-    const graced = grace === undefined ? connection.cluster : withGracePeriod(connection.cluster, grace);
-    const cluster: ClusterPort = recorder === undefined ? graced : recorder.watching(graced);
-    const deadline = context.clock.now() + flags.timeout;
-    const observer = (event: DrainEvent) => {
-      recorder?.observe(event);
-      display.observe(event);
-    };
-    if (flags["complete-lifecycle-action"] && flags["dry-run"]) {
-      await describeHookOrFail(context.lifecycleActions(flags.region), flags.asg ?? "", flags.hook ?? "");
+    if (flags["disable-eviction"]) {
+      display.note(
+        "--disable-eviction: pods are deleted, not evicted; the API server does not check PodDisruptionBudgets (the drain still paces by their status)",
+        "warn",
+      );
     }
-    const hookDrain =
-      flags["complete-lifecycle-action"] && !flags["dry-run"]
-        ? await drainForLifecycleAction({
-            ...lifecycleRequest(flags, target.instanceId, target.nodeName),
-            lifecycle: context.lifecycleActions(flags.region),
-            link: { clusterName: flags.context ?? "kubeconfig", client: connection.client, port: cluster },
-            nodeName: target.nodeName,
-            policy,
-            clock: context.clock,
-            deadline,
-            signal: context.signal,
-            observer,
-            note: display.note.bind(display),
-            random: context.random,
-          })
-        : undefined;
-    const result =
-      hookDrain?.result ??
-      (await drainNode({
-        cluster,
-        clock: context.clock,
-        nodeName: target.nodeName,
-        policy,
-        deadline,
-        signal: context.signal,
-        observer,
-        ...(context.random === undefined ? {} : { random: context.random }),
-      }));
-    display.close();
-    const lifecycleAction =
-      hookDrain?.lifecycleAction ??
-      (flags["complete-lifecycle-action"]
-        ? { ...lifecycleRequest(flags, target.instanceId, target.nodeName), ...dryRunCompletion }
-        : undefined);
-    const lifecycleFailed = lifecycleAction?.outcome === "failed";
-    const exitCode = lifecycleFailed ? EXIT.error : exitCodeOf(result);
-    const outcome = {
-      result,
-      exitCode,
-      dryRun: flags["dry-run"],
-      ...(target.instanceId === undefined ? {} : { instanceId: target.instanceId }),
-      ...(lifecycleAction === undefined ? {} : { lifecycleAction }),
-      ...(recorder === undefined ? {} : { recording: drainRecording(recorder, result.startedAt) }),
-    };
-    context.terminal.write(
-      flags.output === "json" ? `${JSON.stringify(drainDocument(outcome), null, 2)}\n` : drainText(outcome),
-    );
-    if (flags.report !== undefined) {
-      const title = `drain ${argument}${flags["dry-run"] ? " --dry-run" : ""}`;
-      const written = await writeReport(flags.report, drainRecord(drainDocument(outcome), title), context);
-      context.terminal.log(`report written to ${written}\n`);
+    if (flags["dry-run"] === "server") {
+      display.note("--dry-run=server: planned from the server's state; no dry-run writes are sent", "detail");
     }
-    if (result.status === "failed" && result.error !== undefined) {
-      context.terminal.log(`error: drain of ${target.nodeName} failed: ${result.error.message}\n`);
+    const arguments_ =
+      flags.selector === undefined ? names : await nodesMatching(connection.client, flags.selector);
+    const targets: NodeTarget[] = [];
+    for (const argument of arguments_) {
+      const target = await resolveNodeTarget(connection.client, connection.cluster, argument);
+      display.note(
+        target.by === "provider-id"
+          ? `instance ${argument} is node ${target.nodeName}`
+          : `node ${target.nodeName}${target.instanceId === undefined ? "" : ` (instance ${target.instanceId})`}`,
+        "detail",
+      );
+      if (!targets.some((known) => known.nodeName === target.nodeName)) targets.push(target);
     }
-    if (lifecycleFailed) {
-      context.terminal.log(`error: completing the lifecycle action failed: ${lifecycleAction.reason}\n`);
-    }
-    return exitCode;
+    const setup = { flags, policy, connection, display, context };
+    if (targets.length === 1 && targets[0] !== undefined) return await drainOne(targets[0], setup);
+    return await drainTogether(targets, setup);
   } finally {
     display.close();
     await connection.close();
   }
 }
 
+function clusterFor(connection: ClusterConnection, flags: DrainFlags): ClusterPort {
+  const grace = flags["grace-period"];
+  return grace === undefined ? connection.cluster : withGracePeriod(connection.cluster, grace);
+}
+
+/** What every drain of one command shares. */
+interface DrainSetup {
+  flags: DrainFlags;
+  policy: ReturnType<typeof policyOf>;
+  connection: ClusterConnection;
+  display: ProgressDisplay;
+  context: CliContext;
+}
+
+async function drainOne(target: NodeTarget, setup: DrainSetup): Promise<ExitCode> {
+  const { flags, policy, connection, display, context } = setup;
+  const dryRun = flags["dry-run"] !== "none";
+  // Recorded for the JSON document and the report, from what the drain's own lists and watches receive.
+  const recorder =
+    flags.output === "json" || flags.report !== undefined
+      ? new DrainRecorder(context.clock, policy)
+      : undefined;
+  const graced = clusterFor(connection, flags);
+  const cluster: ClusterPort = recorder === undefined ? graced : recorder.watching(graced);
+  const deadline = context.clock.now() + flags.timeout;
+  const observer = (event: DrainEvent) => {
+    recorder?.observe(event);
+    display.observe(event);
+  };
+  if (flags["complete-lifecycle-action"] && dryRun) {
+    await describeHookOrFail(context.lifecycleActions(flags.region), flags.asg ?? "", flags.hook ?? "");
+  }
+  const hookDrain =
+    flags["complete-lifecycle-action"] && !dryRun
+      ? await drainForLifecycleAction({
+          ...lifecycleRequest(flags, target.instanceId, target.nodeName),
+          lifecycle: context.lifecycleActions(flags.region),
+          link: { clusterName: flags.context ?? "kubeconfig", client: connection.client, port: cluster },
+          nodeName: target.nodeName,
+          policy,
+          clock: context.clock,
+          deadline,
+          signal: context.signal,
+          observer,
+          note: display.note.bind(display),
+          random: context.random,
+        })
+      : undefined;
+  const result =
+    hookDrain?.result ??
+    (await drainNode({
+      cluster,
+      clock: context.clock,
+      nodeName: target.nodeName,
+      policy,
+      deadline,
+      signal: context.signal,
+      observer,
+      ...(context.random === undefined ? {} : { random: context.random }),
+    }));
+  display.close();
+  const lifecycleAction =
+    hookDrain?.lifecycleAction ??
+    (flags["complete-lifecycle-action"]
+      ? { ...lifecycleRequest(flags, target.instanceId, target.nodeName), ...dryRunCompletion }
+      : undefined);
+  const lifecycleFailed = lifecycleAction?.outcome === "failed";
+  const exitCode = lifecycleFailed ? EXIT.error : exitCodeOf(result);
+  const outcome = {
+    result,
+    exitCode,
+    dryRun,
+    ...(target.instanceId === undefined ? {} : { instanceId: target.instanceId }),
+    ...(lifecycleAction === undefined ? {} : { lifecycleAction }),
+    ...(recorder === undefined ? {} : { recording: drainRecording(recorder, result.startedAt) }),
+  };
+  context.terminal.write(
+    flags.output === "json" ? `${JSON.stringify(drainDocument(outcome), null, 2)}\n` : drainText(outcome),
+  );
+  if (flags.report !== undefined) {
+    const title = `drain ${target.nodeName}${dryRun ? " --dry-run" : ""}`;
+    const written = await writeReport(flags.report, drainRecord(drainDocument(outcome), title), context);
+    context.terminal.log(`report written to ${written}\n`);
+  }
+  if (result.status === "failed" && result.error !== undefined) {
+    context.terminal.log(`error: drain of ${target.nodeName} failed: ${result.error.message}\n`);
+  }
+  if (lifecycleFailed) {
+    context.terminal.log(`error: completing the lifecycle action failed: ${lifecycleAction.reason}\n`);
+  }
+  return exitCode;
+}
+
 /** A dry run never completes the action. */
 const dryRunCompletion = { outcome: "not-completed", reason: "dry run", heartbeats: 0 } as const;
+
+/** Several nodes: each drained by its own engine, all at once, evictions only once every node is cordoned. */
+async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup): Promise<ExitCode> {
+  const { flags, policy, connection, display, context } = setup;
+  if (flags.report !== undefined) throw new UsageError("--report draws the drain of one node", "drain");
+  const dryRun = flags["dry-run"] !== "none";
+  const barrier = cordonBarrier(targets.length);
+  const cluster = clusterFor(connection, flags);
+  const results = await Promise.all(
+    targets.map((target) =>
+      drainNode({
+        cluster,
+        clock: context.clock,
+        nodeName: target.nodeName,
+        policy,
+        deadline: context.clock.now() + flags.timeout,
+        signal: context.signal,
+        evictionGate: barrier.gate,
+        observer: (event) => {
+          if (event.kind === "cordoned" || event.kind === "finished") barrier.arrived(target.nodeName);
+          display.observe(event);
+        },
+        ...(context.random === undefined ? {} : { random: context.random }),
+      }).finally(() => barrier.arrived(target.nodeName)),
+    ),
+  );
+  display.close();
+  const outcomes = results.map((result, index) => {
+    const instanceId = targets[index]?.instanceId;
+    return {
+      result,
+      exitCode: exitCodeOf(result),
+      dryRun,
+      ...(instanceId === undefined ? {} : { instanceId }),
+    };
+  });
+  const exitCode = worstExitCode(outcomes.map((outcome) => outcome.exitCode));
+  context.terminal.write(
+    flags.output === "json"
+      ? `${JSON.stringify({ kind: "DrainResultList", exitCode, items: outcomes.map(drainDocument) }, null, 2)}\n`
+      : outcomes.map(drainText).join(""),
+  );
+  for (const { result } of outcomes) {
+    if (result.status === "failed" && result.error !== undefined) {
+      context.terminal.log(`error: drain of ${result.nodeName} failed: ${result.error.message}\n`);
+    }
+  }
+  return exitCode;
+}
+
+/** Of several drains: an error first, then an interruption, then a deadline, else done. */
+function worstExitCode(codes: readonly ExitCode[]): ExitCode {
+  for (const code of [EXIT.error, EXIT.interrupted, EXIT.deadline] as const) {
+    if (codes.includes(code)) return code;
+  }
+  return EXIT.ok;
+}
 
 function lifecycleRequest(
   flags: DrainFlags,

@@ -40,9 +40,11 @@ export function describeDrainEvent(event: DrainEvent): EventLine {
       };
     case "skipped":
       return {
-        level: event.reason === "returning" ? "warn" : "detail",
-        text: `${event.reason === "returning" ? "leaving" : "skipping"} ${pod(event.pod)}: ${event.message}`,
+        level: event.reason === "returning" || event.reason === "node-unreachable" ? "warn" : "detail",
+        text: `${event.reason === "returning" ? "leaving" : event.reason === "node-unreachable" ? "no longer waiting for" : "skipping"} ${pod(event.pod)}: ${event.message}`,
       };
+    case "caution":
+      return { level: "warn", text: `evicting ${pod(event.pod)}: ${event.message}` };
     case "evicted":
       return {
         level: "info",
@@ -123,6 +125,14 @@ function blockedText(event: Extract<DrainEvent, { kind: "blocked" }>): string {
   const retry = `retry in ${durationText(event.retryInMs)}`;
   if (event.cause === "budget") {
     const budget = event.budget === undefined ? "a PodDisruptionBudget" : `budget ${event.budget}`;
+    if (event.refused === false) {
+      // Held back by the drain itself, from the budget's status: no request was sent, nothing was refused.
+      const allows =
+        event.disruptionsAllowed === undefined
+          ? "allows no disruption"
+          : `allows ${event.disruptionsAllowed}`;
+      return `held back: ${pod(event.pod)}, ${budget} ${allows} now; evicting as soon as its status allows`;
+    }
     const allowed =
       event.disruptionsAllowed === undefined ? "" : ` (disruptionsAllowed ${event.disruptionsAllowed})`;
     return `eviction of ${pod(event.pod)} refused by ${budget}${allowed}; ${retry}`;

@@ -57,9 +57,15 @@ export const clusterFlagShape = {
 
 export const policyFlagSpecs = {
   timeout: { type: "string" },
-  "pod-selector": { type: "string", short: "l" },
+  "pod-selector": { type: "string" },
   "include-daemonsets": { type: "boolean" },
   "on-deadline": { type: "string" },
+  // kubectl drain's flags, with kubectl's meaning (see drain --help).
+  "ignore-daemonsets": { type: "boolean" },
+  "delete-emptydir-data": { type: "boolean" },
+  force: { type: "boolean" },
+  "skip-wait-for-delete-timeout": { type: "string" },
+  "disable-eviction": { type: "boolean" },
 } satisfies ParseArgsOptionsConfig;
 
 export const policyFlagShape = {
@@ -78,6 +84,24 @@ export const policyFlagShape = {
   "include-daemonsets": z.boolean().default(false),
   // kubectl's --timeout only stops waiting: by hand, a deadline never deletes through a budget unless asked.
   "on-deadline": choice(["force", "leave"]).default("leave"),
+  // Accepted for kubectl's scripts: DaemonSet pods are always left alone unless --include-daemonsets, and
+  // emptyDir and bare pods are evicted (the node is going away) — what these flags ask kubectl to do.
+  "ignore-daemonsets": z.boolean().default(false),
+  "delete-emptydir-data": z.boolean().default(false),
+  force: z.boolean().default(false),
+  "skip-wait-for-delete-timeout": z
+    .string()
+    .default("0")
+    .transform((text, context) => {
+      const seconds = Number(text);
+      if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(seconds)) {
+        context.addIssue({ code: "custom", message: `expected whole seconds (e.g. 60), got "${text}"` });
+        return z.NEVER;
+      }
+      // As in kubectl: 0 (the default) waits for every pod.
+      return seconds === 0 ? undefined : seconds * 1000;
+    }),
+  "disable-eviction": z.boolean().default(false),
 };
 
 /** kubectl drain's --grace-period (drain only: the plan shows each pod's own grace). */
@@ -108,6 +132,10 @@ export function policyOf(flags: PolicyFlags, dryRun: boolean): DrainPolicy {
     dryRun,
     evictDaemonSets: flags["include-daemonsets"],
     onDeadline: flags["on-deadline"],
+    disableEviction: flags["disable-eviction"],
+    ...(flags["skip-wait-for-delete-timeout"] === undefined
+      ? {}
+      : { skipWaitForDeleteTimeoutMs: flags["skip-wait-for-delete-timeout"] }),
     ...(flags["pod-selector"] === undefined ? {} : { podSelector: flags["pod-selector"] }),
   });
 }

@@ -16,8 +16,18 @@ const clusterHelp = `Cluster:
 const policyHelp = `Drain policy:
       --timeout DUR           the drain's deadline from now, e.g. 10m or 90s (default 1h); a drain
                               resumed from the node's saved state keeps its own deadline
-  -l, --pod-selector SEL      drain only pods matching this label selector
+      --pod-selector SEL      drain only pods matching this label selector
       --include-daemonsets    evict DaemonSet pods too, last
+      --ignore-daemonsets     accepted for kubectl's scripts: DaemonSet pods are left alone anyway
+                              (unless --include-daemonsets)
+      --delete-emptydir-data  accepted for kubectl's scripts: pods with emptyDir volumes are evicted
+                              anyway (their node is going away; plan and the progress warn about them)
+      --force                 accepted for kubectl's scripts: pods without a controller are evicted
+                              anyway (they are not recreated; plan and the progress warn about them)
+      --skip-wait-for-delete-timeout SECONDS
+                              stop waiting for a pod deleted more than SECONDS ago (default 0: wait)
+      --disable-eviction      delete pods instead of evicting them: the API server no longer checks
+                              PodDisruptionBudgets (the drain still paces by their status); a warning
       --on-deadline leave|force
                               leave (default, kubectl's --timeout): stop at the deadline and leave what
                               is left, deleting nothing; force: at (deadline - a pod's grace) delete
@@ -27,31 +37,38 @@ const policyHelp = `Drain policy:
 export const mainHelp = `eks-node-drainer: drain Kubernetes nodes before EC2 Auto Scaling terminates them.
 
 Usage:
-  eks-node-drainer drain <node-name | instance-id> [flags]   cordon, evict honouring budgets, wait
+  eks-node-drainer drain <node-name | instance-id>... [flags] cordon, evict honouring budgets, wait
   eks-node-drainer plan <node-name | instance-id> [flags]    what a drain would do now, changing nothing
   eks-node-drainer simulate [scenario-file] [flags]          the full path against a simulated cluster
   eks-node-drainer serve --queue-url URL [flags]             the in-cluster queue worker
   eks-node-drainer <command> --help                          the command's flags
+  eks-node-drainer --version                                 the package's version
 
 Results go to stdout, progress and errors to stderr.
 
 ${EXIT_CODES_HELP}
 `;
 
-export const drainHelp = `Usage: eks-node-drainer drain <node-name | instance-id> [flags]
+export const drainHelp = `Usage: eks-node-drainer drain <node-name | instance-id>... [flags]
+       eks-node-drainer drain --selector SEL [flags]
 
 Cordons the node, evicts its pods through the Eviction API tier by tier (ordinary, critical, then
 DaemonSets if asked), honouring PodDisruptionBudgets and each pod's grace period, and waits until they
-are gone. An instance ID (i-...) is matched to its node through spec.providerID. The drain's state is
-kept on the node: after an interruption, the same command continues it.
+are gone. An instance ID (i-...) is matched to its node through spec.providerID. Several nodes (names,
+instance IDs, or --selector) are drained together: all are cordoned before the first eviction. The
+drain's state is kept on the node: after an interruption, the same command continues it. A pod that
+comes back to the node (it tolerates the cordon) is evicted at most twice per owner, then left.
 
-  --dry-run                   plan only: print what would happen, change nothing
-  --grace-period SECONDS      give each pod at most this long to stop (default -1: the pod's own)
-  --report FILE.html          also write the drain's timeline as one self-contained HTML page
+  -l, --selector SEL          drain the nodes matching this label selector (as kubectl's -l)
+      --dry-run[=client]      plan only: print what would happen, change nothing; --dry-run=server
+                              plans the same way (no dry-run writes are sent); none (default) drains
+      --grace-period SECONDS  give each pod at most this long to stop (default -1: the pod's own)
+      --report FILE.html      also write the drain's timeline as one self-contained HTML page (one node)
 
 Lifecycle hook (needs AWS credentials):
   --complete-lifecycle-action complete the instance's terminate lifecycle action once the pods are gone
-                              (drained, or forced at the deadline); heartbeats keep it waiting meanwhile
+                              (drained, or forced at the deadline); heartbeats keep it waiting meanwhile;
+                              one node only
   --asg NAME                  its Auto Scaling group (required with --complete-lifecycle-action)
   --hook NAME                 its lifecycle hook (required with --complete-lifecycle-action)
   --result CONTINUE|ABANDON   the completion's result (default CONTINUE)

@@ -37,3 +37,12 @@ export function defaultScenarioPath(moduleUrl: string, cwd: string): string | un
   const root = findPackageRoot([dirname(fileURLToPath(moduleUrl)), cwd]);
   return root === undefined ? undefined : join(root, "scenarios", "default.yaml");
 }
+
+/** The version in this package's package.json, found from this module's location or the working directory. */
+export function packageVersion(moduleUrl: string, cwd: string): string {
+  const root = findPackageRoot([dirname(fileURLToPath(moduleUrl)), cwd]);
+  if (root === undefined) return "unknown";
+  const manifest: unknown = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+  const version = (manifest as { version?: unknown }).version;
+  return typeof version === "string" ? version : "unknown";
+}

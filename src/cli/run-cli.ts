@@ -3,6 +3,7 @@ import { CliError, errorLine, errorStack, UsageError } from "./cli-error.js";
 import { drainCommand } from "./drain-command.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { drainHelp, mainHelp, planHelp, serveHelp, simulateHelp } from "./help-text.js";
+import { packageVersion } from "./package-root.js";
 import { planCommand } from "./plan-command.js";
 
 type Command = (args: readonly string[], context: CliContext) => Promise<ExitCode>;
@@ -33,6 +34,10 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     if (name === undefined) {
       context.terminal.log(mainHelp);
       return EXIT.usage;
+    }
+    if (name === "--version" || name === "version") {
+      context.terminal.write(`eks-node-drainer ${packageVersion(import.meta.url, context.cwd)}\n`);
+      return EXIT.ok;
     }
     if (name === "--help" || name === "-h") {
       context.terminal.write(mainHelp);

@@ -75,6 +75,12 @@ export function simulationSummary(report: SimulationReport): string {
       ? `never (${report.availability.length} workloads on the node)`
       : zeroReady.map((entry) => `${entry.workload} ${entry.zeroReadySeconds}s`).join(", "),
   );
+  if (report.podsCountedGone.length > 0) {
+    row(
+      "counted as gone",
+      `${report.podsCountedGone.join(", ")} (terminating on a node whose kubelet is gone)`,
+    );
+  }
   if (report.podsReturning.length > 0) {
     row("came back, left", `${report.podsReturning.join(", ")} (tolerate the cordon; see the timeline)`);
   }
@@ -127,6 +133,7 @@ export function simulationDocument(report: SimulationReport) {
       restored: entry.restored,
     })),
     podsReturning: report.podsReturning,
+    podsCountedGone: report.podsCountedGone,
     evictionsPerWorkload: report.evictionsPerWorkload,
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
     ...deadlineOf(report.timeline, seconds),

@@ -88,6 +88,8 @@ export interface SimulationReport {
   availability: AvailabilityEntry[];
   /** Pods on the node that came back after their owner's bounded evictions: reported and left by the drain. */
   podsReturning: string[];
+  /** Pods still terminating on a node whose kubelet is gone, that the drain counted as gone (reported). */
+  podsCountedGone: string[];
   /** Accepted evictions per workload ("namespace/Kind/name", a ReplicaSet's pods under its Deployment). */
   evictionsPerWorkload: Record<string, number>;
   /** Why the simulation stopped early, if it did. */
@@ -243,20 +245,27 @@ function report(parts: {
   const evictionAnswers = sim.recorder
     .requests()
     .filter((request) => request.verb === "create" && request.subresource === "eviction");
-  // The drainer's Kubernetes Event on a pod it leaves because it keeps coming back (src/kube's catalog).
-  const returningUids = new Set(
-    sim.view
-      .events()
-      .filter((event) => event.reason === "ReturnsToDrainedNode")
-      .map((event) => (event.regarding ?? event.involvedObject)?.uid),
-  );
+  // The drainer's Kubernetes Events on pods it leaves on purpose (src/kube's catalog): pods that keep
+  // coming back, and pods terminating on a node whose kubelet is gone.
+  const uidsWith = (reason: string) =>
+    new Set(
+      sim.view
+        .events()
+        .filter((event) => event.reason === reason)
+        .map((event) => (event.regarding ?? event.involvedObject)?.uid),
+    );
+  const returningUids = uidsWith("ReturnsToDrainedNode");
+  const countedGoneUids = uidsWith("CountedGone");
   const drainable = sim.view
     .pods({ nodeName: parts.nodeName })
     .filter((pod) => pod.metadata.ownerReferences?.find((owner) => owner.controller)?.kind !== "DaemonSet")
     .filter((pod) => pod.metadata.annotations?.["kubernetes.io/config.mirror"] === undefined);
   const key = (pod: (typeof drainable)[number]) =>
     `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
-  const podsLeft = drainable.filter((pod) => !returningUids.has(pod.metadata.uid)).map(key);
+  const podsLeft = drainable
+    .filter((pod) => !returningUids.has(pod.metadata.uid) && !countedGoneUids.has(pod.metadata.uid))
+    .map(key);
+  const podsCountedGone = drainable.filter((pod) => countedGoneUids.has(pod.metadata.uid)).map(key);
   const podsReturning = drainable.filter((pod) => returningUids.has(pod.metadata.uid)).map(key);
   const completion = group.completions().find((candidate) => candidate.outcome === "completed");
   const action = group.action(parts.instanceId);
@@ -284,6 +293,7 @@ function report(parts: {
     podsLeft,
     availability: sim.availability.entries(parts.workloadsOnNode),
     podsReturning,
+    podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
   };

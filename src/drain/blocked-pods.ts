@@ -49,6 +49,7 @@ export function blockedEvent(blocked: BlockedPod, retryInMs: number): DrainEvent
     ...(blocked.disruptionsAllowed === undefined ? {} : { disruptionsAllowed: blocked.disruptionsAllowed }),
     message: blocked.message,
     retryInMs,
+    refused: blocked.refusals > 0,
   };
 }
 

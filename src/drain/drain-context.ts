@@ -7,6 +7,7 @@ import { DRAIN_STATE_ANNOTATION, type DrainState, encodeDrainState } from "./dra
 import type { DrainEventInput, DrainObserver } from "./events.js";
 import type { Evictor } from "./evictor.js";
 import type { LabelRequirement } from "./label-selector.js";
+import { deleteTimeoutVerdict, unreachableVerdict } from "./node-reachability.js";
 import { createdAt, isDaemonSetPod } from "./pod-facts.js";
 import { classifyPod, type PodVerdict } from "./pod-filters.js";
 import { noteVolumesOf } from "./pod-volumes.js";
@@ -34,6 +35,10 @@ export function mustGo(snapshot: PodSnapshot): boolean {
 /** Everything the steps of one drain run share. */
 export class DrainContext {
   private lastSnapshot: PodSnapshot[] = [];
+  /** Pods already announced as evicted without a way back (bare, emptyDir). */
+  private readonly cautioned = new Set<string>();
+  /** Evictions wait for it (several nodes drained together: every node cordoned first). */
+  evictionGate: Promise<void> | undefined;
   /** UIDs of the pods on the node when this run first listed them; pods not among them came later. */
   private podsAtStart: ReadonlySet<string> | undefined;
   private snapshotKey = "";
@@ -102,7 +107,10 @@ export class DrainContext {
           startedAt: this.state.startedAt,
           ownerEvictions: this.state.ownerEvictions ?? {},
           seenAtStart: atStart.has(pod.metadata?.uid ?? ""),
-        }) ?? classified;
+        }) ??
+        unreachableVerdict(pod, classified, { node: this.node, now, policy: this.policy }) ??
+        deleteTimeoutVerdict(pod, classified, now, this.policy) ??
+        classified;
       const snapshot = {
         pod,
         ref: podRef(pod),
@@ -182,6 +190,14 @@ export class DrainContext {
 
   private noteVerdict(snapshot: PodSnapshot): void {
     const { ref, verdict } = snapshot;
+    if (
+      verdict.action === "evict" &&
+      (verdict.reason === "bare" || verdict.reason === "empty-dir") &&
+      !this.cautioned.has(ref.uid)
+    ) {
+      this.cautioned.add(ref.uid);
+      this.emit({ kind: "caution", pod: ref, reason: verdict.reason, message: verdict.message });
+    }
     if (
       verdict.action === "skip" &&
       this.report.skip({ ...ref, reason: verdict.reason, message: verdict.message })

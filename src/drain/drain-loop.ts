@@ -1,6 +1,7 @@
 import { DeadlineGuard } from "./deadline-guard.js";
 import { type DrainContext, mustGo } from "./drain-context.js";
 import { endedAtDeadline } from "./drain-outcome.js";
+import { NodeReachability } from "./node-reachability.js";
 import type { DrainError, DrainResult, DrainStatus } from "./result.js";
 import { ONCE_STEPS } from "./steps/drain-steps.js";
 import { type DrainStep, type StepOutcome, WATCHDOG_MS } from "./steps/step.js";
@@ -30,6 +31,7 @@ export async function runDrainLoop(
 ): Promise<DrainResult> {
   const { clock, state } = context;
   const guard = new DeadlineGuard(context);
+  const reachability = new NodeReachability();
   let passed = Math.max(
     -1,
     steps.findIndex((step) => step.name === state.phase),
@@ -40,6 +42,8 @@ export async function runDrainLoop(
     if (control.signal?.aborted) return stop(context, "abort");
     const now = clock.now();
     if (control.stopAt !== undefined && now >= control.stopAt) return stop(context, "stop-at");
+    const reading = reachability.refresh(context);
+    if (reading !== undefined) await reading;
     context.refreshSnapshot();
 
     let nextAt: number | undefined;
@@ -100,6 +104,8 @@ export async function runDrainLoop(
     }
     let delay = outcome.status === "retry-after" ? outcome.delayMs : WATCHDOG_MS;
     if (nextAt !== undefined) delay = Math.min(delay, nextAt - after);
+    const readAt = reachability.nextReadAt(context);
+    if (readAt !== undefined) delay = Math.min(delay, readAt - after);
     if (control.stopAt !== undefined) delay = Math.min(delay, control.stopAt - after);
     await control.wakeup.wait(clock, Math.min(Math.max(delay, MIN_PAUSE_MS), WATCHDOG_MS), control.signal);
   }

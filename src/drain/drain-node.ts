@@ -30,6 +30,8 @@ export interface DrainRequest {
   observer?: DrainObserver;
   /** Source of jitter; defaults to Math.random. Inject a seeded one for reproducible runs. */
   random?: () => number;
+  /** Evictions begin once it settles (the node is cordoned before): several nodes cordoned before any eviction. */
+  evictionGate?: Promise<void>;
 }
 
 export class DrainRequestError extends Error {
@@ -133,6 +135,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     read.node,
     request.observer,
   );
+  context.evictionGate = request.evictionGate;
   context.emit({
     kind: "started",
     startedAt: state.startedAt,

@@ -55,6 +55,8 @@ const stateSchema = z.object({
   volumeWait: volumeWaitSchema.optional(),
   /** Evictions accepted per owner (namespace/Kind/name), to bound the evictions of pods that come back. */
   ownerEvictions: z.record(z.string().min(1), z.number().int().min(0)).optional(),
+  /** The drain tainted the unreachable node out-of-service (policy outOfServiceTaint): remove it on restore. */
+  outOfServiceTainted: z.boolean().optional(),
 });
 
 export interface ForcedPod {
@@ -82,6 +84,8 @@ export interface DrainState {
   volumeWait?: VolumeWait;
   /** Evictions accepted per owner (namespace/Kind/name) over all runs. */
   ownerEvictions?: Record<string, number>;
+  /** The drain tainted the unreachable node node.kubernetes.io/out-of-service. */
+  outOfServiceTainted?: boolean;
 }
 
 /** The volume wait's part of the state. */
@@ -134,6 +138,7 @@ export function decodeDrainState(text: string, nodeName: string): DrainState {
     ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
     ...(stored.volumeWait === undefined ? {} : { volumeWait: volumeWaitOf(stored.volumeWait) }),
     ...(stored.ownerEvictions === undefined ? {} : { ownerEvictions: stored.ownerEvictions }),
+    ...(stored.outOfServiceTainted === undefined ? {} : { outOfServiceTainted: stored.outOfServiceTainted }),
   };
 }
 
@@ -153,6 +158,7 @@ export function encodeDrainState(state: DrainState): string {
     ...(state.outcome === undefined ? {} : { outcome: state.outcome }),
     ...(state.volumeWait === undefined ? {} : { volumeWait: state.volumeWait }),
     ...(state.ownerEvictions === undefined ? {} : { ownerEvictions: state.ownerEvictions }),
+    ...(state.outOfServiceTainted === undefined ? {} : { outOfServiceTainted: state.outOfServiceTainted }),
   };
   return JSON.stringify(stored);
 }

@@ -12,6 +12,7 @@ export const DRAIN_EVENT_KINDS = [
   "cordoned",
   "tier-started",
   "skipped",
+  "caution",
   "evicted",
   "blocked",
   "retrying",
@@ -43,6 +44,8 @@ export type DrainEvent = Base &
     | { kind: "cordoned"; taint?: string; excludedFromLoadBalancers: boolean }
     | { kind: "tier-started"; tier: Tier; pods: number }
     | { kind: "skipped"; pod: PodRef; reason: PodReason; message: string }
+    /** About to evict a pod whose loss is not undone: no controller (bare), or emptyDir data. */
+    | { kind: "caution"; pod: PodRef; reason: PodReason; message: string }
     | { kind: "evicted"; pod: PodRef; tier: Tier; gracePeriodSeconds?: number }
     | {
         kind: "blocked";
@@ -52,6 +55,8 @@ export type DrainEvent = Base &
         disruptionsAllowed?: number;
         message: string;
         retryInMs: number;
+        /** True when the API server refused an eviction (429/500/403); false when the drain held it back itself. */
+        refused?: boolean;
       }
     | { kind: "retrying"; pod?: PodRef; operation: string; message: string; retryInMs: number }
     | { kind: "waiting"; pod: PodRef; reason: PodReason; until?: number; message: string }

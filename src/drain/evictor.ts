@@ -177,7 +177,7 @@ export class Evictor {
   }
 
   private launch(candidate: EvictionCandidate, record: EvictionRecord, budget: string | undefined): void {
-    const { cluster, clock } = this.deps;
+    const { clock } = this.deps;
     // Under "leave" a pod keeps its whole grace period, as with kubectl drain; "force" ends it by the deadline.
     const grace =
       this.deps.policy.onDeadline === "force"
@@ -185,8 +185,7 @@ export class Evictor {
         : undefined;
     const revisionAtLaunch = budget === undefined ? 0 : this.deps.view.budgetRevisionOf(budget);
     record.state = "in-flight";
-    const promise = cluster
-      .evictPod(candidate.ref, grace === undefined ? {} : { gracePeriodSeconds: grace })
+    const promise = this.request(candidate, grace)
       .catch(
         (error: unknown): EvictionOutcome =>
           isRetryable(error)
@@ -199,6 +198,21 @@ export class Evictor {
         this.deps.wake();
       });
     this.inFlight.set(candidate.ref.uid, { promise, budget });
+  }
+
+  /** An eviction, or with `disableEviction` a DELETE of the pod (kubectl drain's --disable-eviction). */
+  private request(candidate: EvictionCandidate, grace: number | undefined): Promise<EvictionOutcome> {
+    const { cluster } = this.deps;
+    if (!this.deps.policy.disableEviction) {
+      return cluster.evictPod(candidate.ref, grace === undefined ? {} : { gracePeriodSeconds: grace });
+    }
+    const gracePeriodSeconds = grace ?? graceSecondsOf(candidate.pod);
+    return cluster
+      .deletePod(candidate.ref, { gracePeriodSeconds })
+      .then(
+        (outcome): EvictionOutcome =>
+          outcome === "gone" ? { kind: "gone", reason: "not-found" } : { kind: "evicted" },
+      );
   }
 
   private settleOutcome(

@@ -32,6 +32,8 @@ export type PodReason =
   | "opted-out"
   | "opt-out-expired"
   | "returning"
+  | "node-unreachable"
+  | "delete-timeout"
   | "ordinary";
 
 export interface PodVerdict {

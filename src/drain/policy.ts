@@ -52,6 +52,26 @@ export const drainPolicySchema = z.object({
    * the drain; after that it is reported ("returning") and left on the node.
    */
   maxEvictionsPerOwner: z.number().int().min(1),
+  /**
+   * A node whose Ready condition has been False or Unknown this long (its kubelet is gone): pods terminating
+   * on it past their grace period count as gone, since no kubelet will confirm their end.
+   */
+  unreachableAfterMs: z.number().int().min(0),
+  /**
+   * Also taint such a node node.kubernetes.io/out-of-service=nodeshutdown:NoExecute, so that the pod GC
+   * force-deletes its terminating pods and their volumes detach (the drain records it, to remove it later).
+   */
+  outOfServiceTaint: z.boolean(),
+  /**
+   * Delete pods instead of evicting them (kubectl drain's --disable-eviction): the API server's budget check
+   * is bypassed; the drain still paces deletions by the budgets' status.
+   */
+  disableEviction: z.boolean(),
+  /**
+   * Stop waiting for a pod whose deletionTimestamp is older than this (kubectl drain's
+   * --skip-wait-for-delete-timeout); undefined: wait for it.
+   */
+  skipWaitForDeleteTimeoutMs: z.number().int().positive().optional(),
   /** Evictions in flight at once. */
   concurrency: z.number().int().min(1).max(500),
   /**
@@ -98,6 +118,10 @@ export function defaultDrainPolicy(): DrainPolicy {
     excludeFromLoadBalancers: true,
     criticalPriorityClasses: ["system-cluster-critical", "system-node-critical"],
     maxEvictionsPerOwner: 2,
+    unreachableAfterMs: 60_000,
+    disableEviction: false,
+    skipWaitForDeleteTimeoutMs: undefined,
+    outOfServiceTaint: false,
     concurrency: 16,
     budgetBackoff: { initialMs: 2_000, maxMs: 10_000 },
     multipleBudgetsBackoff: { initialMs: 10_000, maxMs: 60_000 },

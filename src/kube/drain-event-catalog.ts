@@ -108,6 +108,13 @@ export const drainEventCatalog = {
     when: "the pod came back to the draining node after its owner's bounded evictions; the drain leaves it there",
     message: ({ nodeName, message }) => `Not evicted from draining node ${nodeName} again: ${message}`,
   }),
+  podCountedGone: entry<{ nodeName: string; message: string }>({
+    reason: "CountedGone",
+    type: "Warning",
+    subject: "Pod",
+    when: "the pod is terminating past its grace period on a node not Ready for unreachableAfter: the drain stops waiting for it",
+    message: ({ nodeName, message }) => `Drain of node ${nodeName} no longer waits for this pod: ${message}`,
+  }),
   podsForceDeleted: entry<{ pods: readonly PodRef[] }>({
     reason: "PodsForceDeleted",
     type: "Warning",

@@ -143,6 +143,10 @@ export class DrainEventReporter {
           const input = { nodeName: event.nodeName, message: event.message };
           this.write(catalog.podReturning, input, podSubject(event.pod), at, false);
         }
+        if (event.reason === "node-unreachable") {
+          const input = { nodeName: event.nodeName, message: event.message };
+          this.write(catalog.podCountedGone, input, podSubject(event.pod), at, false);
+        }
         break;
       case "deadline-approaching": {
         const { deadline, remainingMs, podsLeft } = event;

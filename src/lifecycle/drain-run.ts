@@ -162,7 +162,7 @@ function logDrainEvent(log: JobLog, event: DrainEvent): void {
     log.warn("drain: Kubernetes API error", { ...event, at: iso(event.at) });
     return;
   }
-  if (event.kind === "skipped" && event.reason === "returning") {
+  if (event.kind === "skipped" && (event.reason === "returning" || event.reason === "node-unreachable")) {
     log.warn(`drain: ${event.kind}`, { ...event, at: iso(event.at) });
     return;
   }

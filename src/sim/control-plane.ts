@@ -13,10 +13,15 @@ export interface Timings {
   readonly attachMs: number;
   /** Delay before pods of a deleted node are removed. */
   readonly podGcMs: number;
+  /** The node lifecycle controller's --node-monitor-grace-period: a silent kubelet's node goes Unknown after it. */
+  readonly nodeMonitorGraceMs: number;
 }
 
 /** What every part of the simulated control plane shares: the store, time, randomness and the record. */
 export class ControlPlane {
+  /** Nodes whose kubelet has stopped (a scenario fault): it neither starts nor stops pods any more. */
+  readonly stoppedKubelets = new Set<string>();
+
   constructor(
     readonly store: ObjectStore,
     readonly clock: SimClock,

@@ -37,7 +37,8 @@ export function nodeAddress(node: Node | undefined): string {
 /**
  * The kubelets of every node: start bound pods (after their volumes are attached) and make them Ready
  * after their startup time; stop terminating pods after min(their shutdown time, the grace period), write
- * the final status and remove them; bring deleted mirror pods back.
+ * the final status and remove them; bring deleted mirror pods back. A stopped kubelet (a scenario fault)
+ * does none of this any more: its pods stay as the API has them.
  */
 export class Kubelet {
   private readonly starting = new Set<string>();
@@ -74,7 +75,7 @@ export class Kubelet {
   private observe(stored: StoredObject<Pod>): void {
     const pod = stored.object;
     const nodeName = pod.spec.nodeName;
-    if (!nodeName || !this.node(nodeName)) return;
+    if (!nodeName || !this.node(nodeName) || this.plane.stoppedKubelets.has(nodeName)) return;
     if (isTerminating(pod)) this.terminate(stored);
     else if (pod.status.phase === "Pending" && !pod.metadata.annotations?.[behaviour.stuckPending])
       this.start(stored);
@@ -108,6 +109,7 @@ export class Kubelet {
     const { namespace = "", name } = pod.metadata;
     this.plane.timers.after(startupSeconds(pod) * 1000, () => {
       this.starting.delete(uid);
+      if (this.plane.stoppedKubelets.has(nodeName)) return;
       const latest = this.plane.store.get(podsType, namespace, name) as StoredObject<Pod> | undefined;
       if (!latest || latest.object.metadata.uid !== uid || isTerminating(latest.object)) return;
       const hostIP = nodeAddress(this.node(nodeName));
@@ -145,6 +147,8 @@ export class Kubelet {
     this.plane.timers.after(due - now, () => {
       const current = this.terminations.get(uid);
       if (!current || current.due !== due) return;
+      // A stopped kubelet never reports the end: the pod stays terminating in the API.
+      if (this.plane.stoppedKubelets.has(pod.spec.nodeName ?? "")) return;
       const latest = this.plane.store.get(podsType, namespace, name) as StoredObject<Pod> | undefined;
       if (!latest || latest.object.metadata.uid !== uid) return;
       this.terminations.delete(uid);

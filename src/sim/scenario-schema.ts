@@ -133,6 +133,8 @@ export const faultsSchema = z.strictObject({
   dropWatchesAfterSeconds: z.number().positive().optional(),
   stuckDetach: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
   deleteNode: z.strictObject({ node: z.string().min(1), afterEvictions: z.number().int().min(1) }).optional(),
+  /** The node's kubelet stops `afterSeconds` after the cluster starts: its pods stay as they are. */
+  stopKubelet: z.strictObject({ node: z.string().min(1), afterSeconds: seconds.default(0) }).optional(),
 });
 
 export const namespaceSchema = z.strictObject({
@@ -150,6 +152,8 @@ export const scenarioSchema = z.strictObject({
   detachSeconds: seconds.default(2),
   attachSeconds: seconds.default(1),
   podGcSeconds: seconds.default(2),
+  /** kube-controller-manager's --node-monitor-grace-period: a silent kubelet's node goes Unknown after it. */
+  nodeMonitorGraceSeconds: seconds.default(40),
   namespaces: z.array(namespaceSchema).default([]),
   nodes: z.array(nodeSchema).min(1, "a scenario needs at least one node"),
   workloads: z.array(workloadSchema).default([]),

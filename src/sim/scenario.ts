@@ -146,6 +146,7 @@ function crossCheck(scenario: ParsedScenario): ScenarioIssue[] {
   });
   if (scenario.drainNode) requireNode("drainNode", scenario.drainNode);
   if (scenario.faults.deleteNode) requireNode("faults.deleteNode.node", scenario.faults.deleteNode.node);
+  if (scenario.faults.stopKubelet) requireNode("faults.stopKubelet.node", scenario.faults.stopKubelet.node);
   return issues;
 }
 

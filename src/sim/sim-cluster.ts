@@ -15,6 +15,7 @@ import { type FaultControl, Faults } from "./faults.js";
 import type { Pod, Workload } from "./kube-objects.js";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
 import { Kubelet } from "./kubelet.js";
+import { NodeHealth } from "./node-health.js";
 import { NodeLifecycle } from "./node-lifecycle.js";
 import { ObjectStore, type StoredObject } from "./object-store.js";
 import { PodIndex } from "./pod-index.js";
@@ -68,6 +69,8 @@ export interface SimCluster {
   setPodReady(namespace: string, name: string, ready: boolean): void;
   /** Removes a Node object, as when its instance disappears; its pods are collected after podGcSeconds. */
   deleteNode(name: string): void;
+  /** Stops the node's kubelet now: it goes Unknown after nodeMonitorGraceSeconds, its pods stay as they are. */
+  stopKubelet(name: string): void;
   /** Forgets the watch history: watches resuming from an older resourceVersion then get 410 Expired. */
   compactWatchHistory(): void;
   /** Closes the server, open watches and timers, and removes the kubeconfig. */
@@ -97,6 +100,7 @@ export async function startSimCluster(
     detachMs: scenario.detachSeconds * 1000,
     attachMs: scenario.attachSeconds * 1000,
     podGcMs: scenario.podGcSeconds * 1000,
+    nodeMonitorGraceMs: scenario.nodeMonitorGraceSeconds * 1000,
   });
 
   const pods = new PodIndex(store);
@@ -111,6 +115,7 @@ export async function startSimCluster(
   new Scheduler(plane, pods);
   new NodeLifecycle(plane, pods, budgets);
   new DeploymentController(plane, pods);
+  const nodeHealth = new NodeHealth(plane, pods, budgets);
   new ReplicaSetController(plane, pods, budgets);
   new StatefulSetController(plane, pods, budgets);
   new DaemonSetController(plane, pods);
@@ -119,6 +124,9 @@ export async function startSimCluster(
   seedCluster(plane, scenario);
   disruption.syncAll();
   availability.begin();
+  const stopKubelet = scenario.faults.stopKubelet;
+  if (stopKubelet)
+    timers.after(stopKubelet.afterSeconds * 1000, () => nodeHealth.stopKubelet(stopKubelet.node));
 
   const removeNode = (name: string) => {
     const node = store.get(resourceTypes.nodes, undefined, name);
@@ -214,6 +222,11 @@ export async function startSimCluster(
       if (!store.get(resourceTypes.nodes, undefined, name))
         throw new Error(`deleting node ${name}: no such node`);
       removeNode(name);
+    },
+    stopKubelet: (name) => {
+      if (!store.get(resourceTypes.nodes, undefined, name))
+        throw new Error(`stopping the kubelet of node ${name}: no such node`);
+      nodeHealth.stopKubelet(name);
     },
     compactWatchHistory: () => store.compact(),
     stop: async () => {

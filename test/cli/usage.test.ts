@@ -73,7 +73,7 @@ describe("usage errors exit 64 with one line", () => {
       /^error: unknown flag --force-it \(see eks-node-drainer drain --help\)$/,
     ],
     [["drain"], /^error: drain: missing the node name or instance ID/],
-    [["drain", "a", "b"], /unexpected argument "b"/],
+    [["drain", "a", "b", "--selector", "x=y"], /give node names or instance IDs, or --selector, not both/],
     [["drain", "node-1", "--timeout", "soon"], /^error: --timeout: expected a duration such as 10m/],
     [["drain", "node-1", "--timeout"], /--timeout needs a value/],
     [["drain", "node-1", "--on-deadline", "panic"], /--on-deadline: expected force or leave, got "panic"/],

@@ -27,6 +27,10 @@ export const admitStep: DrainStep = {
         code: "refused-pods",
       });
     }
+    if (context.evictionGate !== undefined) {
+      await context.evictionGate;
+      context.evictionGate = undefined;
+    }
     return done;
   },
 };

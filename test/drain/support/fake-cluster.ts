@@ -44,6 +44,8 @@ export class FakeCluster implements ClusterPort {
   /** Outcomes to return for the next evictions instead of deciding (fault injection). */
   readonly evictionFaults: EvictionOutcome[] = [];
   controllerDelayMs = 100;
+  /** Nodes whose kubelet stopped: their terminating pods stay until something forces them out. */
+  readonly stoppedKubelets = new Set<string>();
   readonly feeds = new FakeFeeds();
   private version = 1;
   private uidSeq = 0;
@@ -95,6 +97,29 @@ export class FakeCluster implements ClusterPort {
       status: {},
     });
     this.recomputeBudgets();
+  }
+
+  /**
+   * The node's kubelet stops now: pods being deleted stay terminating; after `monitorGraceMs` the node's
+   * Ready condition becomes Unknown, as the node lifecycle controller sets it.
+   */
+  stopKubelet(name: string, monitorGraceMs = 40_000): void {
+    this.stoppedKubelets.add(name);
+    this.clock.after(monitorGraceMs, () => {
+      const node = this.nodes.get(name);
+      if (node === undefined) return;
+      node.status = {
+        conditions: [
+          {
+            type: "Ready",
+            status: "Unknown",
+            reason: "NodeStatusUnknown",
+            lastTransitionTime: new Date(this.clock.now()),
+          },
+        ],
+      };
+      node.metadata = { ...node.metadata, resourceVersion: this.bump() };
+    });
   }
 
   podsOn(node: string): V1Pod[] {
@@ -248,6 +273,7 @@ export class FakeCluster implements ClusterPort {
 
   private removePod(pod: V1Pod): void {
     const uid = pod.metadata?.uid ?? "";
+    if (this.stoppedKubelets.has(pod.spec?.nodeName ?? "")) return;
     if (!this.pods.delete(uid)) return;
     this.feeds.pod("remove", pod);
     this.volumes.podRemoved(pod, this.podsOn(pod.spec?.nodeName ?? ""));

@@ -1,0 +1,172 @@
+import type { V1Node, V1Pod } from "@kubernetes/client-node";
+import type { DrainContext } from "./drain-context.js";
+import { epochMs, isTerminating } from "./pod-facts.js";
+import type { PodVerdict } from "./pod-filters.js";
+import type { DrainPolicy } from "./policy.js";
+
+/**
+ * A node whose kubelet stopped. The node lifecycle controller sets the node's Ready condition to Unknown
+ * after the node-monitor grace period
+ * (https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/nodelifecycle/node_lifecycle_controller.go);
+ * the pods on it that were deleted stay terminating, since no kubelet confirms their end. Karpenter stops
+ * waiting for a pod stuck terminating a minute past its deletion time
+ * (https://github.com/kubernetes-sigs/karpenter/blob/main/pkg/utils/pod/scheduling.go, IsStuckTerminating);
+ * kubectl has --skip-wait-for-delete-timeout (https://github.com/kubernetes/kubectl/blob/master/pkg/drain/drain.go).
+ * Here: once the node's Ready condition has been False or Unknown for `policy.unreachableAfterMs`, a pod
+ * terminating on it past its grace period (now ≥ its deletionTimestamp) counts as gone. Pods not evicted yet
+ * are still evicted through the API, under their budgets.
+ */
+
+/** How often the drain reads the Node while pods are terminating past their grace period. */
+export const NODE_READ_INTERVAL_MS = 5_000;
+
+/** The taint that tells the pod GC and the attach-detach controller that a node is shut down for good. */
+export const OUT_OF_SERVICE_TAINT = {
+  key: "node.kubernetes.io/out-of-service",
+  value: "nodeshutdown",
+  effect: "NoExecute",
+} as const;
+
+/** Since when (epoch ms) the node's Ready condition is not True; undefined while it is Ready. */
+export function notReadySince(node: V1Node): number | undefined {
+  const ready = node.status?.conditions?.find((condition) => condition.type === "Ready");
+  if (ready === undefined || ready.status === "True") return undefined;
+  return epochMs(ready.lastTransitionTime) ?? 0;
+}
+
+/** True once the node has not been Ready for `policy.unreachableAfterMs`. */
+export function isUnreachable(node: V1Node, now: number, policy: DrainPolicy): boolean {
+  const since = notReadySince(node);
+  return since !== undefined && now - since >= policy.unreachableAfterMs;
+}
+
+/** True when the pod's deletion is due: terminating, and its deletionTimestamp (request + grace) is past. */
+export function pastGracePeriod(pod: V1Pod, now: number): boolean {
+  const due = epochMs(pod.metadata?.deletionTimestamp);
+  return isTerminating(pod) && due !== undefined && now >= due;
+}
+
+/**
+ * The verdict of a pod that counts as gone: terminating past its grace period on a node that has not been
+ * Ready for `unreachableAfterMs`; undefined otherwise.
+ */
+export function unreachableVerdict(
+  pod: V1Pod,
+  verdict: PodVerdict,
+  context: { node: V1Node; now: number; policy: DrainPolicy },
+): PodVerdict | undefined {
+  if (verdict.action !== "wait" || verdict.reason !== "terminating") return undefined;
+  if (!isUnreachable(context.node, context.now, context.policy) || !pastGracePeriod(pod, context.now)) {
+    return undefined;
+  }
+  const ready = context.node.status?.conditions?.find((condition) => condition.type === "Ready");
+  const since = notReadySince(context.node) ?? context.now;
+  return {
+    action: "skip",
+    reason: "node-unreachable",
+    message: `counted as gone: terminating past its grace period on a node whose Ready condition is ${ready?.status ?? "missing"} (${ready?.reason ?? "no reason"}) for ${Math.round((context.now - since) / 1000)}s; no kubelet will confirm its end`,
+  };
+}
+
+/**
+ * kubectl drain's --skip-wait-for-delete-timeout: a pod whose deletionTimestamp is older than the timeout is
+ * no longer waited for (https://github.com/kubernetes/kubectl/blob/master/pkg/drain/filters.go, skipDeletedFilter).
+ */
+export function deleteTimeoutVerdict(
+  pod: V1Pod,
+  verdict: PodVerdict,
+  now: number,
+  policy: DrainPolicy,
+): PodVerdict | undefined {
+  const timeout = policy.skipWaitForDeleteTimeoutMs;
+  if (timeout === undefined || verdict.action !== "wait" || verdict.reason !== "terminating")
+    return undefined;
+  const due = epochMs(pod.metadata?.deletionTimestamp);
+  if (due === undefined || now - due <= timeout) return undefined;
+  return {
+    action: "skip",
+    reason: "delete-timeout",
+    message: `terminating ${Math.round((now - due) / 1000)}s past its deletion time (--skip-wait-for-delete-timeout ${Math.round(timeout / 1000)}s): no longer waited for`,
+  };
+}
+
+/**
+ * Keeps the drain's copy of the Node fresh while pods wait past their grace period (one GET at most every
+ * 5 s, none while every pod is within its grace), and taints an unreachable node out-of-service when asked.
+ */
+export class NodeReachability {
+  private readAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Reads the Node when a pod is past its grace period and the last read is 5 s old; undefined (no await,
+   * so the loop's pass keeps its timing) when there is nothing to read.
+   */
+  refresh(context: DrainContext): Promise<void> | undefined {
+    const now = context.clock.now();
+    if (now - this.readAt < NODE_READ_INTERVAL_MS) return undefined;
+    if (!context.view.pods().some((pod) => pastGracePeriod(pod, now))) return undefined;
+    this.readAt = now;
+    return this.read(context, now);
+  }
+
+  private async read(context: DrainContext, now: number): Promise<void> {
+    const node = await context.cluster.getNode(context.nodeName).catch(() => undefined);
+    if (node === undefined) return;
+    context.node = node;
+    if (context.policy.outOfServiceTaint && isUnreachable(node, now, context.policy)) {
+      await this.taintOutOfService(context, node);
+    }
+  }
+
+  /** When the next read is worth doing, for the loop's wake-up; undefined when no pod is terminating. */
+  nextReadAt(context: DrainContext): number | undefined {
+    let next: number | undefined;
+    for (const pod of context.view.pods()) {
+      const due = isTerminating(pod) ? epochMs(pod.metadata?.deletionTimestamp) : undefined;
+      if (due === undefined) continue;
+      const at = Math.max(due, this.readAt + NODE_READ_INTERVAL_MS);
+      next = next === undefined ? at : Math.min(next, at);
+    }
+    return next;
+  }
+
+  /** Records the change in the state first (to undo it later), then adds the taint, pinned to the node's version. */
+  private async taintOutOfService(context: DrainContext, node: V1Node): Promise<void> {
+    const taints = node.spec?.taints ?? [];
+    if (taints.some((taint) => taint.key === OUT_OF_SERVICE_TAINT.key)) return;
+    context.state.outOfServiceTainted = true;
+    if (!(await context.saveState())) return;
+    // Saving the state wrote the node: pin the patch to that version.
+    const version = context.node.metadata?.resourceVersion;
+    try {
+      context.node = await context.cluster.patchNode(context.nodeName, {
+        metadata: { ...(version === undefined ? {} : { resourceVersion: version }) },
+        spec: {
+          taints: [
+            ...taints.map((taint) => ({
+              key: taint.key,
+              effect: taint.effect,
+              ...(taint.value === undefined ? {} : { value: taint.value }),
+              ...(taint.timeAdded === undefined
+                ? {}
+                : { timeAdded: new Date(taint.timeAdded).toISOString() }),
+            })),
+            { ...OUT_OF_SERVICE_TAINT },
+          ],
+        },
+      });
+      context.report.warn(
+        `node ${context.nodeName} is unreachable: tainted ${OUT_OF_SERVICE_TAINT.key}=${OUT_OF_SERVICE_TAINT.value}:${OUT_OF_SERVICE_TAINT.effect} so that its terminating pods are removed and their volumes detach`,
+      );
+    } catch (error) {
+      // A conflict (the node changed) or an API error: the next read tries again.
+      this.readAt = Number.NEGATIVE_INFINITY;
+      context.emit({
+        kind: "api-error",
+        operation: "taint-out-of-service",
+        retryable: true,
+        message: `tainting node ${context.nodeName} out-of-service: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+}
