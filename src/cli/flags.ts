@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseDuration } from "../drain/duration.js";
 import { parseLabelSelector } from "../drain/label-selector.js";
 import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
+import { SURGE_MODES } from "../drain/surge-policy.js";
 
 /**
  * The flags shared by several commands, each group as parseArgs descriptors plus the zod shape that
@@ -60,6 +61,7 @@ export const policyFlagSpecs = {
   "pod-selector": { type: "string", short: "l" },
   "include-daemonsets": { type: "boolean" },
   "on-deadline": { type: "string" },
+  surge: { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
 export const policyFlagShape = {
@@ -78,6 +80,8 @@ export const policyFlagShape = {
   "include-daemonsets": z.boolean().default(false),
   // kubectl's --timeout only stops waiting: by hand, a deadline never deletes through a budget unless asked.
   "on-deadline": choice(["force", "leave"]).default("leave"),
+  /** The Lambda's SURGE setting. */
+  surge: choice(SURGE_MODES).default("annotated"),
 };
 
 /** kubectl drain's --grace-period (drain only: the plan shows each pod's own grace). */
@@ -108,6 +112,7 @@ export function policyOf(flags: PolicyFlags, dryRun: boolean): DrainPolicy {
     dryRun,
     evictDaemonSets: flags["include-daemonsets"],
     onDeadline: flags["on-deadline"],
+    surge: flags.surge,
     ...(flags["pod-selector"] === undefined ? {} : { podSelector: flags["pod-selector"] }),
   });
 }

@@ -44,6 +44,8 @@ export interface SimulationRequest {
   lambdaTimeoutMs: number;
   /** The simulation gives up after this long, ms. */
   timeoutMs: number;
+  /** Lambda settings (environment variables of src/lambda/settings.ts) besides the cluster name. */
+  settings?: Record<string, string>;
   /** Told once the simulated cluster runs, just before the lifecycle event. */
   onStart?: (start: SimulationStart) => void;
   /** New timeline entries, in order, as they happen. */
@@ -123,7 +125,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     notificationMetadata: JSON.stringify({ clusterName: CLUSTER_NAME }),
     clock,
   });
-  const settings = readSettings({ CLUSTER_NAME: CLUSTER_NAME });
+  const settings = readSettings({ ...request.settings, CLUSTER_NAME: CLUSTER_NAME });
   const timeline = new SimulationTimeline(sim, group, clock, nodeName, drainPolicyOf(settings), request.echo);
   timeline.start();
   const lambda = capturingLambdaClient();

@@ -1,6 +1,7 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { z } from "zod";
 import type { VolumeWaitRecord } from "./pod-volumes.js";
+import { type SurgeEntry, surgeEntrySchema } from "./surge-record.js";
 import { TIERS, type Tier } from "./tiers.js";
 
 /** The one annotation holding a drain's durable state, so any later run can continue it. */
@@ -55,6 +56,8 @@ const stateSchema = z.object({
   volumeWait: volumeWaitSchema.optional(),
   /** Evictions accepted per owner (namespace/Kind/name), to bound the evictions of pods that come back. */
   ownerEvictions: z.record(z.string().min(1), z.number().int().min(0)).optional(),
+  /** Deployments surged before their pods were evicted, and whether each is restored. */
+  surges: z.array(surgeEntrySchema).optional(),
 });
 
 export interface ForcedPod {
@@ -82,6 +85,8 @@ export interface DrainState {
   volumeWait?: VolumeWait;
   /** Evictions accepted per owner (namespace/Kind/name) over all runs. */
   ownerEvictions?: Record<string, number>;
+  /** Deployments surged before their pods were evicted (see surge-record.ts). */
+  surges?: SurgeEntry[];
 }
 
 /** The volume wait's part of the state. */
@@ -134,6 +139,7 @@ export function decodeDrainState(text: string, nodeName: string): DrainState {
     ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
     ...(stored.volumeWait === undefined ? {} : { volumeWait: volumeWaitOf(stored.volumeWait) }),
     ...(stored.ownerEvictions === undefined ? {} : { ownerEvictions: stored.ownerEvictions }),
+    ...(stored.surges === undefined ? {} : { surges: stored.surges }),
   };
 }
 
@@ -153,6 +159,7 @@ export function encodeDrainState(state: DrainState): string {
     ...(state.outcome === undefined ? {} : { outcome: state.outcome }),
     ...(state.volumeWait === undefined ? {} : { volumeWait: state.volumeWait }),
     ...(state.ownerEvictions === undefined ? {} : { ownerEvictions: state.ownerEvictions }),
+    ...(state.surges === undefined ? {} : { surges: state.surges }),
   };
   return JSON.stringify(stored);
 }
