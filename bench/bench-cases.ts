@@ -1,3 +1,4 @@
+import type { SurgeMode } from "../src/drain/surge-policy.js";
 import type { Scenario } from "../src/sim/index.js";
 import type { CaseResult } from "./case-result.js";
 
@@ -24,6 +25,10 @@ export interface BenchCase {
   kubectl: boolean;
   /** Also drain with the built CLI (dist/cli.js) and read its peak RSS. */
   cli: boolean;
+  /** Our drain's surge mode (default: the policy's default, annotated). */
+  surge?: SurgeMode;
+  /** The drain's deadline from its start, and kubectl's --timeout (default 10 min / 4 min). */
+  timeoutSeconds?: number;
   targets: Target[];
 }
 
@@ -126,6 +131,26 @@ const fewRefusals: Target = {
   },
 };
 
+const neverZeroReady: Target = {
+  name: "singletons with surge: 0 s without a Ready replica, workload restored",
+  check: (result) => ({
+    limit: "0.0 s, restored",
+    measured: `${result.ours.availability.zeroReadySeconds.toFixed(1)} s, ${result.ours.availability.restored ? "restored" : "NOT restored"}`,
+    pass: result.ours.availability.zeroReadySeconds === 0 && result.ours.availability.restored,
+  }),
+};
+
+const endsByDeadlinePolicy: Target = {
+  name: "without surge the budget never allows: the drain ends by the deadline policy (force)",
+  check: (result) => ({
+    limit: `${result.drainedNodes} deadline-forced`,
+    measured: Object.entries(result.ours.statuses)
+      .map(([status, count]) => `${count} ${status}`)
+      .join(", "),
+    pass: (result.ours.statuses["deadline-forced"] ?? 0) === result.drainedNodes,
+  }),
+};
+
 const rssLimitKb = 150 * 1024;
 
 const drainerFootprint: Target = {
@@ -179,6 +204,45 @@ export const benchCases: BenchCase[] = [
     kubectl: false,
     cli: true,
     targets: [drainerFootprint, cliFootprint, allDrained, noViolation, evictionsOnly],
+  },
+  {
+    id: "singleton-budget",
+    file: "scenarios/singleton-budget.yaml",
+    title: "1 replica under minAvailable 1, 10 s startup, surge (annotated)",
+    kubectl: true,
+    cli: false,
+    timeoutSeconds: 60,
+    targets: [neverZeroReady, allDrained, noViolation, evictionsOnly],
+  },
+  {
+    id: "singleton-budget-off",
+    file: "scenarios/singleton-budget.yaml",
+    title: "the same without surge: waits for the budget, forced at the 60 s deadline",
+    kubectl: false,
+    cli: false,
+    surge: "off",
+    timeoutSeconds: 60,
+    // The forced delete at (deadline − grace) goes around the budget: the simulator counts it a violation.
+    targets: [endsByDeadlinePolicy],
+  },
+  {
+    id: "singleton-no-budget",
+    file: "scenarios/singleton-no-budget.yaml",
+    title: "1 replica, no budget, 10 s startup, surge (annotated)",
+    kubectl: true,
+    cli: false,
+    timeoutSeconds: 60,
+    targets: [neverZeroReady, allDrained, noViolation, evictionsOnly],
+  },
+  {
+    id: "singleton-no-budget-off",
+    file: "scenarios/singleton-no-budget.yaml",
+    title: "the same without surge",
+    kubectl: false,
+    cli: false,
+    surge: "off",
+    timeoutSeconds: 60,
+    targets: [allDrained, noViolation, evictionsOnly],
   },
   {
     id: "fleet-50x110",

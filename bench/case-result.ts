@@ -15,12 +15,23 @@ export interface OurRun {
   processSeconds: number;
   errors: string[];
   server: ServerFigures;
+  /** The drained workloads, until their replacements were Ready (AvailabilityEntry of src/sim). */
+  availability: WorkloadAvailability;
+}
+
+/** The drained workloads' worst moments: seconds with no Ready pod, and the fewest Ready. */
+export interface WorkloadAvailability {
+  /** The largest zeroReadySeconds of the workloads that had pods on the drained nodes. */
+  zeroReadySeconds: number;
+  /** Every one of them has its replicas, strategy and annotations as before. */
+  restored: boolean;
 }
 
 export interface KubectlResult {
   exitCode: number | null;
   processSeconds: number;
   server: ServerFigures;
+  availability: WorkloadAvailability;
   outputTail: string;
 }
 

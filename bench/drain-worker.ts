@@ -31,7 +31,7 @@ async function drainOne(request: WorkerSettings, nodeName: string, seed: number)
     caData: request.caData,
     token: async () => token,
   });
-  const policy = drainPolicyWith({});
+  const policy = drainPolicyWith({ surge: request.surge });
   const recorder = nodeName === request.recordNode ? new DrainRecorder(systemClock, policy) : undefined;
   const kube = new KubeCluster(client, { clock: systemClock });
   const cluster = recorder === undefined ? kube : recorder.watching(kube);

@@ -30,7 +30,11 @@ export interface KubectlRun {
  * `kubectl drain NODE --ignore-daemonsets --delete-emptydir-data --force` against a kubeconfig, with a
  * private discovery cache (so that no run sees another's) and a timeout.
  */
-export async function runKubectlDrain(kubeconfig: string, nodeName: string): Promise<KubectlRun> {
+export async function runKubectlDrain(
+  kubeconfig: string,
+  nodeName: string,
+  timeoutSeconds = 240,
+): Promise<KubectlRun> {
   const cacheDir = await mkdtemp(join(tmpdir(), "eks-node-drainer-kubectl-cache-"));
   try {
     const run = await runChild(
@@ -45,9 +49,9 @@ export async function runKubectlDrain(kubeconfig: string, nodeName: string): Pro
         "--ignore-daemonsets",
         "--delete-emptydir-data",
         "--force",
-        "--timeout=4m",
+        `--timeout=${timeoutSeconds}s`,
       ],
-      { timeoutMs: 5 * 60_000 },
+      { timeoutMs: (timeoutSeconds + 60) * 1000 },
     );
     return {
       exitCode: run.code,

@@ -4,7 +4,7 @@ import { defaultDrainPolicy } from "../src/drain/policy.js";
 import { loadScenario, type Scenario, type SimCluster, startSimCluster } from "../src/sim/index.js";
 import { type DrainRecord, renderDrainReport } from "../src/timeline/index.js";
 import { type BenchCase, drainedNodes } from "./bench-cases.js";
-import type { CaseResult, KubectlResult, OurRun, TargetResult } from "./case-result.js";
+import type { CaseResult, KubectlResult, OurRun, TargetResult, WorkloadAvailability } from "./case-result.js";
 import { cliAvailable, runCliDrain } from "./cli-drain.js";
 import { criticalPath } from "./critical-path.js";
 import { serverFigures } from "./drain-figures.js";
@@ -44,9 +44,26 @@ async function writeCaseReport(bench: BenchCase, record: DrainRecord, nodes: num
   return file;
 }
 
-async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOptions) {
+/**
+ * The drained workloads' availability once their replacements are Ready (at most a minute after the
+ * drain), so that an outage is counted whole.
+ */
+async function availabilityAfter(sim: SimCluster, workloads: string[]): Promise<WorkloadAvailability> {
+  const giveUpAt = Date.now() + 60_000;
+  while (!sim.availability.recovered(workloads) && Date.now() < giveUpAt) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const entries = sim.availability.entries(workloads);
+  return {
+    zeroReadySeconds: Math.max(0, ...entries.map((entry) => entry.zeroReadySeconds)),
+    restored: entries.every((entry) => entry.restored),
+  };
+}
+
+async function ourDrain(scenario: Scenario, nodes: string[], bench: BenchCase, options: MeasureOptions) {
   return withCluster(scenario, async (sim) => {
     const pods = nodes.flatMap((nodeName) => sim.view.pods({ nodeName }));
+    const workloads = nodes.flatMap((nodeName) => sim.availability.workloadsOn(nodeName));
     const path = criticalPath({
       pods,
       budgets: sim.view.budgets(),
@@ -62,6 +79,8 @@ async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOpt
       nodes,
       seed: scenario.seed ?? 1,
       ...(nodes[0] === undefined ? {} : { recordNode: nodes[0] }),
+      ...(bench.surge === undefined ? {} : { surge: bench.surge }),
+      ...(bench.timeoutSeconds === undefined ? {} : { timeoutMs: bench.timeoutSeconds * 1000 }),
     });
     const statuses: Record<string, number> = {};
     for (const drain of run.report.drains) statuses[drain.status] = (statuses[drain.status] ?? 0) + 1;
@@ -77,19 +96,22 @@ async function ourDrain(scenario: Scenario, nodes: string[], options: MeasureOpt
         return [`${drain.nodeName} ended ${drain.status}: ${why}`];
       }),
       server: serverFigures(sim),
+      availability: await availabilityAfter(sim, workloads),
     };
     const record = run.report.drains.find((drain) => drain.record !== undefined)?.record;
     return { ours, path, podsOnNodes: pods.length, record };
   });
 }
 
-async function kubectlDrain(scenario: Scenario, nodeName: string): Promise<KubectlResult> {
+async function kubectlDrain(scenario: Scenario, nodeName: string, bench: BenchCase): Promise<KubectlResult> {
   return withCluster(scenario, async (sim) => {
-    const run = await runKubectlDrain(sim.kubeconfigPath, nodeName);
+    const workloads = sim.availability.workloadsOn(nodeName);
+    const run = await runKubectlDrain(sim.kubeconfigPath, nodeName, bench.timeoutSeconds);
     return {
       exitCode: run.exitCode,
       processSeconds: run.processMs / 1000,
       server: serverFigures(sim),
+      availability: await availabilityAfter(sim, workloads),
       outputTail: run.outputTail,
     };
   });
@@ -101,14 +123,14 @@ export async function measureCase(bench: BenchCase, options: MeasureOptions): Pr
   const nodes = drainedNodes(scenario);
   const skipped: string[] = [];
   options.say(`${bench.id}: our drain of ${nodes.length} node(s)…`);
-  const { ours, path, podsOnNodes, record } = await ourDrain(scenario, nodes, options);
+  const { ours, path, podsOnNodes, record } = await ourDrain(scenario, nodes, bench, options);
   const report = record === undefined ? undefined : await writeCaseReport(bench, record, nodes.length);
 
   let kubectl: KubectlResult | undefined;
   const [firstNode] = nodes;
   if (bench.kubectl && options.kubectl && firstNode !== undefined && nodes.length === 1) {
     options.say(`${bench.id}: kubectl drain…`);
-    kubectl = await kubectlDrain(scenario, firstNode);
+    kubectl = await kubectlDrain(scenario, firstNode, bench);
     if (kubectl.exitCode !== 0)
       skipped.push(`kubectl exited with ${kubectl.exitCode}: ${kubectl.outputTail}`);
   } else if (bench.kubectl) {

@@ -57,8 +57,12 @@ export function resultsTable(cases: readonly CaseResult[]): string {
     "429",
     "RSS MB",
     "viol",
+    "0-Ready s",
+    "done",
     "kubectl s",
     "k 429",
+    "k 0-Ready s",
+    "k done",
     "time ×",
     "429 ×",
   ];
@@ -76,8 +80,12 @@ export function resultsTable(cases: readonly CaseResult[]): string {
       String(ours.server.refusals),
       result.cli === undefined ? mb(rss) : `${mb(rss)} (cli ${mb(result.cli.maxRssKb)})`,
       String(ours.server.violations),
+      f1(ours.availability.zeroReadySeconds),
+      ours.statuses.drained === result.drainedNodes ? "yes" : Object.keys(ours.statuses).join(","),
       kubectl === undefined ? "—" : f2(kubectl.server.serverSpanSeconds),
       kubectl === undefined ? "—" : String(kubectl.server.refusals),
+      kubectl === undefined ? "—" : f1(kubectl.availability.zeroReadySeconds),
+      kubectl === undefined ? "—" : kubectl.exitCode === 0 ? "yes" : "timed out",
       kubectl === undefined ? "—" : f2(ours.server.serverSpanSeconds / kubectl.server.serverSpanSeconds),
       kubectl === undefined || kubectl.server.refusals === 0
         ? "—"
@@ -100,7 +108,8 @@ export function textReport(report: BenchReport): string {
     "pods: evicted by our drain · drain s: drainNode's wall time in the drain worker (the longest of a fleet) ·",
     "bound s: the critical path (the workload's own time) · ratio: drain / bound · 429: refusals answered ·",
     "RSS: peak resident set of the drain worker (the Lambda's bundle; cli: dist/cli.js drain) · viol: violations ·",
-    "kubectl s / time × / 429 ×: kubectl drain on a fresh cluster, times as the API server saw them.",
+    "0-Ready s: the longest time a drained workload had no Ready pod · done: every drain ended drained (else its statuses) ·",
+    "kubectl s / time × / 429 ×: kubectl drain on a fresh cluster, times as the API server saw them; k done: within its --timeout.",
   );
   for (const result of report.cases) {
     lines.push("", `${result.id} — ${result.title} (${result.scenarioFile})`);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SURGE_MODES } from "../src/drain/surge-policy.js";
 import type { DrainRecord } from "../src/timeline/index.js";
 
 /** What the bench asks of the drain worker (bench/drain-worker.ts), passed as one JSON argument. */
@@ -19,6 +20,8 @@ export const workerRequestSchema = z.object({
     .default(10 * 60_000),
   /** The node whose drain is recorded for its HTML report (one per scenario: recording all 50 of a fleet costs memory). */
   recordNode: z.string().min(1).optional(),
+  /** The drain policy's surge mode (the Lambda's SURGE). */
+  surge: z.enum(SURGE_MODES).default("annotated"),
   /** A drain still running this long after its start stops ("in-progress"): a stuck drain is reported, not waited for. */
   stopAfterMs: z
     .number()

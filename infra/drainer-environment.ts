@@ -1,5 +1,6 @@
 import { Duration, Token } from "aws-cdk-lib";
 import type { z } from "zod";
+import type { SurgeMode } from "../src/drain/surge-policy.js";
 import { settingsSchema } from "../src/lifecycle/settings.js";
 
 /**
@@ -30,6 +31,8 @@ export interface DrainSettings {
   readonly settle?: Duration;
   /** WAIT_FOR_VOLUME_DETACH: wait for the drained pods' volumes to detach before completing. */
   readonly waitForVolumeDetach?: boolean;
+  /** SURGE: which Deployments get their replacement Ready before their pods are evicted. */
+  readonly surge?: SurgeMode;
 }
 
 export class DrainSettingsError extends Error {
@@ -67,6 +70,7 @@ export function drainEnvironment(settings: DrainSettings = {}): DrainerEnvironme
       0,
     ),
     WAIT_FOR_VOLUME_DETACH: String(settings.waitForVolumeDetach ?? settingDefaults.WAIT_FOR_VOLUME_DETACH),
+    SURGE: settings.surge ?? settingDefaults.SURGE,
   };
 }
 

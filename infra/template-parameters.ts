@@ -1,5 +1,6 @@
 import { CfnParameter } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import { SURGE_MODES } from "../src/drain/surge-policy.js";
 import { onDeadlineChoices, settingDefaults } from "./drainer-environment.js";
 import { defaults } from "./node-drainer-props.js";
 
@@ -77,6 +78,13 @@ export function templateParameters(scope: Construct) {
       description: "Wait for the drained pods' volumes to detach before completing.",
       allowedValues: booleans,
       default: String(settingDefaults.WAIT_FOR_VOLUME_DETACH),
+    }),
+    surge: parameter("Surge", {
+      type: "String",
+      description:
+        'Which Deployments get their replacement Ready before their pods are evicted: off, annotated (eks-node-drainer/surge: "true"), singletons, blocked.',
+      allowedValues: [...SURGE_MODES],
+      default: settingDefaults.SURGE,
     }),
     codeBucket: parameter("CodeBucket", {
       type: "String",

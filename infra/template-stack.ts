@@ -101,6 +101,7 @@ export class NodeDrainerTemplateStack extends Stack {
     drainer.setSetting("DELETE_NODE", parameters.deleteNode.valueAsString);
     drainer.setSetting("SETTLE_SECONDS", parameters.settleSeconds.valueAsString);
     drainer.setSetting("WAIT_FOR_VOLUME_DETACH", parameters.waitForVolumeDetach.valueAsString);
+    drainer.setSetting("SURGE", parameters.surge.valueAsString);
 
     for (const alarm of drainer.alarms.all) {
       (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmActions = Token.asList(
@@ -189,6 +190,7 @@ export class NodeDrainerTemplateStack extends Stack {
               "deleteNode",
               "settleSeconds",
               "waitForVolumeDetach",
+              "surge",
             ]),
           },
           { Label: { default: "Lambda code" }, Parameters: ids(["codeBucket", "codeKey"]) },

@@ -96,6 +96,19 @@ export function describeDrainEvent(event: DrainEvent): EventLine {
         : { level: "info", text: `volumes detached after ${durationText(event.waitedMs)}` };
     case "node-deleted":
       return { level: "info", text: `deleted the Node object ${event.nodeName}` };
+    case "surge":
+      return {
+        level: event.phase === "fell-back" ? "warn" : "info",
+        text: `surge ${event.workload}: ${
+          event.phase === "started"
+            ? ""
+            : event.phase === "ready"
+              ? "replacement Ready, "
+              : event.phase === "restored"
+                ? `replicas back to ${event.replicas}, `
+                : `given up, replicas back to ${event.replicas}, `
+        }${event.message}`,
+      };
     case "state-saved":
       return { level: "detail", text: `saved the drain state on the node (phase ${event.phase})` };
     case "api-error":

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parseDuration } from "../drain/duration.js";
 import { parseLabelSelector } from "../drain/label-selector.js";
 import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
+import { SURGE_MODES } from "../drain/surge-policy.js";
 
 /**
  * The flags shared by several commands, each group as parseArgs descriptors plus the zod shape that
@@ -66,6 +67,7 @@ export const policyFlagSpecs = {
   force: { type: "boolean" },
   "skip-wait-for-delete-timeout": { type: "string" },
   "disable-eviction": { type: "boolean" },
+  surge: { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
 export const policyFlagShape = {
@@ -102,6 +104,8 @@ export const policyFlagShape = {
       return seconds === 0 ? undefined : seconds * 1000;
     }),
   "disable-eviction": z.boolean().default(false),
+  /** The Lambda's SURGE setting. */
+  surge: choice(SURGE_MODES).default("annotated"),
 };
 
 /** kubectl drain's --grace-period (drain only: the plan shows each pod's own grace). */
@@ -136,6 +140,7 @@ export function policyOf(flags: PolicyFlags, dryRun: boolean): DrainPolicy {
     ...(flags["skip-wait-for-delete-timeout"] === undefined
       ? {}
       : { skipWaitForDeleteTimeoutMs: flags["skip-wait-for-delete-timeout"] }),
+    surge: flags.surge,
     ...(flags["pod-selector"] === undefined ? {} : { podSelector: flags["pod-selector"] }),
   });
 }

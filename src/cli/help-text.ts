@@ -32,7 +32,12 @@ const policyHelp = `Drain policy:
                               leave (default, kubectl's --timeout): stop at the deadline and leave what
                               is left, deleting nothing; force: at (deadline - a pod's grace) delete
                               what is left with its grace cut to the time left (at least 1s), budgets
-                              or not (the Lambda's default: its instance terminates anyway)`;
+                              or not (the Lambda's default: its instance terminates anyway)
+      --surge off|annotated|singletons|blocked
+                              start a Deployment's replacement and wait until it is Ready before
+                              evicting: for Deployments annotated eks-node-drainer/surge: "true"
+                              (default), also single replicas, also those whose budget never allows
+                              an eviction; replicas are restored after the eviction`;
 
 export const mainHelp = `eks-node-drainer: drain Kubernetes nodes before EC2 Auto Scaling terminates them.
 
@@ -120,6 +125,10 @@ and give the same --output json document.
                               (--via lambda only)
       --report FILE.html      also write the timeline as one self-contained HTML page (one lane per
                               pod, the budgets, tiers, heartbeats, invocations, the critical path)
+      --surge MODE            the Lambda's SURGE setting: off, annotated, singletons or blocked
+                              (default annotated)
+      --drain-timeout DUR     the Lambda's DRAIN_TIMEOUT_SECONDS: the drain's deadline (default 1h; the
+                              hook's global timeout, 100 × heartbeat timeout, also bounds it)
 
 ${outputHelp}
 

@@ -39,6 +39,7 @@ export function planDocument(plan: DrainPlan, now: number) {
       graceSeconds: pod.graceSeconds,
       budgets: pod.budgets,
       ...(pod.forceAt === undefined ? {} : { forceAt: timeText(pod.forceAt) }),
+      ...(pod.surge === undefined ? {} : { surge: pod.surge }),
     })),
     blockers: plan.blockers.map((blocker) => ({
       pod: podKey(blocker.pod),
@@ -97,6 +98,12 @@ export function planText(plan: DrainPlan, now: number): string {
   const tiers = plan.tiers.filter((tier) => tier.pods > 0);
   if (tiers.length > 0) {
     lines.push(`Tiers, in order: ${tiers.map((tier) => `${tier.tier} (${tier.pods})`).join(", then ")}`);
+  }
+  const surged = plan.pods.filter((pod) => pod.surge?.surge === true);
+  if (surged.length > 0) {
+    lines.push("");
+    lines.push("Surge (the Deployment's replacement started and Ready before the eviction):");
+    for (const pod of surged) lines.push(`  ${podKey(pod)}: ${pod.surge?.reason}`);
   }
   if (plan.blockers.length > 0) {
     lines.push("");

@@ -5,7 +5,7 @@ import type { CliContext } from "./cli-context.js";
 import { CliError, UsageError } from "./cli-error.js";
 import { parseCommandLine } from "./command-line.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
-import { durationFlag, outputFlagShape, outputFlagSpecs } from "./flags.js";
+import { durationFlag, outputFlagShape, outputFlagSpecs, policyFlagShape } from "./flags.js";
 import { simulateHelp } from "./help-text.js";
 import { defaultScenarioPath } from "./package-root.js";
 import { reportFlagShape, reportFlagSpecs, writeReport } from "./report-file.js";
@@ -26,6 +26,8 @@ const simulateFlagSpecs = {
   "heartbeat-timeout": { type: "string" },
   "lambda-timeout": { type: "string" },
   via: { type: "string" },
+  surge: { type: "string" },
+  "drain-timeout": { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
 const simulateFlagSchema = z.object({
@@ -39,6 +41,10 @@ const simulateFlagSchema = z.object({
     message: "a Lambda timeout here is 31s to 15m (the handler keeps 30s to hand off)",
   }),
   via: z.enum(["lambda", "worker"], { error: () => "expected lambda or worker" }).default("lambda"),
+  surge: policyFlagShape.surge,
+  "drain-timeout": durationFlag("1h").refine((ms) => ms >= 1_000 && ms % 1_000 === 0, {
+    message: "the drain timeout is whole seconds, at least 1s",
+  }),
 });
 
 /** `simulate [scenario-file]`: the production path against a simulated cluster and Auto Scaling group. */
@@ -71,6 +77,8 @@ export async function simulateCommand(args: readonly string[], context: CliConte
     lambdaTimeoutMs: flags["lambda-timeout"],
     via: flags.via,
     timeoutMs: flags.timeout,
+    // The Lambda's own settings, as its environment would carry them.
+    settings: { SURGE: flags.surge, DRAIN_TIMEOUT_SECONDS: String(flags["drain-timeout"] / 1000) },
     signal: context.signal,
     ...(context.random === undefined ? {} : { random: context.random }),
     onStart: (start) => {

@@ -49,12 +49,19 @@ export function unreachableSqsClient(): SQSClient {
  */
 export function simulatedLambdaShell(
   deployment: SimulatedDeployment,
-  options: { clock: Clock; lambdaTimeoutMs: number; log: JobLog; random?: (() => number) | undefined },
+  options: {
+    clock: Clock;
+    lambdaTimeoutMs: number;
+    log: JobLog;
+    random?: (() => number) | undefined;
+    /** Settings (environment variables of src/lifecycle/settings.ts) besides the cluster name. */
+    settings?: Record<string, string> | undefined;
+  },
 ): SimulatedShell {
   const { clock } = options;
   const lambda = capturingLambdaClient();
   const handler = createHandler({
-    settings: readSettings({ CLUSTER_NAME: deployment.clusterName }),
+    settings: readSettings({ ...options.settings, CLUSTER_NAME: deployment.clusterName }),
     lifecycle: deployment.asg,
     clusterAccess: deployment.clusterAccess,
     instances: deployment.instances,

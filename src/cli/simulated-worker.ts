@@ -19,7 +19,13 @@ const pollMs = 100;
  */
 export function simulatedWorkerShell(
   deployment: SimulatedDeployment,
-  options: { clock: Clock; log: JobLog; random?: (() => number) | undefined },
+  options: {
+    clock: Clock;
+    log: JobLog;
+    random?: (() => number) | undefined;
+    /** Settings (environment variables of src/lifecycle/settings.ts) besides the cluster name. */
+    settings?: Record<string, string> | undefined;
+  },
 ): SimulatedShell {
   const { clock } = options;
   const queue = deployment.queue;
@@ -37,7 +43,7 @@ export function simulatedWorkerShell(
   });
   const invocations: InvocationRecord[] = [];
   const worker = wireQueueWorker({
-    settings: readSettings({ CLUSTER_NAME: deployment.clusterName }),
+    settings: readSettings({ ...options.settings, CLUSTER_NAME: deployment.clusterName }),
     clock,
     lifecycle: deployment.asg,
     instances: deployment.instances,

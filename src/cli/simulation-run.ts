@@ -43,6 +43,8 @@ export interface SimulationRequest {
   via?: "lambda" | "worker";
   /** The simulation gives up after this long, ms. */
   timeoutMs: number;
+  /** Settings (environment variables of src/lifecycle/settings.ts) besides the cluster name. */
+  settings?: Record<string, string>;
   /** Told once the simulated cluster runs, just before the lifecycle event. */
   onStart?: (start: SimulationStart) => void;
   /** New timeline entries, in order, as they happen. */
@@ -120,17 +122,23 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     throw new CliError("starting the simulated cluster", { cause });
   });
   const { sim, asg: group } = deployment;
-  const settings = readSettings({ CLUSTER_NAME: CLUSTER_NAME });
+  const settings = readSettings({ ...request.settings, CLUSTER_NAME: CLUSTER_NAME });
   const timeline = new SimulationTimeline(sim, group, clock, nodeName, drainPolicyOf(settings), request.echo);
   timeline.start();
   const shell =
     request.via === "worker"
-      ? simulatedWorkerShell(deployment, { clock, log: timeline, random: request.random })
+      ? simulatedWorkerShell(deployment, {
+          clock,
+          log: timeline,
+          random: request.random,
+          settings: request.settings,
+        })
       : simulatedLambdaShell(deployment, {
           clock,
           lambdaTimeoutMs: request.lambdaTimeoutMs,
           log: timeline,
           random: request.random,
+          settings: request.settings,
         });
   const startedAt = clock.now();
   const workloadsOnNode = sim.availability.workloadsOn(nodeName);

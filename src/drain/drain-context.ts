@@ -14,6 +14,7 @@ import { noteVolumesOf } from "./pod-volumes.js";
 import type { DrainPolicy } from "./policy.js";
 import { ownerKeyOf, returningVerdict } from "./returning-pods.js";
 import type { RunReport } from "./run-report.js";
+import type { Surger } from "./surger.js";
 import { type Tier, tierOf } from "./tiers.js";
 
 const SNAPSHOT_TIME_STEP_MS = 250;
@@ -44,6 +45,8 @@ export class DrainContext {
   private snapshotKey = "";
   /** Reads the drained pods' claims to know their volumes. */
   readonly claimVolumes: ClaimVolumes;
+  /** Surge before evict; absent when the cluster offers no WorkloadPort. */
+  surger: Surger | undefined;
 
   constructor(
     readonly cluster: ClusterPort,

@@ -113,6 +113,8 @@ export async function runDrainLoop(
 
 async function finish(context: DrainContext, status: DrainStatus, error?: DrainError): Promise<DrainResult> {
   await context.evictor.settle(SETTLE_IN_FLIGHT_MS);
+  // Whatever the drain raised goes back, however it ends.
+  await context.surger?.restoreAll(`the drain ended (${status})`);
   context.refreshSnapshot();
   const { state } = context;
   state.outcome =

@@ -14,7 +14,9 @@ import { type DrainPolicy, drainPolicySchema } from "./policy.js";
 import type { DrainError, DrainResult } from "./result.js";
 import { RunReport } from "./run-report.js";
 import { drainSteps } from "./steps/drain-steps.js";
+import { Surger } from "./surger.js";
 import { Wakeup } from "./wakeup.js";
+import { isWorkloadPort, type WorkloadPort } from "./workload-port.js";
 
 export interface DrainRequest {
   cluster: ClusterPort;
@@ -32,6 +34,8 @@ export interface DrainRequest {
   random?: () => number;
   /** Evictions begin once it settles (the node is cordoned before): several nodes cordoned before any eviction. */
   evictionGate?: Promise<void>;
+  /** Deployments and autoscalers, for surge; defaults to `cluster` when it implements WorkloadPort. */
+  workloads?: WorkloadPort;
 }
 
 export class DrainRequestError extends Error {
@@ -136,6 +140,22 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     request.observer,
   );
   context.evictionGate = request.evictionGate;
+  const drain = context;
+  const workloads = request.workloads ?? (isWorkloadPort(cluster) ? cluster : undefined);
+  context.surger = new Surger({
+    workloads,
+    clock,
+    policy,
+    nodeName,
+    state: () => drain.state,
+    saveState: () => drain.saveState(),
+    emit: (event) => drain.emit(event),
+    warn: (message) => drain.report.warn(message),
+    pendingPods: () =>
+      drain.snapshot
+        .filter((pod) => pod.verdict.action === "evict" && !evictor.isHandled(pod.ref.uid))
+        .map((pod) => pod.pod),
+  });
   context.emit({
     kind: "started",
     startedAt: state.startedAt,
@@ -242,7 +262,14 @@ function startingState(node: V1Node, request: DrainRequest, report: RunReport, n
   }
   // A finished drain on a node that was made schedulable again belongs to an earlier life of the node.
   const earlierLife = saved?.outcome !== undefined && node.spec?.unschedulable !== true;
-  if (saved === undefined || earlierLife) return freshState(request.deadline, now);
+  if (saved === undefined || earlierLife) {
+    // A surge an earlier drain left in place is this drain's to restore.
+    const unfinished = saved?.surges?.filter(
+      (entry) => entry.status === "surging" || entry.status === "ready",
+    );
+    const fresh = freshState(request.deadline, now);
+    return unfinished === undefined || unfinished.length === 0 ? fresh : { ...fresh, surges: unfinished };
+  }
   const { outcome: _previous, ...resumed } = saved;
   return { ...resumed, counts: { ...saved.counts, invocations: saved.counts.invocations + 1 } };
 }

@@ -1,6 +1,7 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { z } from "zod";
 import type { VolumeWaitRecord } from "./pod-volumes.js";
+import { type SurgeEntry, surgeEntrySchema } from "./surge-record.js";
 import { TIERS, type Tier } from "./tiers.js";
 
 /** The one annotation holding a drain's durable state, so any later run can continue it. */
@@ -57,6 +58,8 @@ const stateSchema = z.object({
   ownerEvictions: z.record(z.string().min(1), z.number().int().min(0)).optional(),
   /** The drain tainted the unreachable node out-of-service (policy outOfServiceTaint): remove it on restore. */
   outOfServiceTainted: z.boolean().optional(),
+  /** Deployments surged before their pods were evicted, and whether each is restored. */
+  surges: z.array(surgeEntrySchema).optional(),
 });
 
 export interface ForcedPod {
@@ -86,6 +89,8 @@ export interface DrainState {
   ownerEvictions?: Record<string, number>;
   /** The drain tainted the unreachable node node.kubernetes.io/out-of-service. */
   outOfServiceTainted?: boolean;
+  /** Deployments surged before their pods were evicted (see surge-record.ts). */
+  surges?: SurgeEntry[];
 }
 
 /** The volume wait's part of the state. */
@@ -139,6 +144,7 @@ export function decodeDrainState(text: string, nodeName: string): DrainState {
     ...(stored.volumeWait === undefined ? {} : { volumeWait: volumeWaitOf(stored.volumeWait) }),
     ...(stored.ownerEvictions === undefined ? {} : { ownerEvictions: stored.ownerEvictions }),
     ...(stored.outOfServiceTainted === undefined ? {} : { outOfServiceTainted: stored.outOfServiceTainted }),
+    ...(stored.surges === undefined ? {} : { surges: stored.surges }),
   };
 }
 
@@ -159,6 +165,7 @@ export function encodeDrainState(state: DrainState): string {
     ...(state.volumeWait === undefined ? {} : { volumeWait: state.volumeWait }),
     ...(state.ownerEvictions === undefined ? {} : { ownerEvictions: state.ownerEvictions }),
     ...(state.outOfServiceTainted === undefined ? {} : { outOfServiceTainted: state.outOfServiceTainted }),
+    ...(state.surges === undefined ? {} : { surges: state.surges }),
   };
   return JSON.stringify(stored);
 }

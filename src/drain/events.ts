@@ -24,6 +24,7 @@ export const DRAIN_EVENT_KINDS = [
   "volumes-waiting",
   "volumes-detached",
   "node-deleted",
+  "surge",
   "state-saved",
   "api-error",
   "stopped",
@@ -89,6 +90,16 @@ export type DrainEvent = Base &
         atDeadline?: boolean;
       }
     | { kind: "node-deleted" }
+    | {
+        kind: "surge";
+        /** namespace/name of the Deployment. */
+        workload: string;
+        /** started: replicas raised; ready: the replacements are Ready; restored / fell-back: replicas put back. */
+        phase: "started" | "ready" | "restored" | "fell-back";
+        replicas: number;
+        surged: number;
+        message: string;
+      }
     | { kind: "state-saved"; phase: string }
     | { kind: "api-error"; operation: string; retryable: boolean; message: string }
     | { kind: "stopped"; reason: "stop-at" | "abort"; phase: string }

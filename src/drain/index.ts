@@ -62,4 +62,13 @@ export type {
   VolumeWaitResult,
   WaitedPod,
 } from "./result.js";
+export { SURGE_ANNOTATION, SURGE_MODES, type SurgeDecision, type SurgeMode } from "./surge-policy.js";
+export {
+  SURGE_RECORD_ANNOTATION,
+  SURGED_LABEL,
+  type SurgeEntry,
+  type SurgeRecord,
+  type SurgeStatus,
+} from "./surge-record.js";
 export { TIERS, type Tier } from "./tiers.js";
+export type { DeploymentFacts, PatchOperation, WorkloadPort } from "./workload-port.js";

@@ -22,6 +22,8 @@ export interface PodPlan extends PodRef {
   ready: boolean;
   /** When the deadline rule would delete it (deadline − grace), epoch ms; absent when skipped. */
   forceAt?: number;
+  /** For a pod to evict: whether its Deployment's replacement is started (and Ready) first, and why. */
+  surge?: { surge: boolean; reason: string };
 }
 
 export type BlockerKind =

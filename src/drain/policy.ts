@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseLabelSelector } from "./label-selector.js";
+import { SURGE_MODES } from "./surge-policy.js";
 
 /** Annotation a pod owner sets to keep the drain from evicting the pod: "true" or a duration ("30m"). */
 export const OPT_OUT_ANNOTATION = "eks-node-drainer/opt-out";
@@ -100,6 +101,16 @@ export const drainPolicySchema = z.object({
   settleMs: z.number().int().min(0),
   /** Delete the Node object at the end of a successful drain (not after a forced, left or failed one). */
   deleteNode: z.boolean(),
+  /**
+   * Which Deployments get their replacement started (and Ready) before their pods are evicted: none,
+   * those annotated eks-node-drainer/surge: "true", also single replicas, also those whose budget never
+   * allows an eviction. See surge-policy.ts.
+   */
+  surge: z.enum(SURGE_MODES),
+  /** Give a surge up (restore, then the normal path) when the replacements are not Ready after this long. */
+  surgeTimeoutMs: z.number().int().positive(),
+  /** How often a surging Deployment's status is read. */
+  surgePollMs: z.number().int().positive(),
 });
 
 export type DrainPolicy = z.infer<typeof drainPolicySchema>;
@@ -132,6 +143,9 @@ export function defaultDrainPolicy(): DrainPolicy {
     volumePollIntervalMs: 2_000,
     settleMs: 0,
     deleteNode: false,
+    surge: "annotated",
+    surgeTimeoutMs: 5 * 60_000,
+    surgePollMs: 1_000,
   };
 }
 

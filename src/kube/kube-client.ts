@@ -1,5 +1,7 @@
 import type { RequestOptions } from "node:https";
 import {
+  AppsV1Api,
+  AutoscalingV2Api,
   CoreV1Api,
   type KubeConfig,
   PolicyV1Api,
@@ -15,6 +17,8 @@ export interface KubeClient {
   readonly core: CoreV1Api;
   readonly policy: PolicyV1Api;
   readonly storage: StorageV1Api;
+  readonly apps: AppsV1Api;
+  readonly autoscaling: AutoscalingV2Api;
   readonly watch: Watch;
   /** The API server's URL. */
   readonly server: string;
@@ -110,6 +114,8 @@ function clientOf(config: PooledKubeConfig): KubeClient {
     core: config.makeApiClient(CoreV1Api),
     policy: config.makeApiClient(PolicyV1Api),
     storage: config.makeApiClient(StorageV1Api),
+    apps: config.makeApiClient(AppsV1Api),
+    autoscaling: config.makeApiClient(AutoscalingV2Api),
     watch: new Watch(config),
     server: config.getCurrentCluster()?.server ?? "",
     close: () => config.close(),

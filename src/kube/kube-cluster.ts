@@ -19,9 +19,11 @@ import type {
   ResourceFeed,
   VolumeAttachmentInfo,
 } from "../drain/cluster-port.js";
+import type { DeploymentFacts, PatchOperation, WorkloadPort } from "../drain/workload-port.js";
 import { statusBodyOf, toClusterError } from "./api-errors.js";
 import { evictionOutcomeOfError, isUidPreconditionFailure } from "./eviction-response.js";
 import type { KubeClient } from "./kube-client.js";
+import { KubeWorkloads } from "./kube-workloads.js";
 import { startListWatch } from "./list-watch.js";
 import { withDates } from "./watched-object.js";
 
@@ -34,15 +36,37 @@ export interface KubeClusterOptions {
   watchTimeoutSeconds?: number;
 }
 
-/** The drain engine's ClusterPort over the Kubernetes API, through @kubernetes/client-node. */
-export class KubeCluster implements ClusterPort {
+/** The drain engine's ClusterPort (and WorkloadPort, for surge) over the Kubernetes API, through @kubernetes/client-node. */
+export class KubeCluster implements ClusterPort, WorkloadPort {
   private readonly clock: Clock;
+  private readonly workloads: KubeWorkloads;
 
   constructor(
     private readonly client: KubeClient,
     private readonly options: KubeClusterOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.workloads = new KubeWorkloads(client);
+  }
+
+  getDeployment(namespace: string, name: string): Promise<DeploymentFacts | undefined> {
+    return this.workloads.getDeployment(namespace, name);
+  }
+
+  patchDeployment(
+    namespace: string,
+    name: string,
+    operations: readonly PatchOperation[],
+  ): Promise<DeploymentFacts> {
+    return this.workloads.patchDeployment(namespace, name, operations);
+  }
+
+  listDeploymentsLabelled(labelKey: string): Promise<DeploymentFacts[]> {
+    return this.workloads.listDeploymentsLabelled(labelKey);
+  }
+
+  autoscalersOf(namespace: string, kind: string, name: string): Promise<string[]> {
+    return this.workloads.autoscalersOf(namespace, kind, name);
   }
 
   async getNode(name: string): Promise<V1Node | undefined> {

@@ -11,6 +11,7 @@ export function drainPolicyOf(settings: Settings, overrides: Partial<DrainPolicy
     deleteNode: settings.DELETE_NODE,
     settleMs: settings.SETTLE_SECONDS * 1000,
     waitForVolumeDetach: settings.WAIT_FOR_VOLUME_DETACH,
+    surge: settings.SURGE,
     onDeadline: settings.ON_DEADLINE === "force" ? "force" : "leave",
     ...overrides,
   });

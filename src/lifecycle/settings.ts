@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SURGE_MODES } from "../drain/surge-policy.js";
 
 /**
  * The Lambda's configuration, read from its environment. The CDK construct (infra/) sets exactly these
@@ -32,6 +33,8 @@ export const settingsSchema = z.object({
   SETTLE_SECONDS: z.coerce.number().int().min(0).default(0),
   /** Wait for the drained pods' volumes to detach before completing. */
   WAIT_FOR_VOLUME_DETACH: booleanFlag.default(true),
+  /** Surge before evict: off | annotated (eks-node-drainer/surge: "true") | singletons | blocked. The CLI's --surge. */
+  SURGE: z.enum(SURGE_MODES).default("annotated"),
   /** SQS queue the notices arrive on; used to schedule a continuation when an invocation runs out of time. */
   QUEUE_URL: z.string().url().optional(),
   /** Optional SNS topic for drain start / finish / failure notifications. */

@@ -151,6 +151,14 @@ export const resourceTypes = {
     verbs: writable,
     hasStatus: true,
   }),
+  horizontalPodAutoscalers: {
+    ...resource("autoscaling", "horizontalpodautoscalers", "HorizontalPodAutoscaler", {
+      namespaced: true,
+      verbs: all,
+      hasStatus: true,
+    }),
+    version: "v2",
+  },
   replicaSets: resource("apps", "replicasets", "ReplicaSet", {
     namespaced: true,
     verbs: readOnly,

@@ -84,6 +84,10 @@ export const workloadSchema = z.strictObject({
       maxUnavailable: intOrPercent.optional(),
     })
     .optional(),
+  /** A HorizontalPodAutoscaler (autoscaling/v2) targeting the Deployment; stored, not acted on. */
+  autoscaler: z
+    .strictObject({ minReplicas: z.number().int().min(1).default(1), maxReplicas: z.number().int().min(1) })
+    .optional(),
   nodeSelector: labelMap.optional(),
   tolerations: z.array(toleration).optional(),
   pdb: workloadBudgetSchema.optional(),

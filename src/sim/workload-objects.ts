@@ -105,6 +105,25 @@ export function createWorkload(plane: ControlPlane, workload: ScenarioWorkload):
         deployment,
       ),
     );
+    if (workload.autoscaler !== undefined) {
+      plane.store.create(resourceTypes.horizontalPodAutoscalers, {
+        apiVersion: "autoscaling/v2",
+        kind: "HorizontalPodAutoscaler",
+        metadata: { name, namespace, uid: plane.uid(), creationTimestamp: plane.timestamp() },
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+          minReplicas: workload.autoscaler.minReplicas,
+          maxReplicas: workload.autoscaler.maxReplicas,
+          metrics: [
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } },
+            },
+          ],
+        },
+        status: { currentReplicas: workload.replicas ?? 1, desiredReplicas: workload.replicas ?? 1 },
+      });
+    }
     return { owner: replicaSet, template: podTemplate };
   }
   if (workload.kind === "StatefulSet") {

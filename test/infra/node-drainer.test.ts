@@ -23,6 +23,7 @@ const { stack, drainer } = drainerStack({}, (scope) => ({
     onDeadline: "abandon",
     evictDaemonSets: true,
     settle: Duration.seconds(15),
+    surge: "singletons",
   },
 }));
 const template = templateOf(stack);
@@ -177,6 +178,7 @@ describe("function", () => {
       DELETE_NODE: false,
       SETTLE_SECONDS: 15,
       WAIT_FOR_VOLUME_DETACH: true,
+      SURGE: "singletons",
       QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/notices",
     });
     expect(environment.QUEUE_URL).toEqual(resolve(drainer.queue.queueUrl));

@@ -44,6 +44,8 @@ describe("deploy/rbac.yaml", () => {
       "events.k8s.io/events": ["create", "patch"],
       "storage.k8s.io/volumeattachments": ["get", "list", "watch"],
       "core/persistentvolumeclaims": ["get"],
+      "apps/deployments": ["get", "list", "patch"],
+      "autoscaling/horizontalpodautoscalers": ["list"],
     });
   });
 

@@ -44,6 +44,7 @@ it("asks for the cluster, groups, hook, drain, code and identity settings", () =
     "DeleteNode",
     "SettleSeconds",
     "WaitForVolumeDetach",
+    "Surge",
     "CodeBucket",
     "CodeKey",
     "KubernetesGroup",
@@ -61,6 +62,10 @@ it("asks for the cluster, groups, hook, drain, code and identity settings", () =
   });
   expect(template.Parameters.OnDeadline).toMatchObject({
     AllowedValues: ["force", "abandon", "default-result"],
+  });
+  expect(template.Parameters.Surge).toMatchObject({
+    AllowedValues: ["off", "annotated", "singletons", "blocked"],
+    Default: "annotated",
   });
 });
 

@@ -21,6 +21,13 @@ export function evictTierStep(tier: Tier): DrainStep {
           code: "refused-pods",
         });
       }
+      const candidates = inScope
+        .filter(
+          (snapshot) => snapshot.verdict.action === "evict" && !context.evictor.isHandled(snapshot.ref.uid),
+        )
+        .map(({ pod, ref, tier: podTier, budgets }) => ({ pod, ref, tier: podTier, budgets }));
+      // Pods whose Deployment is being surged wait until its replacements are Ready.
+      const surge = await context.surger?.gate(candidates);
       const now = context.clock.now();
       if (inScope.length === 0) {
         context.report.tierFinished(tier, now);
@@ -32,12 +39,13 @@ export function evictTierStep(tier: Tier): DrainStep {
       if (tier === "daemonset" && context.state.daemonSetCutoff === undefined) {
         context.state.daemonSetCutoff = now;
       }
-      const candidates = inScope
-        .filter(
-          (snapshot) => snapshot.verdict.action === "evict" && !context.evictor.isHandled(snapshot.ref.uid),
-        )
-        .map(({ pod, ref, tier: podTier, budgets }) => ({ pod, ref, tier: podTier, budgets }));
-      const next = context.evictor.pump(candidates);
+      const pumped = context.evictor.pump(surge?.released ?? candidates);
+      const next =
+        surge?.nextAt === undefined
+          ? pumped
+          : pumped === undefined
+            ? surge.nextAt
+            : Math.min(pumped, surge.nextAt);
       if (context.evictor.fatal !== undefined) {
         return failed({ message: context.evictor.fatal, retryable: false, code: "cluster" });
       }
