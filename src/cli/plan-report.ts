@@ -39,6 +39,7 @@ export function planDocument(plan: DrainPlan, now: number) {
       graceSeconds: pod.graceSeconds,
       budgets: pod.budgets,
       ...(pod.forceAt === undefined ? {} : { forceAt: timeText(pod.forceAt) }),
+      ...(pod.expected === undefined ? {} : { expected: pod.expected }),
     })),
     blockers: plan.blockers.map((blocker) => ({
       pod: podKey(blocker.pod),

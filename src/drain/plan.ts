@@ -22,6 +22,8 @@ export interface PodPlan extends PodRef {
   ready: boolean;
   /** When the deadline rule would delete it (deadline − grace), epoch ms; absent when skipped. */
   forceAt?: number;
+  /** When the estimate expects its eviction and its end, seconds from now; absent when it is not evicted. */
+  expected?: { evictAfterSeconds: number; goneAfterSeconds: number };
 }
 
 export type BlockerKind =
@@ -198,6 +200,7 @@ function estimateSeconds(input: PlanInput, pods: PodPlan[]): DrainPlan["estimate
       const [budget] = pod.budgets;
       if (budget === undefined) {
         tierSeconds = Math.max(tierSeconds, pod.graceSeconds);
+        pod.expected = { evictAfterSeconds: total, goneAfterSeconds: total + pod.graceSeconds };
         continue;
       }
       const entry = perBudget.get(budget.name) ?? { budget, pods: [] };
@@ -212,6 +215,10 @@ function estimateSeconds(input: PlanInput, pods: PodPlan[]): DrainPlan["estimate
       const grace = Math.max(...covered.map((pod) => pod.graceSeconds));
       const roundSeconds = statefulSet ? grace + startup : Math.max(startup, 1);
       const seconds = (rounds - 1) * roundSeconds + grace;
+      covered.forEach((pod, index) => {
+        const evictAfterSeconds = total + Math.floor(index / allowed) * roundSeconds;
+        pod.expected = { evictAfterSeconds, goneAfterSeconds: evictAfterSeconds + pod.graceSeconds };
+      });
       if (seconds > tierSeconds) {
         tierSeconds = seconds;
         if (rounds > 1) bottleneck = `budget ${budget.name}: ${covered.length} pods, ${rounds} rounds`;
