@@ -95,6 +95,8 @@ wait, force, refuse) and reason, its tier, its PodDisruptionBudget and disruptio
 (a single replica under minAvailable 1, a pod under two budgets, an opted-out pod); and an estimate of
 the drain's duration.
 
+  --report FILE.html          also write the timeline the estimate expects as one self-contained HTML page
+
 ${policyHelp}
 
 ${clusterHelp}

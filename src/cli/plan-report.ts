@@ -40,6 +40,7 @@ export function planDocument(plan: DrainPlan, now: number) {
       budgets: pod.budgets,
       ...(pod.forceAt === undefined ? {} : { forceAt: timeText(pod.forceAt) }),
       ...(pod.surge === undefined ? {} : { surge: pod.surge }),
+      ...(pod.expected === undefined ? {} : { expected: pod.expected }),
     })),
     blockers: plan.blockers.map((blocker) => ({
       pod: podKey(blocker.pod),

@@ -24,6 +24,8 @@ export interface PodPlan extends PodRef {
   forceAt?: number;
   /** For a pod to evict: whether its Deployment's replacement is started (and Ready) first, and why. */
   surge?: { surge: boolean; reason: string };
+  /** When the estimate expects its eviction and its end, seconds from now; absent when it is not evicted. */
+  expected?: { evictAfterSeconds: number; goneAfterSeconds: number };
 }
 
 export type BlockerKind =
@@ -200,6 +202,7 @@ function estimateSeconds(input: PlanInput, pods: PodPlan[]): DrainPlan["estimate
       const [budget] = pod.budgets;
       if (budget === undefined) {
         tierSeconds = Math.max(tierSeconds, pod.graceSeconds);
+        pod.expected = { evictAfterSeconds: total, goneAfterSeconds: total + pod.graceSeconds };
         continue;
       }
       const entry = perBudget.get(budget.name) ?? { budget, pods: [] };
@@ -214,6 +217,10 @@ function estimateSeconds(input: PlanInput, pods: PodPlan[]): DrainPlan["estimate
       const grace = Math.max(...covered.map((pod) => pod.graceSeconds));
       const roundSeconds = statefulSet ? grace + startup : Math.max(startup, 1);
       const seconds = (rounds - 1) * roundSeconds + grace;
+      covered.forEach((pod, index) => {
+        const evictAfterSeconds = total + Math.floor(index / allowed) * roundSeconds;
+        pod.expected = { evictAfterSeconds, goneAfterSeconds: evictAfterSeconds + pod.graceSeconds };
+      });
       if (seconds > tierSeconds) {
         tierSeconds = seconds;
         if (rounds > 1) bottleneck = `budget ${budget.name}: ${covered.length} pods, ${rounds} rounds`;
