@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { DrainRecord } from "../src/timeline/index.js";
 
 /** What the bench asks of the drain worker (bench/drain-worker.ts), passed as one JSON argument. */

@@ -1,5 +1,5 @@
 import { Duration, Token } from "aws-cdk-lib";
-import type { z } from "zod";
+import type * as z from "zod";
 import { settingsSchema } from "../src/lambda/settings.js";
 
 /**

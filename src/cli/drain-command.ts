@@ -1,5 +1,5 @@
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import type { ClusterPort } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainResult } from "../drain/result.js";

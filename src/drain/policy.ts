@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { parseLabelSelector } from "./label-selector.js";
 
 /** Annotation a pod owner sets to keep the drain from evicting the pod: "true" or a duration ("30m"). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The Lambda's configuration, read from its environment. The CDK construct (infra/) sets exactly these
