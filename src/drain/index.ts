@@ -1,4 +1,6 @@
 /** The drain engine's public surface. */
+
+export { LabelSelectorError, parseLabelSelector } from "../labels/label-selector.js";
 export { backoffDelay, seededRandom } from "./backoff.js";
 export type { BudgetSummary } from "./budgets.js";
 export { type Clock, systemClock } from "./clock.js";
@@ -37,7 +39,6 @@ export {
   type DrainEventKind,
   type DrainObserver,
 } from "./events.js";
-export { LabelSelectorError, parseLabelSelector } from "./label-selector.js";
 export type { BlockerKind, DrainPlan, PlanBlocker, PodPlan } from "./plan.js";
 export { type PlanRequest, planDrain } from "./plan-drain.js";
 export type { PodAction, PodReason, PodVerdict } from "./pod-filters.js";

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { parseLabelSelector } from "./label-selector.js";
+import { parseLabelSelector } from "../labels/label-selector.js";
 
 /** Annotation a pod owner sets to keep the drain from evicting the pod: "true" or a duration ("30m"). */
 export const OPT_OUT_ANNOTATION = "eks-node-drainer/opt-out";
