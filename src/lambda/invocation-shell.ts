@@ -5,10 +5,10 @@ import type { IntakeResult } from "../events/intake-result.js";
 import { readSqsBatch, type SqsMessage } from "../events/sqs-batch.js";
 import { noticeKey } from "../events/termination-notice.js";
 import type { ContinuationScheduler } from "./continuation-scheduler.js";
+import type { Delivery } from "./delivery.js";
 import { describeError, type HandlerLog, type LogFields } from "./handler-log.js";
 import { isRetryableError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
-import type { Delivery } from "./notice-runner.js";
 
 /** The parts of the Lambda context the handler reads. */
 export interface InvocationContext {

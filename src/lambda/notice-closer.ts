@@ -2,13 +2,13 @@ import type { LifecycleActions } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
 import { continuationMessage } from "../events/continuation.js";
 import { type DrainEnding, decideCompletion } from "./completion-policy.js";
+import type { Delivery } from "./delivery.js";
 import { describeError, type HandlerLog } from "./handler-log.js";
 import type { LifecycleRecord } from "./lifecycle-record.js";
 import type { NodeRecordStore } from "./node-record-store.js";
 import { afterCompletion, afterHandOff, withoutLeaseOf } from "./notice-admission.js";
 import { NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
-import type { Delivery } from "./notice-runner.js";
 import type { Settings } from "./settings.js";
 
 export interface NoticeCloserDependencies {

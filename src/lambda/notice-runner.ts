@@ -8,6 +8,7 @@ import type { TerminationNotice } from "../events/termination-notice.js";
 import type { ClusterLink, ClusterLinks } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import type { ContinuationScheduler } from "./continuation-scheduler.js";
+import type { Delivery } from "./delivery.js";
 import { runDrainWithHeartbeats } from "./drain-run.js";
 import type { HandlerLog } from "./handler-log.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
@@ -39,18 +40,6 @@ export const defaultTiming: HandlerTiming = {
   handOffWindowMs: 20 * 60_000,
   leaseSlackMs: 5_000,
 };
-
-/** One delivery of a notice: what it says, who carries it, and how it can be continued. */
-export interface Delivery {
-  notice: TerminationNotice;
-  /** 0 for the lifecycle event, n for the n-th continuation. */
-  attempt: number;
-  /** Identifies this delivery: the invocation's request ID and the SQS message ID. */
-  owner: string;
-  /** Milliseconds left in the invocation (the Lambda context's getRemainingTimeInMillis). */
-  remainingMs: () => number;
-  continuations: ContinuationScheduler;
-}
 
 export interface NoticeRunnerDependencies {
   settings: Settings;

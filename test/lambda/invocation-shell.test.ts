@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { EventError } from "../../src/events/event-error.js";
 import type { ContinuationScheduler } from "../../src/lambda/continuation-scheduler.js";
+import type { Delivery } from "../../src/lambda/delivery.js";
 import { type InvocationContext, InvocationShell } from "../../src/lambda/invocation-shell.js";
 import { NoticeError } from "../../src/lambda/notice-error.js";
 import type { NoticeOutcome } from "../../src/lambda/notice-outcome.js";
-import type { Delivery } from "../../src/lambda/notice-runner.js";
 import { sqsBatchOf } from "../../src/sim/auto-scaling-group.js";
 import { loadEventFixture } from "../fixtures/events/catalog.js";
 import { MemoryLog } from "./support/memory-log.js";
