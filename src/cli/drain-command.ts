@@ -1,11 +1,12 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import * as z from "zod";
 import type { ClusterPort } from "../drain/cluster-port.js";
+import { isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainResult } from "../drain/result.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
-import { CliError, errorLine, isRetryableFailure, UsageError } from "./cli-error.js";
+import { CliError, errorLine, UsageError } from "./cli-error.js";
 import { connectToCluster } from "./cluster-connection.js";
 import { onePositional, parseCommandLine } from "./command-line.js";
 import { drainDocument, drainErrorDocument, drainText } from "./drain-report.js";
@@ -100,7 +101,7 @@ export async function drainCommand(args: readonly string[], context: CliContext)
     if (flags.output === "json" && error instanceof CliError) {
       const document = drainErrorDocument(
         error.exitCode,
-        { message: errorLine(error), retryable: isRetryableFailure(error) },
+        { message: errorLine(error), retryable: isRetryable(error) },
         {
           dryRun: flags["dry-run"],
           ...(isInstanceId(argument) ? { instanceId: argument } : { node: argument }),

@@ -8,8 +8,9 @@ import type {
   LifecycleResult,
 } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
+import { isRetryable } from "../drain/cluster-port.js";
 import type { DrainResult } from "../drain/result.js";
-import { CliError, isRetryableFailure } from "./cli-error.js";
+import { CliError } from "./cli-error.js";
 
 /** What became of the lifecycle action a drain was asked to complete (`--complete-lifecycle-action`). */
 export interface LifecycleCompletion {
@@ -68,7 +69,7 @@ export class LifecycleCompleter {
     } catch (cause) {
       throw new CliError(cause instanceof Error ? cause.message : String(cause), {
         cause,
-        retryable: isRetryableFailure(cause),
+        retryable: isRetryable(cause),
       });
     }
     this.note(

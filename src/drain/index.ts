@@ -1,7 +1,8 @@
 /** The drain engine's public surface. */
 
 export { LabelSelectorError, parseLabelSelector } from "../labels/label-selector.js";
-export { backoffDelay, seededRandom } from "./backoff.js";
+export { seededRandom } from "../random/seeded-random.js";
+export { backoffDelay } from "./backoff.js";
 export type { BudgetSummary } from "./budgets.js";
 export { type Clock, systemClock } from "./clock.js";
 export {

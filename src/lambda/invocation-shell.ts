@@ -1,4 +1,5 @@
 import type { SQSBatchResponse } from "aws-lambda";
+import { isRetryable } from "../drain/cluster-port.js";
 import { describeValue, EventError } from "../events/event-error.js";
 import { parseInvocationEvent, parseSqsBody } from "../events/intake.js";
 import type { IntakeResult } from "../events/intake-result.js";
@@ -7,7 +8,6 @@ import { noticeKey } from "../events/termination-notice.js";
 import type { ContinuationScheduler } from "./continuation-scheduler.js";
 import type { Delivery } from "./delivery.js";
 import { describeError, type HandlerLog, type LogFields } from "./handler-log.js";
-import { isRetryableError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 
 /** The parts of the Lambda context the handler reads. */
@@ -168,7 +168,7 @@ export class InvocationShell {
   }
 
   private logFailure(message: string, error: unknown, fields: LogFields): void {
-    const details: LogFields = { ...fields, error: describeError(error), retryable: isRetryableError(error) };
+    const details: LogFields = { ...fields, error: describeError(error), retryable: isRetryable(error) };
     if (error instanceof EventError) details.field = error.field;
     this.options.log.error(message, details);
   }

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
 import { setTimeout as realSleep } from "node:timers/promises";
+import type { Clock } from "../time/clock.js";
 import { type ApiContext, dispatch, verbOf } from "./api-dispatch.js";
 import type { Reply } from "./api-reply.js";
 import {
@@ -15,7 +16,6 @@ import {
 import type { Faults, FaultVerb } from "./faults.js";
 import type { RecordedRequest, Recorder } from "./recorder.js";
 import { type Route, routeOf } from "./request-route.js";
-import type { SimClock } from "./sim-clock.js";
 import type { TlsMaterial } from "./tls-material.js";
 import type { WatchHub } from "./watch-hub.js";
 
@@ -32,7 +32,7 @@ export interface ApiServerOptions {
   readonly watches: WatchHub;
   readonly faults: Faults;
   readonly recorder: Recorder;
-  readonly clock: SimClock;
+  readonly clock: Clock;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };

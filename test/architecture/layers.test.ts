@@ -60,10 +60,17 @@ describe("layers", () => {
     expect(crossings("sim", ["drain", "kube", "lambda", "cli", "lifecycle"])).toEqual([]);
   });
 
-  it("the label selector (src/labels) imports nothing of the project", () => {
-    expect(
-      edges().filter((edge) => layerOf(edge.from) === "labels" && layerOf(edge.to) !== "labels"),
-    ).toEqual([]);
+  it.each(["labels", "time", "random"])(
+    "the shared %s module imports nothing else of the project",
+    (shared) => {
+      expect(edges().filter((edge) => layerOf(edge.from) === shared && layerOf(edge.to) !== shared)).toEqual(
+        [],
+      );
+    },
+  );
+
+  it("the AWS adapters (src/aws) import nothing of the engine", () => {
+    expect(crossings("aws", ["drain", "lambda", "cli", "kube"])).toEqual([]);
   });
 
   it("no two files import each other", () => {

@@ -5,23 +5,23 @@ import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
 import type { InstanceDirectory, InstanceFacts } from "../../../src/aws/instance-directory.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
 import type { HandlerLog, LogFields } from "../../../src/lambda/handler-log.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
 import { readSettings } from "../../../src/lambda/settings.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import {
   SimulatedAutoScalingGroup,
   simulatedClusterAccess,
   sqsBatchOf,
 } from "../../../src/sim/auto-scaling-group.js";
 import {
+  type Clock,
   parseScenario,
-  realClock,
-  type SimClock,
   type SimCluster,
   type SimClusterOptions,
   startSimCluster,
+  systemClock,
 } from "../../../src/sim/index.js";
 import { quickPolicy } from "./engine-rig.js";
 
@@ -75,7 +75,7 @@ export interface Delivery {
 export interface RigOptions {
   scenario: string;
   seed: number;
-  clock?: SimClock;
+  clock?: Clock;
   sim?: Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that answers every cluster name with the simulated cluster. */
   clusterAccess?: (sim: SimCluster) => ClusterAccess;
@@ -101,7 +101,7 @@ export interface HandlerRig {
 
 /** A simulated cluster and Auto Scaling group, and Lambda containers of the real handler wired to them. */
 export async function startHandlerRig(options: RigOptions): Promise<HandlerRig> {
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const sim = await startSimCluster(parseScenario(options.scenario, "handler fault scenario"), {
     ...options.sim,
     clock,

@@ -1,4 +1,3 @@
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { systemClock } from "../../../src/drain/clock.js";
 import type { DrainRequest } from "../../../src/drain/drain-node.js";
 import { drainNode } from "../../../src/drain/drain-node.js";
@@ -7,6 +6,7 @@ import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js"
 import type { DrainResult } from "../../../src/drain/result.js";
 import { type KubeClient, kubeClientFromEndpoint } from "../../../src/kube/kube-client.js";
 import { KubeCluster } from "../../../src/kube/kube-cluster.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import { loadScenario, parseScenario, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
 
 export interface SimDrainHarness {

@@ -4,11 +4,11 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
 import type { HandlerTiming } from "../../../src/lambda/notice-runner.js";
 import { readSettings } from "../../../src/lambda/settings.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import {
   SimulatedAutoScalingGroup,
   type SimulatedAutoScalingGroupOptions,
@@ -16,8 +16,8 @@ import {
   sqsBatchOf,
 } from "../../../src/sim/auto-scaling-group.js";
 import {
+  type Clock,
   parseScenario,
-  type SimClock,
   type SimCluster,
   type SimClusterOptions,
   startSimCluster,
@@ -41,9 +41,9 @@ export interface HarnessOptions {
   startAt?: string;
   timing?: Partial<HandlerTiming>;
   /** Options of the simulated cluster; it runs on the harness's clock. */
-  sim?: (clock: SimClock) => Omit<SimClusterOptions, "clock">;
+  sim?: (clock: Clock) => Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that points every cluster name at the simulated cluster. */
-  clusterAccess?: (sim: SimCluster, clock: SimClock) => ClusterAccess;
+  clusterAccess?: (sim: SimCluster, clock: Clock) => ClusterAccess;
 }
 
 export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; event: unknown };
@@ -51,7 +51,7 @@ export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; eve
 export interface LambdaHarness {
   sim: SimCluster;
   asg: SimulatedAutoScalingGroup;
-  clock: SimClock;
+  clock: Clock;
   log: MemoryLog;
   instances: SimulatedInstances;
   handler: DrainerHandler;

@@ -1,5 +1,4 @@
 import { fileURLToPath } from "node:url";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { systemClock } from "../../../src/drain/clock.js";
 import { type DrainRequest, drainNode } from "../../../src/drain/drain-node.js";
 import type { DrainEvent } from "../../../src/drain/events.js";
@@ -7,6 +6,7 @@ import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js"
 import type { DrainResult } from "../../../src/drain/result.js";
 import { type KubeClient, kubeClientFromEndpoint } from "../../../src/kube/kube-client.js";
 import { KubeCluster } from "../../../src/kube/kube-cluster.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import { loadScenario, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
 
 const scenarios = fileURLToPath(new URL("../../../scenarios/", import.meta.url));
