@@ -58,6 +58,11 @@ export interface SimCluster {
   readonly availability: AvailabilityView;
   /** The kubeconfig's YAML. */
   kubeconfig(): string;
+  /**
+   * Requests being answered (watches excepted) and TLS handshakes under way. A test on a manual clock
+   * moves time only when this is 0 (test/support/virtual-time.ts).
+   */
+  requestsInFlight(): number;
   /** Adds a workload (same fields as a scenario's `workloads` entry, with its budget) at run time. */
   addWorkload(workload: z.input<typeof workloadSchema>): void;
   /** Adds a budget (same fields as a scenario's `budgets` entry) at run time. */
@@ -216,6 +221,7 @@ export async function startSimCluster(
       removeNode(name);
     },
     compactWatchHistory: () => store.compact(),
+    requestsInFlight: () => api.requestsInFlight(),
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -12,6 +12,8 @@ export interface ManualClock extends Clock {
   advance(ms: number): Promise<void>;
   /** How many sleepers are waiting. */
   pending(): number;
+  /** When the earliest sleeper is due; undefined when none waits. */
+  nextDueAt(): number | undefined;
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -68,5 +70,7 @@ export function createManualClock(startMs = Date.parse("2026-11-24T10:00:00Z")):
       await settle();
     },
     pending: () => sleepers.length,
+    nextDueAt: () =>
+      sleepers.length === 0 ? undefined : Math.min(...sleepers.map((sleeper) => sleeper.due)),
   };
 }

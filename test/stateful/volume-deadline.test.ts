@@ -18,10 +18,10 @@ interface Run {
 }
 
 async function drainWithDeadline(policy: Parameters<StatefulSim["drain"]>[0], stuck: boolean): Promise<Run> {
-  const subject = await startStatefulSim("stateful.yaml");
+  const subject = await startStatefulSim("stateful.yaml", { virtualTime: true });
   if (stuck) subject.sim.faults.update({ stuckDetach: ["data-postgres-0"] });
   const postgresVolume = subject.volumeOfClaim("db", "data-postgres-0");
-  const deadline = Date.now() + DEADLINE_IN_MS;
+  const deadline = subject.clock.now() + DEADLINE_IN_MS;
   const result = await subject.drain(policy, { deadline });
   return { subject, result, deadline, postgresVolume };
 }

@@ -1,5 +1,4 @@
 import { fileURLToPath } from "node:url";
-import { systemClock } from "../../../src/drain/clock.js";
 import { type DrainRequest, drainNode } from "../../../src/drain/drain-node.js";
 import type { DrainEvent } from "../../../src/drain/events.js";
 import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js";
@@ -8,6 +7,9 @@ import { type KubeClient, kubeClientFromEndpoint } from "../../../src/kube/kube-
 import { KubeCluster } from "../../../src/kube/kube-cluster.js";
 import { seededRandom } from "../../../src/random/seeded-random.js";
 import { loadScenario, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
+import { type Clock, systemClock } from "../../../src/time/clock.js";
+import { createManualClock } from "../../../src/time/manual-clock.js";
+import { onVirtualTime } from "../../support/virtual-time.js";
 
 const scenarios = fileURLToPath(new URL("../../../scenarios/", import.meta.url));
 
@@ -19,7 +21,9 @@ export interface StatefulSim {
   nodeName: string;
   events: DrainEvent[];
   eventsOf<K extends DrainEvent["kind"]>(kind: K): Array<Extract<DrainEvent, { kind: K }>>;
-  /** Drains the scenario's node in real time; the deadline defaults to ten minutes from now. */
+  /** The clock of the cluster and the drain: a manual one moved when both are idle, with `virtualTime`. */
+  clock: Clock;
+  /** Drains the scenario's node; the deadline defaults to ten minutes from now. */
   drain(policy?: Partial<DrainPolicy>, request?: Partial<DrainRequest>): Promise<DrainResult>;
   /** The PersistentVolume bound to a claim, as the simulated cluster has it. */
   volumeOfClaim(namespace: string, claim: string): string;
@@ -28,15 +32,22 @@ export interface StatefulSim {
   stop(): Promise<void>;
 }
 
-export async function startStatefulSim(file: string): Promise<StatefulSim> {
+export interface StatefulSimOptions {
+  /** One manual clock for the simulator and the drain, moved whenever both wait (test/support/virtual-time.ts). */
+  virtualTime?: boolean;
+}
+
+export async function startStatefulSim(file: string, options: StatefulSimOptions = {}): Promise<StatefulSim> {
   const scenario = await loadScenario(`${scenarios}${file}`);
-  const sim = await startSimCluster(scenario);
+  const manual = options.virtualTime ? createManualClock() : undefined;
+  const clock: Clock = manual ?? systemClock;
+  const sim = await startSimCluster(scenario, { clock });
   const client = kubeClientFromEndpoint({
     server: sim.server,
     caData: sim.caData,
     token: async () => sim.token,
   });
-  const cluster = new KubeCluster(client, { pollIntervalMs: 500 });
+  const cluster = new KubeCluster(client, { pollIntervalMs: 500, clock });
   const nodeName = scenario.drainNode ?? "";
   const events: DrainEvent[] = [];
   return {
@@ -47,20 +58,24 @@ export async function startStatefulSim(file: string): Promise<StatefulSim> {
     events,
     eventsOf: <K extends DrainEvent["kind"]>(kind: K) =>
       events.filter((event): event is Extract<DrainEvent, { kind: K }> => event.kind === kind),
-    drain: (policy = {}, request = {}) =>
-      drainNode({
-        cluster,
-        clock: systemClock,
-        nodeName,
-        policy: drainPolicyWith(policy),
-        deadline: Date.now() + 10 * 60_000,
-        random: seededRandom(3),
-        ...request,
-        observer: (event) => {
-          events.push(event);
-          request.observer?.(event);
-        },
-      }),
+    clock,
+    drain: (policy = {}, request = {}) => {
+      const run = () =>
+        drainNode({
+          cluster,
+          clock,
+          nodeName,
+          policy: drainPolicyWith(policy),
+          deadline: clock.now() + 10 * 60_000,
+          random: seededRandom(3),
+          ...request,
+          observer: (event) => {
+            events.push(event);
+            request.observer?.(event);
+          },
+        });
+      return manual ? onVirtualTime(manual, run, { busy: () => sim.requestsInFlight() > 0 }) : run();
+    },
     volumeOfClaim: (namespace, claim) => {
       const found = sim.view.persistentVolumeClaims(namespace).find((item) => item.metadata.name === claim);
       const volume = found?.spec.volumeName;
