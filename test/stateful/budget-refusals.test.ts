@@ -19,7 +19,7 @@ describe("a drain paced by a budget that lets one pod go at a time", () => {
   const allowedAt: number[] = [];
 
   beforeAll(async () => {
-    subject = await startStatefulSim("stateful-budget.yaml", { virtualTime: true });
+    subject = await startStatefulSim("stateful-budget.yaml");
     let allowing = true;
     const note = (budget: V1PodDisruptionBudget) => {
       const allows = (budget.status?.disruptionsAllowed ?? 0) > 0;

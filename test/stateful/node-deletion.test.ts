@@ -11,7 +11,7 @@ describe("deleting the Node after the drain", () => {
   });
 
   it("deletes it once the pods are gone and the drained volume detached, when asked to", async () => {
-    subject = await startStatefulSim("stateful.yaml", { virtualTime: true });
+    subject = await startStatefulSim("stateful.yaml");
     const { sim, nodeName } = subject;
     const postgresVolume = subject.volumeOfClaim("db", "data-postgres-0");
     const seen: { drainedPodsLeft?: number; attached?: string[] } = {};
@@ -42,7 +42,7 @@ describe("deleting the Node after the drain", () => {
   }, 90_000);
 
   it("keeps it when the drain fails", async () => {
-    subject = await startStatefulSim("stateful.yaml", { virtualTime: true });
+    subject = await startStatefulSim("stateful.yaml");
     subject.sim.addWorkload({ kind: "Pod", name: "debug", namespace: "shop", node: subject.nodeName });
 
     const result = await subject.drain({ deleteNode: true, barePods: "refuse" });

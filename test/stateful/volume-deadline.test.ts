@@ -18,7 +18,7 @@ interface Run {
 }
 
 async function drainWithDeadline(policy: Parameters<StatefulSim["drain"]>[0], stuck: boolean): Promise<Run> {
-  const subject = await startStatefulSim("stateful.yaml", { virtualTime: true });
+  const subject = await startStatefulSim("stateful.yaml");
   if (stuck) subject.sim.faults.update({ stuckDetach: ["data-postgres-0"] });
   const postgresVolume = subject.volumeOfClaim("db", "data-postgres-0");
   const deadline = subject.clock.now() + DEADLINE_IN_MS;

@@ -16,7 +16,7 @@ describe("a drain that waits for the drained pods' volumes", () => {
   const attachedWhen: { waiting?: string[]; finished?: string[] } = {};
 
   beforeAll(async () => {
-    subject = await startStatefulSim("stateful.yaml", { virtualTime: true });
+    subject = await startStatefulSim("stateful.yaml");
     postgresVolume = subject.volumeOfClaim("db", "data-postgres-0");
     const daemonPod = subject.sim.view
       .pods({ namespace: "logging", nodeName: subject.nodeName })
