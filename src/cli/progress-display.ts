@@ -1,4 +1,3 @@
-import type { Clock } from "../drain/clock.js";
 import type { DrainEvent } from "../drain/events.js";
 import type { DisplayOptions, ProgressDisplay } from "./display.js";
 import { DrainProgress } from "./drain-progress.js";
