@@ -1,5 +1,5 @@
 import { access } from "node:fs/promises";
-import { z } from "zod";
+import * as z from "zod";
 import { node22, runChild } from "./child-process.js";
 
 export const cliBundlePath = "dist/cli.js";

@@ -10,12 +10,12 @@
 import { performance } from "node:perf_hooks";
 import { drainDocument } from "../src/cli/drain-report.js";
 import { drainRecord, drainRecording } from "../src/cli/drain-timeline.js";
-import { seededRandom } from "../src/drain/backoff.js";
 import { systemClock } from "../src/drain/clock.js";
 import { drainNode } from "../src/drain/drain-node.js";
 import { drainPolicyWith } from "../src/drain/policy.js";
 import { kubeClientFromEndpoint } from "../src/kube/kube-client.js";
 import { KubeCluster } from "../src/kube/kube-cluster.js";
+import { seededRandom } from "../src/random/seeded-random.js";
 import { DrainRecorder } from "../src/timeline/index.js";
 import {
   type WorkerDrain,

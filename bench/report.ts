@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CaseResult } from "./case-result.js";
-import type { BundleFigures } from "./lambda-bundle.js";
+import { type BundleFigures, bundleLines } from "./lambda-bundle.js";
 
 export interface MachineFacts {
   cpus: number;
@@ -143,15 +143,7 @@ export function textReport(report: BenchReport): string {
       lines.push(`  ${target.status.padEnd(7)} ${target.name}${figures}`);
     }
   }
-  const bundle = report.lambdaBundle;
-  if (bundle !== undefined) {
-    lines.push(
-      "",
-      `Lambda bundle ${bundle.path}: ${(bundle.bytes / 1024 / 1024).toFixed(2)} MB; import ${f1(bundle.medianLoadMs)} ms ` +
-        `(median of ${bundle.loadMs.length} fresh processes; whole process ${f1(bundle.medianProcessMs)} ms; ` +
-        `RSS ${mb(bundle.medianRssKb)} MB)`,
-    );
-  }
+  if (report.lambdaBundle !== undefined) lines.push("", ...bundleLines(report.lambdaBundle));
   for (const crash of report.crashed) lines.push("", `${crash.id}: NOT MEASURED — ${crash.error}`);
   const all = report.cases.flatMap((result) => result.targets);
   const failed = all.filter((target) => target.status === "FAIL").length;

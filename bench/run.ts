@@ -2,7 +2,7 @@
  * `npm run bench` (after the build): every benchmark scenario on a simulated cluster, our drain in a
  * process of its own, kubectl drain on the same scenario where kubectl exists, the Lambda bundle's size
  * and load time. Prints a table and PASS/FAIL per target, writes bench/results/*.json; exits 1 when a
- * target fails. Flags: --only=ID[,ID…]  --no-kubectl  --no-bundle. See bench/README.md.
+ * target fails. Flags: --only=ID[,ID…]  --no-kubectl  --no-bundle  --bundle-only. See bench/README.md.
  */
 import { execFileSync } from "node:child_process";
 import { cpus, totalmem } from "node:os";
@@ -12,7 +12,13 @@ import { benchCases } from "./bench-cases.js";
 import type { CaseResult } from "./case-result.js";
 import { node22 } from "./child-process.js";
 import { findKubectl } from "./kubectl-drain.js";
-import { type BundleFigures, measureLambdaBundle } from "./lambda-bundle.js";
+import {
+  type BundleFigures,
+  bundleImportPasses,
+  bundleLines,
+  bundleSizePasses,
+  measureLambdaBundle,
+} from "./lambda-bundle.js";
 import { measureCase } from "./measure-case.js";
 import { type BenchReport, textReport, writeJsonReport } from "./report.js";
 import { buildDrainWorker, removeDrainWorker } from "./worker-launch.js";
@@ -25,8 +31,16 @@ async function main(): Promise<number> {
       only: { type: "string" },
       "no-kubectl": { type: "boolean", default: false },
       "no-bundle": { type: "boolean", default: false },
+      "bundle-only": { type: "boolean", default: false },
     },
   });
+  if (values["bundle-only"]) {
+    if (values["no-bundle"] || values.only !== undefined)
+      throw new Error("--bundle-only takes no other flag");
+    const figures = await measureLambdaBundle();
+    process.stdout.write(`${bundleLines(figures).join("\n")}\n`);
+    return bundleSizePasses(figures) && bundleImportPasses(figures) ? 0 : 1;
+  }
   const only = values.only?.split(",").map((id) => id.trim());
   const unknown = only?.filter((id) => !benchCases.some((bench) => bench.id === id)) ?? [];
   if (unknown.length > 0) {
@@ -81,7 +95,9 @@ async function main(): Promise<number> {
   const file = await writeJsonReport(report);
   say(`results written to ${file}`);
   const failed = cases.some((result) => result.targets.some((target) => target.status === "FAIL"));
-  return failed || crashed.length > 0 ? 1 : 0;
+  const bundleFailed =
+    lambdaBundle !== undefined && !(bundleSizePasses(lambdaBundle) && bundleImportPasses(lambdaBundle));
+  return failed || bundleFailed || crashed.length > 0 ? 1 : 0;
 }
 
 main().then(

@@ -7,7 +7,7 @@ import { type WorkerReport, type WorkerRequest, workerReportSchema } from "./wor
 
 /**
  * Bundles bench/drain-worker.ts with the Lambda's own bundle options (infra/lambda-bundle.ts: minified
- * ESM, the same trims and stand-ins), so that the drainer measured is the drainer the Lambda ships.
+ * ESM), so that the drainer measured is the drainer the Lambda ships.
  */
 export async function buildDrainWorker(): Promise<string> {
   const directory = await mkdtemp(join(tmpdir(), "eks-node-drainer-bench-"));

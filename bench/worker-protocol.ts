@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { SURGE_MODES } from "../src/drain/surge-policy.js";
 import type { DrainRecord } from "../src/timeline/index.js";
 

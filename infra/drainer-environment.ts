@@ -1,5 +1,5 @@
 import { Duration, Token } from "aws-cdk-lib";
-import type { z } from "zod";
+import type * as z from "zod";
 import type { SurgeMode } from "../src/drain/surge-policy.js";
 import { settingsSchema } from "../src/lifecycle/settings.js";
 

@@ -13,14 +13,9 @@ if (major < 22 || (major === 22 && minor < 18)) {
   );
   process.exit(1);
 }
-const {
-  esbuildLambdaOptions,
-  esmRequireBanner,
-  lambdaDefines,
-  lambdaMainFields,
-  sideEffectFreeKubernetesClient,
-  zodNamespaceImports,
-} = await import("../infra/lambda-bundle.ts");
+const { esbuildLambdaOptions, esmRequireBanner, lambdaMainFields } = await import(
+  "../infra/lambda-bundle.ts"
+);
 
 const { values } = parseArgs({ options: { "lambda-outfile": { type: "string" } } });
 
@@ -39,10 +34,7 @@ if (lambdaOutfile !== undefined) {
     logLevel: "warning",
     outfile: "dist/cli.js",
     minify: true,
-    // The Lambda's trims that keep every feature (the CLI reads kubeconfigs, so no stand-ins).
-    define: lambdaDefines,
     mainFields: lambdaMainFields,
-    plugins: [sideEffectFreeKubernetesClient, zodNamespaceImports],
     sourcemap: "linked",
   });
   await build({ ...esbuildLambdaOptions, outfile: "dist/lambda/index.mjs" });

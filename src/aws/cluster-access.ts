@@ -1,5 +1,5 @@
 import { type Cluster, DescribeClusterCommand, type EKSClient } from "@aws-sdk/client-eks";
-import type { Clock } from "../drain/clock.js";
+import type { Clock } from "../time/clock.js";
 import { AwsCallError, awsErrorCode, wrapAwsError } from "./aws-error.js";
 import { type CredentialSource, defaultCredentialSource } from "./credentials.js";
 import { TokenMinter } from "./token-minter.js";

@@ -2,7 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { parseXML } from "@aws-sdk/xml-builder";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { type Clock, systemClock } from "../drain/clock.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { AwsCallError, isRetryableAwsError, wrapAwsError } from "./aws-error.js";
 import type { CredentialSource } from "./credentials.js";
 

@@ -1,4 +1,4 @@
-import type { Clock } from "../drain/clock.js";
+import type { Clock } from "../time/clock.js";
 import { isRetryableAwsError } from "./aws-error.js";
 import type { LifecycleActionRef, LifecycleActions, LifecycleHookSettings } from "./lifecycle.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where a secret value lives: an SSM parameter (SecureString) or a Secrets Manager secret, by ARN. */
 export type SecretReference =

@@ -1,4 +1,4 @@
-import { type Clock, systemClock } from "../drain/clock.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { wrapAwsError } from "./aws-error.js";
 import type { AwsCredentials, CredentialSource } from "./credentials.js";
 import { mintEksToken } from "./eks-token.js";

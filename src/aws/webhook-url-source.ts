@@ -1,6 +1,6 @@
 import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SSMClient } from "@aws-sdk/client-ssm";
-import { z } from "zod";
+import * as z from "zod";
 import { AwsCallError, wrapAwsError } from "./aws-error.js";
 import type { SecretReference } from "./secret-reference.js";
 

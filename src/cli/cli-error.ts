@@ -69,13 +69,3 @@ export function errorStack(error: unknown): string {
   }
   return parts.join("\ncaused by: ");
 }
-
-/** Whether a failure is worth retrying, as far as the error says (ClusterError, AwsCallError, CliError). */
-export function isRetryableFailure(error: unknown): boolean {
-  return (
-    typeof error === "object" &&
-    error !== null &&
-    "retryable" in error &&
-    (error as { retryable: unknown }).retryable === true
-  );
-}

@@ -1,5 +1,5 @@
 import { type ParseArgsOptionsConfig, parseArgs } from "node:util";
-import type { z } from "zod";
+import type * as z from "zod";
 import { UsageError } from "./cli-error.js";
 
 export interface CommandLine<S extends z.ZodType> {

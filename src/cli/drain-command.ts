@@ -1,14 +1,16 @@
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import type { ClusterPort } from "../drain/cluster-port.js";
+import { isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainEvent } from "../drain/events.js";
 import type { DrainResult } from "../drain/result.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
-import { CliError, errorLine, isRetryableFailure, UsageError } from "./cli-error.js";
+import { CliError, errorLine, UsageError } from "./cli-error.js";
 import { type ClusterConnection, connectToCluster } from "./cluster-connection.js";
 import { parseCommandLine } from "./command-line.js";
+import type { ProgressDisplay } from "./display.js";
 import { drainDocument, drainErrorDocument, drainText } from "./drain-report.js";
 import { drainRecord, drainRecording } from "./drain-timeline.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
@@ -32,7 +34,7 @@ import {
 } from "./lifecycle-completion.js";
 import { cordonBarrier, nodesMatching } from "./node-selection.js";
 import { isInstanceId, type NodeTarget, resolveNodeTarget } from "./node-target.js";
-import { type ProgressDisplay, progressDisplay } from "./progress-display.js";
+import { progressDisplay } from "./progress-display.js";
 import { reportFlagShape, reportFlagSpecs, writeReport } from "./report-file.js";
 
 const drainFlagSpecs = {
@@ -137,7 +139,7 @@ export async function drainCommand(args: readonly string[], context: CliContext)
     if (flags.output === "json" && error instanceof CliError && names.length <= 1) {
       const document = drainErrorDocument(
         error.exitCode,
-        { message: errorLine(error), retryable: isRetryableFailure(error) },
+        { message: errorLine(error), retryable: isRetryable(error) },
         {
           dryRun,
           ...(argument === undefined

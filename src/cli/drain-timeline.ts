@@ -1,16 +1,8 @@
 import { podKey } from "../drain/cluster-port.js";
 import type { DrainEvent } from "../drain/events.js";
-import type { DrainRecord, DrainRecorder, RecordedEntry, RecordedPod } from "../timeline/index.js";
-import type { DrainDocument } from "./drain-report.js";
+import type { DrainRecord, DrainRecorder, RecordedEntry } from "../timeline/index.js";
+import type { DrainDocument, DrainRecording } from "./drain-report.js";
 import { describeDrainEvent } from "./event-text.js";
-
-/** What a drain recorded, as `drain --output json` prints it: the node's pods and the timeline. */
-export interface DrainRecording {
-  pods: RecordedPod[];
-  timeline: RecordedEntry[];
-  /** Evictions refused (by a budget, several budgets, a terminating namespace), every retry counted. */
-  refusals: number;
-}
 
 /** The fields of an entry that say what it is about. */
 export type EntryFields = Partial<

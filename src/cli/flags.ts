@@ -1,9 +1,9 @@
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { parseDuration } from "../drain/duration.js";
-import { parseLabelSelector } from "../drain/label-selector.js";
 import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
 import { SURGE_MODES } from "../drain/surge-policy.js";
+import { parseLabelSelector } from "../labels/label-selector.js";
 
 /**
  * The flags shared by several commands, each group as parseArgs descriptors plus the zod shape that

@@ -3,6 +3,7 @@ import { AutoScalingLifecycle } from "../aws/auto-scaling-lifecycle.js";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions, LifecycleResult } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
+import { isRetryable } from "../drain/cluster-port.js";
 import type { DrainObserver } from "../drain/events.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import type { DrainResult } from "../drain/result.js";
@@ -18,7 +19,7 @@ import {
   type NoticeOutcome,
   readSettings,
 } from "../lifecycle/index.js";
-import { CliError, isRetryableFailure } from "./cli-error.js";
+import { CliError } from "./cli-error.js";
 
 /** What became of the lifecycle action a drain was asked to complete (`--complete-lifecycle-action`). */
 export interface LifecycleCompletion {
@@ -125,7 +126,7 @@ export async function drainForLifecycleAction(
     lifecycleAction = { ...base, ...completionOf(outcome), heartbeats: run?.heartbeats ?? 0 };
   } catch (error) {
     if (run?.result === undefined) {
-      throw new CliError(describeError(error), { cause: error, retryable: isRetryableFailure(error) });
+      throw new CliError(describeError(error), { cause: error, retryable: isRetryable(error) });
     }
     const failed = error instanceof CompletionError;
     lifecycleAction = {
@@ -197,6 +198,6 @@ export async function describeHookOrFail(lifecycle: LifecycleActions, asgName: s
   try {
     return await lifecycle.describeHook(asgName, hookName);
   } catch (cause) {
-    throw new CliError(describeError(cause), { cause, retryable: isRetryableFailure(cause) });
+    throw new CliError(describeError(cause), { cause, retryable: isRetryable(cause) });
   }
 }

@@ -1,5 +1,5 @@
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { planDrain } from "../drain/plan-drain.js";
 import { recordedPods } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";

@@ -1,5 +1,5 @@
-import type { Clock } from "../drain/clock.js";
 import type { DrainEvent } from "../drain/events.js";
+import type { DisplayOptions, ProgressDisplay } from "./display.js";
 import { DrainProgress } from "./drain-progress.js";
 import { elapsedText, timeText } from "./duration-text.js";
 import { describeDrainEvent, type EventLevel, levelOf, shown } from "./event-text.js";
@@ -7,19 +7,6 @@ import { LiveProgress } from "./live-progress.js";
 import type { Terminal } from "./terminal.js";
 
 /** Shows a drain's events while it runs, on standard error. */
-export interface ProgressDisplay {
-  observe(event: DrainEvent): void;
-  /** A line of the command's own (lookup, lifecycle action) among the drain's. */
-  note(text: string, level?: EventLevel): void;
-  /** Stops redrawing; leaves the last state on screen. */
-  close(): void;
-}
-
-export interface DisplayOptions {
-  logFormat: "text" | "json";
-  verbose: boolean;
-  clock: Clock;
-}
 
 /**
  * Picks the display: JSON lines with --log-format json; a live view redrawn in place when standard

@@ -12,7 +12,7 @@ import {
   type ContinuationScheduler,
   type Delivery,
   describeError,
-  isRetryableError,
+  isRetryable,
   type JobLog,
   type NoticeOutcome,
 } from "../lifecycle/index.js";
@@ -150,7 +150,7 @@ export class QueueWorker {
       const details = {
         ...fields,
         error: describeError(error),
-        retryable: isRetryableError(error),
+        retryable: isRetryable(error),
         ...(error instanceof EventError ? { field: error.field } : {}),
       };
       if (handBack) log.info("handing the message back: the worker is shutting down", details);

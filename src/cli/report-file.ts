@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import type { DrainRecord } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError } from "./cli-error.js";

@@ -1,5 +1,5 @@
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import { parseDuration } from "../drain/duration.js";
 import {
   LogRedactor,

@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from "node:path";
 import type { ParseArgsOptionsConfig } from "node:util";
-import { z } from "zod";
+import * as z from "zod";
 import type { CliContext } from "./cli-context.js";
 import { CliError, UsageError } from "./cli-error.js";
 import { parseCommandLine } from "./command-line.js";

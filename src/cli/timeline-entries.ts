@@ -1,6 +1,5 @@
-import type { V1LabelSelector } from "@kubernetes/client-node";
 import { DRAIN_EVENT_KINDS, type DrainEvent } from "../drain/events.js";
-import { budgetSelectorMatches } from "../drain/label-selector.js";
+import { evictionBudgetSelects } from "../labels/label-selector.js";
 import type { LogFields } from "../lifecycle/index.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, RecordedRequest } from "../sim/index.js";
@@ -138,7 +137,7 @@ export function budgetsMatching(
 ): string[] {
   return budgets
     .filter((budget) => (budget.metadata.namespace ?? "default") === namespace)
-    .filter((budget) => budgetSelectorMatches(budget.spec.selector as V1LabelSelector | undefined, labels))
+    .filter((budget) => evictionBudgetSelects(budget.spec.selector, labels))
     .map((budget) => `${namespace}/${budget.metadata.name}`);
 }
 

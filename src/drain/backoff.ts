@@ -23,15 +23,3 @@ export function probeDelay(attempt: number, settings: BackoffSettings, random: (
   const step = stepOf(attempt, settings);
   return Math.round(step + (random() * step) / 4);
 }
-
-/** A deterministic pseudo-random source (mulberry32) for reproducible jitter. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}

@@ -1,5 +1,9 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import { budgetSelectorRequirements, type LabelRequirement, matchesRequirements } from "./label-selector.js";
+import {
+  evictionBudgetRequirements,
+  type LabelRequirement,
+  matchesRequirements,
+} from "../labels/label-selector.js";
 
 /** A PodDisruptionBudget as the drain reports it. */
 export interface BudgetSummary {
@@ -43,7 +47,7 @@ export class BudgetIndex {
       const namespace = budget.metadata?.namespace ?? "default";
       const list = this.byNamespace.get(namespace) ?? [];
       // Compiled once per index, not once per pod and pass.
-      list.push({ budget, requirements: budgetSelectorRequirements(budget.spec?.selector) });
+      list.push({ budget, requirements: evictionBudgetRequirements(budget.spec?.selector) });
       this.byNamespace.set(namespace, list);
     }
   }
@@ -53,7 +57,7 @@ export class BudgetIndex {
     const candidates = this.byNamespace.get(pod.metadata?.namespace ?? "default") ?? [];
     const matching: V1PodDisruptionBudget[] = [];
     for (const { budget, requirements } of candidates) {
-      if (requirements.length > 0 && matchesRequirements(requirements, pod.metadata?.labels)) {
+      if (requirements !== null && matchesRequirements(requirements, pod.metadata?.labels)) {
         matching.push(budget);
       }
     }
@@ -63,6 +67,6 @@ export class BudgetIndex {
 
 interface IndexedBudget {
   budget: V1PodDisruptionBudget;
-  /** Empty when the selector is absent or empty: such a budget matches nothing. */
-  requirements: readonly LabelRequirement[];
+  /** null: the budget covers no pod (a nil, empty or invalid selector, as the eviction subresource reads it). */
+  requirements: readonly LabelRequirement[] | null;
 }

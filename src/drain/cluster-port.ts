@@ -167,9 +167,13 @@ export class ClusterError extends Error {
   }
 }
 
-/** True when `error` is a ClusterError that retrying may fix (or an unknown error, which is not). */
+/**
+ * The one retry rule: an error is worth trying again when it says so (`retryable: true`, as ClusterError,
+ * AwsCallError, NoticeError and CliError do, each decided where the failure is understood: the API
+ * status, the AWS error code); an error that does not say, never.
+ */
 export function isRetryable(error: unknown): boolean {
-  return error instanceof ClusterError && error.retryable;
+  return typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === true;
 }
 
 export function podRef(pod: V1Pod): PodRef {

@@ -1,4 +1,5 @@
 import type { V1Node, V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import type { LabelRequirement } from "../labels/label-selector.js";
 import { ClaimVolumes } from "./claim-volumes.js";
 import type { Clock } from "./clock.js";
 import { type ClusterPort, type PodRef, podRef } from "./cluster-port.js";
@@ -6,7 +7,6 @@ import type { ClusterView } from "./cluster-view.js";
 import { DRAIN_STATE_ANNOTATION, type DrainState, encodeDrainState } from "./drain-state.js";
 import type { DrainEventInput, DrainObserver } from "./events.js";
 import type { Evictor } from "./evictor.js";
-import type { LabelRequirement } from "./label-selector.js";
 import { deleteTimeoutVerdict, unreachableVerdict } from "./node-reachability.js";
 import { createdAt, isDaemonSetPod } from "./pod-facts.js";
 import { classifyPod, type PodVerdict } from "./pod-filters.js";

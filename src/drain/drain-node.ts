@@ -1,4 +1,5 @@
 import type { V1Node } from "@kubernetes/client-node";
+import { parseLabelSelector } from "../labels/label-selector.js";
 import { backoffDelay } from "./backoff.js";
 import type { Clock } from "./clock.js";
 import { type ClusterPort, isRetryable, type PodRef, podRef } from "./cluster-port.js";
@@ -8,7 +9,6 @@ import { runDrainLoop } from "./drain-loop.js";
 import { type DrainState, readDrainState } from "./drain-state.js";
 import type { DrainObserver } from "./events.js";
 import { Evictor } from "./evictor.js";
-import { parseLabelSelector } from "./label-selector.js";
 import { planDrain } from "./plan-drain.js";
 import { type DrainPolicy, drainPolicySchema } from "./policy.js";
 import type { DrainError, DrainResult } from "./result.js";

@@ -1,5 +1,5 @@
 import type { V1Node } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 import type { VolumeWaitRecord } from "./pod-volumes.js";
 import { type SurgeEntry, surgeEntrySchema } from "./surge-record.js";
 import { TIERS, type Tier } from "./tiers.js";

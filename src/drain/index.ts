@@ -1,5 +1,8 @@
 /** The drain engine's public surface. */
-export { backoffDelay, seededRandom } from "./backoff.js";
+
+export { LabelSelectorError, parseLabelSelector } from "../labels/label-selector.js";
+export { seededRandom } from "../random/seeded-random.js";
+export { backoffDelay } from "./backoff.js";
 export type { BudgetSummary } from "./budgets.js";
 export { type Clock, systemClock } from "./clock.js";
 export {
@@ -37,7 +40,6 @@ export {
   type DrainEventKind,
   type DrainObserver,
 } from "./events.js";
-export { LabelSelectorError, parseLabelSelector } from "./label-selector.js";
 export type { BlockerKind, DrainPlan, PlanBlocker, PodPlan } from "./plan.js";
 export { type PlanRequest, planDrain } from "./plan-drain.js";
 export type { PodAction, PodReason, PodVerdict } from "./pod-filters.js";

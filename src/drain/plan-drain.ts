@@ -1,8 +1,8 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import { parseLabelSelector } from "../labels/label-selector.js";
 import type { Clock } from "./clock.js";
 import { ClusterError, type ClusterPort } from "./cluster-port.js";
 import { type DrainState, readDrainState } from "./drain-state.js";
-import { parseLabelSelector } from "./label-selector.js";
 import { buildPlan, type DrainPlan } from "./plan.js";
 import type { DrainPolicy } from "./policy.js";
 import { surgeDecisionFor } from "./surge-decision.js";

@@ -1,9 +1,9 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
+import type { LabelRequirement } from "../labels/label-selector.js";
 import { BudgetIndex, type BudgetSummary, budgetNeverAllows, summarizeBudget } from "./budgets.js";
 import { type PodRef, podRef } from "./cluster-port.js";
 import { forceTimeOf } from "./deadline.js";
 import type { DrainState } from "./drain-state.js";
-import type { LabelRequirement } from "./label-selector.js";
 import { controllerOf, graceSecondsOf, isDaemonSetPod, isReady } from "./pod-facts.js";
 import { classifyPod, type PodReason } from "./pod-filters.js";
 import type { DrainPolicy } from "./policy.js";

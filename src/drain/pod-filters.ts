@@ -1,6 +1,6 @@
 import type { V1Pod } from "@kubernetes/client-node";
+import { type LabelRequirement, matchesRequirements } from "../labels/label-selector.js";
 import { parseDuration } from "./duration.js";
-import { type LabelRequirement, matchesRequirements } from "./label-selector.js";
 import {
   controllerOf,
   hasEmptyDir,

@@ -1,5 +1,5 @@
-import { z } from "zod";
-import { parseLabelSelector } from "./label-selector.js";
+import * as z from "zod";
+import { parseLabelSelector } from "../labels/label-selector.js";
 import { SURGE_MODES } from "./surge-policy.js";
 
 /** Annotation a pod owner sets to keep the drain from evicting the pod: "true" or a duration ("30m"). */

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * What a surge changed, written down before it is changed (STYLE 14): on the Deployment (annotation

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod";
 
 /**
  * An inbound message that cannot be turned into a notice. Never retryable: the same bytes fail the same

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { eventErrorFromZod } from "./event-error.js";
 import type { IntakeResult } from "./intake-result.js";
 import {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The fields every lifecycle message carries, with the limits the Auto Scaling API documents.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { describeValue, EventError, eventErrorFromZod } from "./event-error.js";
 
 /** One SQS message of a batch, as far as the drainer needs it. `body` is checked by `parseSqsBody`. */

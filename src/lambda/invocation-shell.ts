@@ -1,4 +1,5 @@
 import type { SQSBatchResponse } from "aws-lambda";
+import { isRetryable } from "../drain/cluster-port.js";
 import { describeValue, EventError } from "../events/event-error.js";
 import { parseInvocationEvent, parseSqsBody } from "../events/intake.js";
 import type { IntakeResult } from "../events/intake-result.js";
@@ -8,7 +9,6 @@ import {
   type ContinuationScheduler,
   type Delivery,
   describeError,
-  isRetryableError,
   type JobLog,
   type LogFields,
   type NoticeOutcome,
@@ -173,7 +173,7 @@ export class InvocationShell {
   }
 
   private logFailure(message: string, error: unknown, fields: LogFields): void {
-    const details: LogFields = { ...fields, error: describeError(error), retryable: isRetryableError(error) };
+    const details: LogFields = { ...fields, error: describeError(error), retryable: isRetryable(error) };
     if (error instanceof EventError) details.field = error.field;
     this.options.log.error(message, details);
   }

@@ -171,3 +171,9 @@ function subjectFacts(subject: NotificationSubject): [string, string][] {
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
+
+/** One way of notifying (SNS, the webhook). */
+export interface NotificationChannel {
+  readonly name: string;
+  send(notification: DrainNotification): Promise<void>;
+}

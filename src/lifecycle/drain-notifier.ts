@@ -4,15 +4,9 @@ import type { SSMClient } from "@aws-sdk/client-ssm";
 import { parseSecretReference } from "../aws/secret-reference.js";
 import { type SnsPublisher, snsPublisherFor } from "../aws/sns-publisher.js";
 import type { WebhookUrlSource } from "../aws/webhook-url-source.js";
-import { type DrainNotification, snsMessage } from "./drain-notification.js";
+import { type DrainNotification, type NotificationChannel, snsMessage } from "./drain-notification.js";
 import type { Settings } from "./settings.js";
 import { WebhookChannel, type WebhookUrls } from "./webhook-channel.js";
-
-/** One way of notifying (SNS, the webhook). */
-export interface NotificationChannel {
-  readonly name: string;
-  send(notification: DrainNotification): Promise<void>;
-}
 
 export interface NotificationFailure {
   channel: string;

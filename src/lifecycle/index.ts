@@ -3,6 +3,8 @@
  * into a completed lifecycle action. Every shell (the Lambda handler, the queue worker, the CLI's
  * `drain --complete-lifecycle-action`, `simulate`) imports it from here. See README.md.
  */
+
+export { isRetryable } from "../drain/cluster-port.js";
 export { type ClusterConnector, type ClusterLink, ClusterLinks, connectedCluster } from "./cluster-links.js";
 export { type CompletionDecision, type DrainEnding, decideCompletion } from "./completion-policy.js";
 export type { ContinuationScheduler } from "./continuation-scheduler.js";
@@ -26,7 +28,7 @@ export {
   type LifecycleJobDependencies,
 } from "./lifecycle-job.js";
 export { LogRedactor, redactedLog } from "./log-redaction.js";
-export { CompletionError, isRetryableError, NoticeError } from "./notice-error.js";
+export { CompletionError, NoticeError } from "./notice-error.js";
 export type { NoticeOutcome } from "./notice-outcome.js";
 export type { TelemetrySetup } from "./notice-telemetry.js";
 export { readSettings, type Settings, SettingsError, settingsSchema } from "./settings.js";

@@ -2,7 +2,7 @@ import type { V1Node } from "@kubernetes/client-node";
 import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory.js";
 import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
-import { ClusterError } from "../drain/cluster-port.js";
+import { ClusterError, isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
@@ -14,7 +14,7 @@ import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
 import { admit } from "./notice-admission.js";
 import { NoticeCloser } from "./notice-closer.js";
-import { isRetryableError, NoticeError, noticeError } from "./notice-error.js";
+import { NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
@@ -291,7 +291,7 @@ async function wrapped<T>(context: string | undefined, call: () => Promise<T>): 
   } catch (error) {
     if (context !== undefined) throw noticeError(context, error);
     const message = error instanceof Error ? error.message : String(error);
-    throw new NoticeError(message, { retryable: isRetryableError(error), cause: error });
+    throw new NoticeError(message, { retryable: isRetryable(error), cause: error });
   }
 }
 

@@ -1,5 +1,5 @@
 import type { V1Node } from "@kubernetes/client-node";
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The handler's own annotation on the Node, next to the engine's drain state: which lifecycle action

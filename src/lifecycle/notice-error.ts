@@ -1,3 +1,4 @@
+import { isRetryable } from "../drain/cluster-port.js";
 /**
  * A notice the lifecycle job could not finish now. `retryable` says whether delivering it again can help
  * (throttling, 5xx, a network failure, an expired token, a drain that must run again) or not (a cluster
@@ -15,17 +16,10 @@ export class NoticeError extends Error {
   }
 }
 
-/** Whether an error of any layer says that trying again later can help. Unknown errors say no. */
-export function isRetryableError(error: unknown): boolean {
-  if (error === null || typeof error !== "object") return false;
-  const retryable = (error as { retryable?: unknown }).retryable;
-  return retryable === true;
-}
-
 /** Wraps a failure with what was being done, keeping it as the cause and its retryability. */
 export function noticeError(context: string, cause: unknown): NoticeError {
   const reason = cause instanceof Error ? cause.message : String(cause);
-  return new NoticeError(`${context}: ${reason}`, { retryable: isRetryableError(cause), cause });
+  return new NoticeError(`${context}: ${reason}`, { retryable: isRetryable(cause), cause });
 }
 
 /**
@@ -37,6 +31,6 @@ export class CompletionError extends NoticeError {
 
   constructor(context: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`${context}: ${reason}`, { retryable: isRetryableError(cause), cause });
+    super(`${context}: ${reason}`, { retryable: isRetryable(cause), cause });
   }
 }

@@ -1,5 +1,6 @@
 import type { V1Node } from "@kubernetes/client-node";
 import type { Clock } from "../drain/clock.js";
+import { isRetryable } from "../drain/cluster-port.js";
 import type { DrainEvent, DrainObserver } from "../drain/events.js";
 import type { TerminationNotice } from "../events/termination-notice.js";
 import type { DrainEventReporter } from "../kube/drain-event-reporter.js";
@@ -19,7 +20,6 @@ import {
 import type { DrainNotifier } from "./drain-notifier.js";
 import type { DrainRun } from "./drain-run.js";
 import { describeError, type JobLog, type NoticeLogKeys, withKeys } from "./job-log.js";
-import { isRetryableError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 
 /** What the handler shares between notices: where logs, metrics, events and notifications go. */
@@ -147,7 +147,7 @@ export class NoticeTelemetry {
 
   failed(error: unknown): void {
     this.metrics?.noticeFailed();
-    const retryable = isRetryableError(error);
+    const retryable = isRetryable(error);
     // A drain that failed is worth a word; so is a notice that no retry can help. A retryable hiccup before
     // the drain (throttling, a busy lease) is not: it is retried, and the dead-letter queue's alarm watches.
     if (this.ending?.kind === "failed" || !retryable) {

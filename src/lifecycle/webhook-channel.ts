@@ -1,5 +1,4 @@
-import { type DrainNotification, slackPayload } from "./drain-notification.js";
-import type { NotificationChannel } from "./drain-notifier.js";
+import { type DrainNotification, type NotificationChannel, slackPayload } from "./drain-notification.js";
 
 /** Where the webhook URL comes from (a secret, read once per container). */
 export interface WebhookUrls {

@@ -1,7 +1,7 @@
+import { LabelSelectorError, matchesRequirements, parseLabelSelector } from "../labels/label-selector.js";
 import { jsonReply, type Reply } from "./api-reply.js";
 import { badRequest, notFound } from "./api-status.js";
 import { FieldSelectorError, matchesFields, parseFieldSelector } from "./field-selector.js";
-import { matchesRequirements, parseLabelSelector, SelectorSyntaxError } from "./label-selector.js";
 import type { ObjectStore } from "./object-store.js";
 import { apiVersionOf, type ResourceType } from "./resource-types.js";
 import type { WatchRequest } from "./watch-hub.js";
@@ -21,7 +21,7 @@ function selectors(type: ResourceType, query: URLSearchParams) {
       fields: parseFieldSelector(type, query.get("fieldSelector") ?? ""),
     };
   } catch (error) {
-    if (error instanceof SelectorSyntaxError || error instanceof FieldSelectorError)
+    if (error instanceof LabelSelectorError || error instanceof FieldSelectorError)
       throw badRequest(error.message);
     throw error;
   }

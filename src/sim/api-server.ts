@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
-import { setTimeout as realSleep } from "node:timers/promises";
+import type { Clock } from "../time/clock.js";
 import { type ApiContext, dispatch, verbOf } from "./api-dispatch.js";
 import type { Reply } from "./api-reply.js";
 import {
@@ -15,7 +15,6 @@ import {
 import type { Faults, FaultVerb } from "./faults.js";
 import type { RecordedRequest, Recorder } from "./recorder.js";
 import { type Route, routeOf } from "./request-route.js";
-import type { SimClock } from "./sim-clock.js";
 import type { TlsMaterial } from "./tls-material.js";
 import type { WatchHub } from "./watch-hub.js";
 
@@ -32,7 +31,7 @@ export interface ApiServerOptions {
   readonly watches: WatchHub;
   readonly faults: Faults;
   readonly recorder: Recorder;
-  readonly clock: SimClock;
+  readonly clock: Clock;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -64,14 +63,27 @@ function bearerOf(request: IncomingMessage): string | undefined {
   return match?.[1];
 }
 
+function isWatch(request: IncomingMessage): boolean {
+  const watch = new URL(request.url ?? "/", "https://127.0.0.1").searchParams.get("watch");
+  return watch === "true" || watch === "1";
+}
+
 /** The HTTPS front of the simulated cluster: TLS, bearer auth, faults, the record, then the handlers. */
 export class ApiServer {
   private readonly server: Server;
+  private answering = 0;
+  private handshaking = 0;
 
   constructor(private readonly options: ApiServerOptions) {
     this.server = createServer(
       { key: options.tls.serverKeyPem, cert: options.tls.serverCertPem, keepAlive: true },
       (request, response) => {
+        if (!isWatch(request)) {
+          this.answering += 1;
+          response.once("close", () => {
+            this.answering -= 1;
+          });
+        }
         this.handle(request, response).catch((error: unknown) => {
           const failure = internalError(String(error));
           if (!response.headersSent) this.writeJson(response, failure.code, JSON.stringify(failure.status));
@@ -82,7 +94,21 @@ export class ApiServer {
     this.server.keepAliveTimeout = 60_000;
     this.server.headersTimeout = 65_000;
     this.server.requestTimeout = 0;
-    this.server.on("secureConnection", () => options.recorder.recordConnection());
+    this.server.on("connection", () => {
+      this.handshaking += 1;
+    });
+    this.server.on("secureConnection", () => {
+      this.handshaking -= 1;
+      options.recorder.recordConnection();
+    });
+    this.server.on("tlsClientError", () => {
+      this.handshaking -= 1;
+    });
+  }
+
+  /** Requests being answered (watches excepted) and TLS handshakes under way: 0 when the server is idle. */
+  requestsInFlight(): number {
+    return this.answering + this.handshaking;
   }
 
   /** Listens on 127.0.0.1 at a free port; returns the port. */
@@ -146,7 +172,8 @@ export class ApiServer {
         throw error;
       });
       const latency = faultVerb ? faults.latencyMs(faultVerb) : 0;
-      if (latency > 0) await realSleep(latency);
+      // Latency runs on the cluster's clock: a manual clock holds the request until it is advanced.
+      if (latency > 0) await clock.sleep(latency);
       const isPublic = route !== undefined && route.kind !== "resource" && route.public === true;
       if (!isPublic) this.authenticate(request);
       if (!route) throw routeError;

@@ -1,6 +1,6 @@
+import { budgetStatusSelects } from "../labels/label-selector.js";
 import type { ControlPlane } from "./control-plane.js";
 import type { Pod, PodDisruptionBudget } from "./kube-objects.js";
-import { budgetSelects } from "./label-selector.js";
 import { objectKey, type StoredObject } from "./object-store.js";
 import { isHealthy } from "./pod-state.js";
 import type { DisruptionCause } from "./recorder.js";
@@ -101,7 +101,7 @@ export class BudgetTracker {
     this.forgetPod(podKey);
     for (const stored of this.plane.store.list(budgetsType, pod.metadata.namespace)) {
       const budget = stored.object as PodDisruptionBudget;
-      if (budgetSelects(budget.spec.selector, pod.metadata.labels)) this.link(stored.key, podKey);
+      if (budgetStatusSelects(budget.spec.selector, pod.metadata.labels)) this.link(stored.key, podKey);
     }
   }
 
@@ -109,7 +109,7 @@ export class BudgetTracker {
     this.forgetBudget(budgetKey);
     for (const stored of this.plane.store.list(podsType, budget.metadata.namespace)) {
       const pod = stored.object as Pod;
-      if (budgetSelects(budget.spec.selector, pod.metadata.labels)) this.link(budgetKey, stored.key);
+      if (budgetStatusSelects(budget.spec.selector, pod.metadata.labels)) this.link(budgetKey, stored.key);
     }
   }
 

@@ -1,8 +1,8 @@
+import type { SeededRandom } from "../random/seeded-random.js";
+import type { Clock } from "../time/clock.js";
 import type { Faults } from "./faults.js";
 import type { ObjectStore } from "./object-store.js";
 import type { Recorder } from "./recorder.js";
-import type { SeededRandom } from "./seeded-random.js";
-import type { SimClock } from "./sim-clock.js";
 import type { TimerSet } from "./timer-set.js";
 
 /** How long the simulated machinery takes, in milliseconds of the injected clock. */
@@ -24,7 +24,7 @@ export class ControlPlane {
 
   constructor(
     readonly store: ObjectStore,
-    readonly clock: SimClock,
+    readonly clock: Clock,
     readonly names: SeededRandom,
     readonly recorder: Recorder,
     readonly faults: Faults,

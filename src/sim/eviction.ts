@@ -1,4 +1,5 @@
-import { z } from "zod";
+import * as z from "zod";
+import { evictionBudgetSelects } from "../labels/label-selector.js";
 import {
   ApiError,
   badRequest,
@@ -13,7 +14,6 @@ import { disruptionAllowedCondition } from "./budget-status.js";
 import type { BudgetTracker } from "./budget-tracker.js";
 import type { ControlPlane } from "./control-plane.js";
 import type { Pod, PodDisruptionBudget } from "./kube-objects.js";
-import { budgetSelects } from "./label-selector.js";
 import { admitCreate } from "./namespace-admission.js";
 import type { StoredObject } from "./object-store.js";
 import { type DeleteOptions, deletePod } from "./pod-deletion.js";
@@ -222,10 +222,12 @@ export function evict(
     return success;
   }
 
+  // A budget with a nil, empty or invalid selector covers no pod here (getPodDisruptionBudgets):
+  // https://github.com/kubernetes/kubernetes/blob/01aa0f3f6052c9866dcb69054d8924fa8c96e3cb/pkg/registry/core/pod/storage/eviction.go#L385-L393
   const matching = plane.store
     .list(resourceTypes.podDisruptionBudgets, namespace)
     .filter((budget) =>
-      budgetSelects((budget.object as PodDisruptionBudget).spec.selector, pod.metadata.labels),
+      evictionBudgetSelects((budget.object as PodDisruptionBudget).spec.selector, pod.metadata.labels),
     );
   if (matching.length > 1) return statusBody(500, multipleBudgetsMessage);
   const only = matching[0] as StoredObject<PodDisruptionBudget> | undefined;

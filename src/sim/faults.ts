@@ -1,5 +1,5 @@
+import type { SeededRandom } from "../random/seeded-random.js";
 import { faultsSchema, type ScenarioFaults } from "./scenario-schema.js";
-import type { SeededRandom } from "./seeded-random.js";
 
 /** The request kinds faults can target; `eviction` is a create on pods/eviction, `all` any request. */
 export type FaultVerb =

@@ -3,6 +3,8 @@
  * disruption-budget behaviour, fault injection, and scenario files. See src/sim/README.md.
  */
 
+export { type Clock, systemClock } from "../time/clock.js";
+export { createManualClock, type ManualClock } from "../time/manual-clock.js";
 export type { AvailabilityEntry, AvailabilityView } from "./availability.js";
 export type { ClusterView, SimInstance } from "./cluster-view.js";
 export { multipleBudgetsMessage } from "./eviction.js";
@@ -37,5 +39,4 @@ export type {
   ScenarioNode,
   ScenarioWorkload,
 } from "./scenario-schema.js";
-export { createManualClock, type ManualClock, realClock, type SimClock } from "./sim-clock.js";
 export { type SimCluster, type SimClusterOptions, startSimCluster } from "./sim-cluster.js";

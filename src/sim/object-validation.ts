@@ -1,6 +1,6 @@
+import { LabelSelectorError, parseLabelSelector } from "../labels/label-selector.js";
 import type { FieldProblem } from "./api-status.js";
 import type { KubeObject } from "./kube-objects.js";
-import { parseLabelSelector, SelectorSyntaxError } from "./label-selector.js";
 import { type ResourceType, resourceTypes } from "./resource-types.js";
 
 /** The server-side validation of written objects, for the fields the simulation relies on. */
@@ -26,7 +26,7 @@ function checkStringMap(problems: FieldProblem[], field: string, value: unknown,
       try {
         parseLabelSelector(`${key}=${entry}`);
       } catch (error) {
-        if (!(error instanceof SelectorSyntaxError)) throw error;
+        if (!(error instanceof LabelSelectorError)) throw error;
         problems.push({
           field: `${field}[${key}]`,
           value: entry,

@@ -61,6 +61,8 @@ export interface SimRecorder {
   connections(): number;
   /** Forgets everything recorded so far. */
   reset(): void;
+  /** Calls `listener` with each request as it is recorded (when its answer is sent); returns the unsubscribe. */
+  onRequest(listener: (request: RecordedRequest) => void): () => void;
 }
 
 /** The writable side, used by the server and the controllers. */
@@ -69,9 +71,16 @@ export class Recorder implements SimRecorder {
   private violationLog: BudgetViolation[] = [];
   private deletionLog: PodDeletion[] = [];
   private connectionCount = 0;
+  private readonly requestListeners = new Set<(request: RecordedRequest) => void>();
 
   recordRequest(request: RecordedRequest): void {
     this.requestLog.push(request);
+    for (const listener of this.requestListeners) listener(request);
+  }
+
+  onRequest(listener: (request: RecordedRequest) => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
   }
 
   recordViolation(violation: BudgetViolation): void {

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * The scenario file format: a cluster (nodes, workloads, budgets), its timings and its faults.

@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { basename, extname } from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { z } from "zod";
+import type * as z from "zod";
 import { type Scenario, scenarioSchema } from "./scenario-schema.js";
 
 export type { Scenario } from "./scenario-schema.js";

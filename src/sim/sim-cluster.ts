@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
-import type { z } from "zod";
+import type * as z from "zod";
+import { SeededRandom } from "../random/seeded-random.js";
+import { type Clock, systemClock } from "../time/clock.js";
 import { ApiServer } from "./api-server.js";
 import { AttachDetachController } from "./attach-detach.js";
 import { AvailabilityRecord, type AvailabilityView } from "./availability.js";
@@ -25,8 +27,6 @@ import { ReplicaSetController } from "./replica-set-controller.js";
 import { resourceTypes } from "./resource-types.js";
 import { budgetSchema, type Scenario, type ScenarioBudget, workloadSchema } from "./scenario-schema.js";
 import { Scheduler } from "./scheduler.js";
-import { SeededRandom } from "./seeded-random.js";
-import { realClock, type SimClock } from "./sim-clock.js";
 import { StatefulSetController } from "./stateful-set-controller.js";
 import { TimerSet } from "./timer-set.js";
 import { tlsMaterial } from "./tls-material.js";
@@ -34,7 +34,7 @@ import { WatchHub } from "./watch-hub.js";
 
 export interface SimClusterOptions {
   /** Drives kubelet, controllers and timestamps; real time by default. */
-  clock?: SimClock;
+  clock?: Clock;
   /** Seeds names, UIDs and faults; defaults to the scenario's seed, else 1. */
   seed?: number;
   /** Accepts bearer tokens besides `token` (an EKS token, say). */
@@ -51,7 +51,7 @@ export interface SimCluster {
   /** A kubeconfig file in a temporary directory (removed on stop). */
   readonly kubeconfigPath: string;
   readonly scenario: Scenario;
-  readonly clock: SimClock;
+  readonly clock: Clock;
   readonly recorder: SimRecorder;
   readonly faults: FaultControl;
   readonly view: ClusterView;
@@ -59,6 +59,11 @@ export interface SimCluster {
   readonly availability: AvailabilityView;
   /** The kubeconfig's YAML. */
   kubeconfig(): string;
+  /**
+   * Requests being answered (watches excepted) and TLS handshakes under way. A test on a manual clock
+   * moves time only when this is 0 (test/support/virtual-time.ts).
+   */
+  requestsInFlight(): number;
   /** Adds a workload (same fields as a scenario's `workloads` entry, with its budget) at run time. */
   addWorkload(workload: z.input<typeof workloadSchema>): void;
   /** Adds a budget (same fields as a scenario's `budgets` entry) at run time. */
@@ -88,7 +93,7 @@ export async function startSimCluster(
   scenario: Scenario,
   options: SimClusterOptions = {},
 ): Promise<SimCluster> {
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const seed = options.seed ?? scenario.seed ?? 1;
   const store = new ObjectStore();
   const recorder = new Recorder();
@@ -229,6 +234,7 @@ export async function startSimCluster(
       nodeHealth.stopKubelet(name);
     },
     compactWatchHistory: () => store.compact(),
+    requestsInFlight: () => api.requestsInFlight(),
     stop: async () => {
       if (stopped) return;
       stopped = true;

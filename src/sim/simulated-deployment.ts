@@ -1,11 +1,11 @@
 import type { ClusterAccess } from "../aws/cluster-access.js";
+import type { Clock } from "../time/clock.js";
 import {
   SimulatedAutoScalingGroup,
   type SimulatedAutoScalingGroupOptions,
   simulatedClusterAccess,
 } from "./auto-scaling-group.js";
 import type { Scenario } from "./scenario-schema.js";
-import type { SimClock } from "./sim-clock.js";
 import { type SimCluster, type SimClusterOptions, startSimCluster } from "./sim-cluster.js";
 import { SimulatedInstances } from "./simulated-instances.js";
 import { SqsEndpoint } from "./sqs-endpoint.js";
@@ -16,7 +16,7 @@ export interface SimulatedDeploymentOptions {
   /** The cluster's name: in the hook's NotificationMetadata and the instances' `eks:cluster-name` tag. */
   clusterName: string;
   /** One clock for the cluster, the group and the drainer. */
-  clock: SimClock;
+  clock: Clock;
   /** Options of the simulated cluster besides its clock. */
   sim?: Omit<SimClusterOptions, "clock">;
   /** The Auto Scaling group and its terminate hook (name, hook name, heartbeat timeout...). */
@@ -37,7 +37,7 @@ export interface SimulatedNoticeQueue {
 /** What a drainer deployment faces, simulated: the cluster, the Auto Scaling group, EC2 and EKS access. */
 export interface SimulatedDeployment {
   clusterName: string;
-  clock: SimClock;
+  clock: Clock;
   sim: SimCluster;
   asg: SimulatedAutoScalingGroup;
   /** EC2 as the simulation answers it: the scenario's instances, tagged with the cluster. */
@@ -84,7 +84,7 @@ export async function startSimulatedDeployment(
 }
 
 async function startNoticeQueue(
-  clock: SimClock,
+  clock: Clock,
   settings: NonNullable<SimulatedDeploymentOptions["queue"]>,
 ): Promise<SimulatedNoticeQueue> {
   const endpoint = new SqsEndpoint({ clock });

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SimClock } from "./sim-clock.js";
+import type { Clock } from "../time/clock.js";
 import { QueueError, SimulatedQueue } from "./sqs-queue.js";
 
 export interface SqsEndpointOptions {
-  clock: SimClock;
+  clock: Clock;
   accountId?: string;
 }
 

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from "node:crypto";
-import type { SimClock } from "./sim-clock.js";
+import type { Clock } from "../time/clock.js";
 
 /** One message as the queue keeps it. */
 export interface QueuedMessage {
@@ -38,7 +38,7 @@ export class QueueError extends Error {
 export interface SimulatedQueueOptions {
   name: string;
   url: string;
-  clock: SimClock;
+  clock: Clock;
   /** Seconds a received message stays invisible unless the receive says otherwise; SQS's default 30. */
   visibilityTimeoutSeconds?: number;
   /** Redrive: after this many receives, the next receive moves the message to `deadLetter` instead. */

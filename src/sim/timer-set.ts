@@ -1,5 +1,5 @@
 import { setMaxListeners } from "node:events";
-import type { SimClock } from "./sim-clock.js";
+import type { Clock } from "../time/clock.js";
 
 /**
  * The simulation's pending work (kubelet shutdowns, startups, controller syncs), all on the injected clock
@@ -10,7 +10,7 @@ export class TimerSet {
   private active = 0;
 
   constructor(
-    private readonly clock: SimClock,
+    private readonly clock: Clock,
     private readonly onError: (error: unknown) => void,
   ) {
     // Every pending timer listens to this one signal: thousands at once are expected, not a leak.

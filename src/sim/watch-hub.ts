@@ -1,10 +1,10 @@
 import type { ServerResponse } from "node:http";
+import type { LabelRequirement } from "../labels/label-selector.js";
+import { matchesRequirements } from "../labels/label-selector.js";
 import { statusBody } from "./api-status.js";
 import type { FieldRequirement } from "./field-selector.js";
 import { matchesFields } from "./field-selector.js";
 import type { KubeObject } from "./kube-objects.js";
-import type { LabelRequirement } from "./label-selector.js";
-import { matchesRequirements } from "./label-selector.js";
 import type { ObjectStore, StoreChange } from "./object-store.js";
 import { apiVersionOf, type ResourceType } from "./resource-types.js";
 

@@ -3,7 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
 import { EksClusterAccess } from "../../src/aws/cluster-access.js";
 import type { AwsCredentials } from "../../src/aws/credentials.js";
-import { createManualClock } from "../../src/sim/sim-clock.js";
+import { createManualClock } from "../../src/time/manual-clock.js";
 
 const eks = mockClient(EKSClient);
 afterEach(() => eks.reset());

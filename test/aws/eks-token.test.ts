@@ -4,7 +4,7 @@ import { AwsCallError } from "../../src/aws/aws-error.js";
 import type { AwsCredentials } from "../../src/aws/credentials.js";
 import { maxTokenBytes, mintEksToken, stsHost } from "../../src/aws/eks-token.js";
 import { TokenMinter } from "../../src/aws/token-minter.js";
-import { createManualClock } from "../../src/sim/sim-clock.js";
+import { createManualClock } from "../../src/time/manual-clock.js";
 
 const credentials: AwsCredentials = {
   accessKeyId: "ASIAEXAMPLEEXAMPLE01",

@@ -7,7 +7,7 @@ import {
   type LifecycleActionRef,
   type LifecycleActions,
 } from "../../src/aws/lifecycle.js";
-import { createManualClock, type ManualClock } from "../../src/sim/sim-clock.js";
+import { createManualClock, type ManualClock } from "../../src/time/manual-clock.js";
 
 const minute = 60_000;
 const hour = 60 * minute;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SimCluster } from "../../src/sim/index.js";
+import { eventually } from "../sim/cluster-fixture.js";
 import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
 import { blockerCluster, instanceA, nodeA, startScenario, writeRequests } from "./support/cli-scenarios.js";
 
@@ -12,8 +13,14 @@ let resourceVersionBefore: number;
 
 beforeAll(async () => {
   sim = await startScenario(blockerCluster);
-  // Let the disruption controller publish the budgets' status first.
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  // Let the disruption controller publish the budgets' status first (the condition, not a fixed sleep).
+  await eventually(
+    () =>
+      sim.view
+        .budgets()
+        .every((budget) => (budget.status?.observedGeneration ?? 0) >= (budget.metadata.generation ?? 1)) ||
+      undefined,
+  );
   resourceVersionBefore = sim.view.resourceVersion();
   text = await runBuiltCli(["plan", nodeA, "--kubeconfig", sim.kubeconfigPath]);
   json = await runBuiltCli(["plan", instanceA, "--kubeconfig", sim.kubeconfigPath, "--output", "json"]);

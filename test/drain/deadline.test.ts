@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, seededRandom } from "../../src/drain/backoff.js";
+import { backoffDelay } from "../../src/drain/backoff.js";
 import {
   clampedGraceSeconds,
   evictionGraceSeconds,
@@ -7,6 +7,7 @@ import {
   secondsLeft,
 } from "../../src/drain/deadline.js";
 import { parseDuration } from "../../src/drain/duration.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 
 const deadline = Date.parse("2026-11-24T11:00:00Z");
 

@@ -1,8 +1,8 @@
 import type { V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
-import { parseLabelSelector } from "../../src/drain/label-selector.js";
 import { classifyPod, type FilterContext } from "../../src/drain/pod-filters.js";
 import { drainPolicyWith } from "../../src/drain/policy.js";
+import { parseLabelSelector } from "../../src/labels/label-selector.js";
 import { makePod, workload } from "./support/fake-workloads.js";
 
 const start = Date.parse("2026-11-24T10:00:00Z");

@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { EventError, maxBodyCharacters, parseInvocationEvent, parseSqsBody } from "../../src/events/index.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 import { loadEventFixture } from "../fixtures/events/catalog.js";
-
-/** mulberry32: a small seeded generator, so that a failure replays. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = Record<string, unknown>;
 const megabyte = "m".repeat(1_048_576);
@@ -206,7 +195,7 @@ function* malformedInputs(gen: InputMaker, count: number): Generator<Case> {
 
 describe("malformed input", () => {
   it("always ends in an EventError naming the broken field, never another exception (1,000 seeded cases)", () => {
-    const gen = new InputMaker(seeded(20261124));
+    const gen = new InputMaker(seededRandom(20261124));
     let errors = 0;
     for (const testCase of malformedInputs(gen, 1_000)) {
       let thrown: unknown;

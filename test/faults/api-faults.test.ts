@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../../src/drain/backoff.js";
 import { OPT_OUT_ANNOTATION } from "../../src/drain/policy.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 import { expectNoUnsafeRemoval, podsLeftToDrain } from "./support/drain-invariants.js";
 import { startEngineRig } from "./support/engine-rig.js";
 import { drainedNode, faultScenario } from "./support/fault-scenarios.js";

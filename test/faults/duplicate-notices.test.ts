@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../../src/drain/backoff.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 import { deliverStorm } from "./support/delivery-storm.js";
 import { expectNoUnsafeRemoval, podsLeftToDrain } from "./support/drain-invariants.js";
 import {

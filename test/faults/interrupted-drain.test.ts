@@ -3,9 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { node22 } from "../../bench/child-process.js";
 import { buildDrainWorker, removeDrainWorker } from "../../bench/worker-launch.js";
 import { workerReportSchema } from "../../bench/worker-protocol.js";
-import { seededRandom } from "../../src/drain/backoff.js";
 import { readDrainState } from "../../src/drain/drain-state.js";
 import type { DrainResult } from "../../src/drain/result.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 import type { SimCluster } from "../../src/sim/index.js";
 import { expectNoUnsafeRemoval, podsLeftToDrain } from "./support/drain-invariants.js";
 import { startEngineRig } from "./support/engine-rig.js";
@@ -20,16 +20,21 @@ import { addClusterRecord, countOther, emptyTally, tallyLine } from "./support/f
  * listing, evicting, waiting.
  */
 
-/** Resolves once the simulated API server has received `count` requests. */
-function afterRequests(sim: SimCluster, count: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (signal.aborted || sim.recorder.requests().length >= count) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 2);
+/**
+ * Calls `stop` as the simulated API server answers its `count`-th request (at once, in the server's
+ * handler: however loaded the machine, the drain is stopped at that request, not some polls later).
+ */
+function afterRequests(sim: SimCluster, count: number, signal: AbortSignal, stop: () => void): void {
+  if (sim.recorder.requests().length >= count) {
+    stop();
+    return;
+  }
+  const unsubscribe = sim.recorder.onRequest(() => {
+    if (sim.recorder.requests().length < count) return;
+    unsubscribe();
+    if (!signal.aborted) stop();
   });
+  signal.addEventListener("abort", unsubscribe, { once: true });
 }
 
 /** Accepted evictions per pod (namespace/name) of the drained node. */
@@ -82,7 +87,7 @@ describe("a drain stopped at random points and resumed from the node's state", (
           const done = new AbortController();
           const stopAt = rig.sim.recorder.requests().length + 2 + Math.floor(random() * 18);
           // The first runs are stopped; the last one (or one that outruns its stop point) finishes.
-          if (run < 4) void afterRequests(rig.sim, stopAt, done.signal).then(() => controller.abort());
+          if (run < 4) afterRequests(rig.sim, stopAt, done.signal, () => controller.abort());
           result = await rig.drain({ seed: seed + run, signal: controller.signal });
           done.abort();
           if (result.status === "in-progress") {
@@ -131,9 +136,7 @@ describe("a drain stopped at random points and resumed from the node's state", (
           void exited.then(() => ended.abort());
           // The first runs are killed; the last one (or one that outruns its kill point) finishes.
           if (run < 3) {
-            void afterRequests(rig.sim, killAt, ended.signal).then(() => {
-              if (!ended.signal.aborted) child.kill("SIGKILL");
-            });
+            afterRequests(rig.sim, killAt, ended.signal, () => child.kill("SIGKILL"));
           }
           const code = await exited;
           if (code === 0) {

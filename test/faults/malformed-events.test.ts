@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { SQSBatchResponse } from "aws-lambda";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seededRandom } from "../../src/drain/backoff.js";
 import type { InvocationContext } from "../../src/lambda/invocation-shell.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
 import { sqsBatchOf } from "../../src/sim/auto-scaling-group.js";
 import { loadEventFixture } from "../fixtures/events/catalog.js";
 import { faultScenario } from "./support/fault-scenarios.js";

@@ -18,8 +18,9 @@ describe("blocked pods over HTTPS", () => {
   });
 
   it("reports a pod under two budgets as blocked by both, and never evicts it", async () => {
-    harness = await startHarness({
-      yaml: `${nodes}
+    harness = await startHarness(
+      {
+        yaml: `${nodes}
 workloads:
   - kind: Deployment
     name: web
@@ -31,9 +32,11 @@ workloads:
 budgets:
   - { name: web-extra, namespace: shop, labels: { app: web }, maxUnavailable: 1 }
 `,
-    });
+      },
+      { virtualTime: true },
+    );
 
-    const result = await harness.drain({}, { stopAt: Date.now() + 3_000 });
+    const result = await harness.drain({}, { stopAt: harness.clock.now() + 3_000 });
 
     expect(result.status).toBe("in-progress");
     expect(result.blocked).toHaveLength(2);
@@ -47,8 +50,9 @@ budgets:
   }, 30_000);
 
   it("waits for an opted-out pod and forces it at deadline minus its grace period", async () => {
-    harness = await startHarness({
-      yaml: `${nodes}
+    harness = await startHarness(
+      {
+        yaml: `${nodes}
 workloads:
   - kind: Deployment
     name: batch
@@ -64,8 +68,10 @@ workloads:
     replicas: 2
     node: ip-10-0-1-10.us-west-2.compute.internal
 `,
-    });
-    const deadline = Date.now() + 5_000;
+      },
+      { virtualTime: true },
+    );
+    const deadline = harness.clock.now() + 5_000;
 
     const result = await harness.drain({}, { deadline });
 

@@ -61,7 +61,7 @@ function expectRestored(subject: SimDrainHarness, replicas = 1) {
 
 describe("surge before evict", () => {
   it("a single replica under minAvailable 1: the replacement is Ready before the eviction, never zero Ready", async () => {
-    rig = await startHarness({ yaml: scenario({ budget: true }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ budget: true }) }, { virtualTime: true });
     const result = await rig.drain();
     expect(result.status).toBe("drained");
     expect(surgePhases(rig.events)).toEqual(["started", "ready", "restored"]);
@@ -84,7 +84,7 @@ describe("surge before evict", () => {
   }, 60_000);
 
   it("surge off: the same drain waits for the budget until the deadline, then forces", async () => {
-    rig = await startHarness({ yaml: scenario({ budget: true }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ budget: true }) }, { virtualTime: true });
     const deadline = rig.clock.now() + 60_000;
     const result = await rig.drain({ surge: "off" }, { deadline });
     expect(result.status).toBe("deadline-forced");
@@ -93,7 +93,7 @@ describe("surge before evict", () => {
   }, 60_000);
 
   it("a single replica without a budget, mode singletons (no annotation): zero Ready 0 s; without surge about the start-up", async () => {
-    rig = await startHarness({ yaml: scenario({ annotated: false }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ annotated: false }) }, { virtualTime: true });
     expect((await rig.drain({ surge: "singletons" })).status).toBe("drained");
     await rig.pass(12_000);
     expect(rig.sim.availability.entries([checkout])[0]).toMatchObject({
@@ -102,7 +102,7 @@ describe("surge before evict", () => {
     });
     await rig.stop();
 
-    rig = await startHarness({ yaml: scenario({ annotated: false }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ annotated: false }) }, { virtualTime: true });
     expect((await rig.drain({ surge: "annotated" })).status).toBe("drained");
     await rig.pass(12_000);
     const [entry] = rig.sim.availability.entries([checkout]);
@@ -111,7 +111,7 @@ describe("surge before evict", () => {
   }, 60_000);
 
   it("never changes the replicas of a Deployment a HorizontalPodAutoscaler owns", async () => {
-    rig = await startHarness({ yaml: scenario({ autoscaler: true }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ autoscaler: true }) }, { virtualTime: true });
     const result = await rig.drain({ surge: "singletons" });
     expect(result.status).toBe("drained");
     expect(surgePhases(rig.events)).toEqual([]);
@@ -127,7 +127,7 @@ describe("surge before evict", () => {
       "{ type: Recreate }",
       "{ type: RollingUpdate, maxSurge: 0, maxUnavailable: 1 }",
     ]) {
-      rig = await startHarness({ yaml: scenario({ strategy }), manualClock: true });
+      rig = await startHarness({ yaml: scenario({ strategy }) }, { virtualTime: true });
       expect((await rig.drain()).status).toBe("drained");
       expect(surgePhases(rig.events)).toEqual([]);
       await rig.stop();
@@ -136,7 +136,7 @@ describe("surge before evict", () => {
   }, 60_000);
 
   it("a replacement that never becomes Ready: gives up by the surge timeout, restores, falls back within the deadline", async () => {
-    rig = await startHarness({ yaml: scenario({ budget: true, noRoom: true }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ budget: true, noRoom: true }) }, { virtualTime: true });
     const started = rig.clock.now();
     const deadline = started + 3 * 60_000;
     const result = await rig.drain({ surgeTimeoutMs: 60_000 }, { deadline });
@@ -154,7 +154,7 @@ describe("surge before evict", () => {
   }, 60_000);
 
   it("a replacement that never becomes Ready, no budget: restored, then evicted the usual way long before the deadline", async () => {
-    rig = await startHarness({ yaml: scenario({ noRoom: true }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ noRoom: true }) }, { virtualTime: true });
     const deadline = rig.clock.now() + 10 * 60_000;
     const result = await rig.drain({ surgeTimeoutMs: 30_000 }, { deadline });
     expect(result.status).toBe("drained");
@@ -167,7 +167,7 @@ describe("surge before evict", () => {
 describe("surge after a crash", () => {
   for (const crashOn of ["ready", "evicted"] as const) {
     it(`a run stopped after ${crashOn === "ready" ? "the replacement is Ready" : "the eviction, before the restore"}: the next run restores`, async () => {
-      rig = await startHarness({ yaml: scenario({ budget: true }), manualClock: true });
+      rig = await startHarness({ yaml: scenario({ budget: true }) }, { virtualTime: true });
       const controller = new AbortController();
       const first = await rig.drain(
         {},
@@ -199,7 +199,7 @@ describe("surge after a crash", () => {
   }
 
   it("a surge record whose drain state was lost is found on the Deployment and restored by the next drain", async () => {
-    rig = await startHarness({ yaml: scenario({ budget: true }), manualClock: true });
+    rig = await startHarness({ yaml: scenario({ budget: true }) }, { virtualTime: true });
     const controller = new AbortController();
     await rig.drain(
       {},
@@ -221,14 +221,16 @@ describe("surge after a crash", () => {
 
 describe("plan with surge", () => {
   it("says which pods would be surged and why, and which not", async () => {
-    rig = await startHarness({
-      yaml: `${scenario({ budget: true })}
+    rig = await startHarness(
+      {
+        yaml: `${scenario({ budget: true })}
   - { kind: Deployment, name: api, namespace: shop, replicas: 1, node: ${drained}, autoscaler: { minReplicas: 1, maxReplicas: 3 } }
   - { kind: Deployment, name: web, namespace: shop, replicas: 3, node: ${drained} }
   - { kind: StatefulSet, name: db, namespace: shop, replicas: 1, node: ${drained} }
 `,
-      manualClock: true,
-    });
+      },
+      { virtualTime: true },
+    );
     const plan = await planDrain({
       cluster: rig.cluster,
       clock: rig.clock,

@@ -17,7 +17,7 @@ describe("Kubernetes Events of a 110-pod drain under several budgets", () => {
   const failures: Error[] = [];
 
   beforeAll(async () => {
-    harness = await startHarness({ file: "scenarios/mixed-110.yaml" });
+    harness = await startHarness({ file: "scenarios/mixed-110.yaml" }, { virtualTime: true });
     reporter = nodeDrainEvents(harness.client, {
       nodeName: harness.nodeName,
       trigger: "termination of instance i-0b1c2d3e4f5a60001",

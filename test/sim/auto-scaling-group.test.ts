@@ -12,7 +12,7 @@ import {
   simulatedClusterAccess,
   sqsBatchOf,
 } from "../../src/sim/auto-scaling-group.js";
-import { createManualClock } from "../../src/sim/sim-clock.js";
+import { createManualClock } from "../../src/time/manual-clock.js";
 
 const instanceId = "i-0123456789abcdef0";
 const minute = 60_000;

@@ -303,10 +303,25 @@ describe("eviction subresource", () => {
     expect(subject.cluster.view.budget("shop", "web")?.status?.disruptionsAllowed).toBe(1);
   });
 
-  it("lets an empty selector ({}) select every pod of the namespace, as policy/v1 does", async () => {
+  // The eviction subresource skips a budget whose selector is nil or empty ("it should match nothing, not
+  // everything"): https://github.com/kubernetes/kubernetes/blob/01aa0f3f6052c9866dcb69054d8924fa8c96e3cb/pkg/registry/core/pod/storage/eviction.go#L385-L393
+  // while the disruption controller counts every pod of the namespace in that budget's status
+  // (src/labels/label-selector.ts).
+  it("does not let a budget with an empty selector ({}) block an eviction, though its status counts every pod", async () => {
     const subject = await startCluster(scenario, { manualClock: true });
-    subject.cluster.addBudget({ name: "everything", namespace: "shop", selector: {}, maxUnavailable: 0 });
-    const error = await rejection(evict(subject, "shop", "lonely"));
-    expect(errorCode(error)).toBe(429);
+    // Eight of the namespace's ten pods are healthy (one Succeeded, one Pending): all eight are needed.
+    subject.cluster.addBudget({ name: "everything", namespace: "shop", selector: {}, minAvailable: 8 });
+    await subject.clock?.advance(500);
+    const status = subject.cluster.view.budget("shop", "everything")?.status;
+    const podsInShop = (await subject.core.listNamespacedPod({ namespace: "shop" })).items.length;
+    expect(podsInShop).toBe(10);
+    expect(status).toMatchObject({ currentHealthy: 8, desiredHealthy: 8, disruptionsAllowed: 0 });
+
+    const response = await subject.request("POST", "/api/v1/namespaces/shop/pods/lonely/eviction", {
+      body: evictionOf("shop", "lonely"),
+    });
+
+    expect(response.status).toBe(201);
+    expect(subject.cluster.view.pod("shop", "lonely")?.metadata.deletionTimestamp).toBeDefined();
   });
 });

@@ -19,12 +19,23 @@ function webPodNames(subject: ClusterUnderTest): string[] {
 }
 
 describe("faults", () => {
-  it("holds requests of a verb for the configured latency", async () => {
+  it("holds requests of a verb for the configured latency, on the cluster's clock", async () => {
     const subject = await startCluster(scenario, { manualClock: true });
     subject.cluster.faults.update({ latencyMs: { list: 300 } });
-    const started = performance.now();
-    await subject.core.listNode();
-    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
+    const clock = subject.clock;
+    if (clock === undefined) throw new Error("the cluster has no manual clock");
+    const sleepersBefore = clock.pending();
+    let answered = false;
+    const listing = subject.core.listNode().then((list) => {
+      answered = true;
+      return list;
+    });
+    // The request is held: one more sleeper on the cluster's clock.
+    await eventually(() => clock.pending() > sleepersBefore || undefined);
+    await clock.advance(299);
+    expect(answered).toBe(false);
+    await clock.advance(1);
+    expect((await listing).items.length).toBeGreaterThan(0);
   });
 
   it("fails a verb at the configured error rate with 500/503 Status bodies and leaves other verbs alone", async () => {

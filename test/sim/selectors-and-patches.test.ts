@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { applyJsonPatch, PatchApplyError, PatchFormatError } from "../../src/sim/json-patch.js";
 import {
-  budgetSelects,
+  budgetStatusSelects,
+  LabelSelectorError,
   matchesRequirements,
   parseLabelSelector,
-  SelectorSyntaxError,
-} from "../../src/sim/label-selector.js";
+} from "../../src/labels/label-selector.js";
+import { applyJsonPatch, PatchApplyError, PatchFormatError } from "../../src/sim/json-patch.js";
 import { applyMergePatch, applyStrategicMergePatch } from "../../src/sim/merge-patch.js";
 
 describe("label selectors", () => {
@@ -28,7 +28,7 @@ describe("label selectors", () => {
   });
 
   it.each(["=web", "app in ()", "app in (a b)x", "app=bad value", "app,,tier"])("rejects %j", (selector) => {
-    expect(() => parseLabelSelector(selector)).toThrow(SelectorSyntaxError);
+    expect(() => parseLabelSelector(selector)).toThrow(LabelSelectorError);
   });
 
   it("accepts an empty value, which is a valid label value", () => {
@@ -36,13 +36,13 @@ describe("label selectors", () => {
     expect(matchesRequirements(parseLabelSelector("app="), { app: "web" })).toBe(false);
   });
 
-  it("lets a budget with no selector match nothing and an empty one match everything", () => {
-    expect(budgetSelects(undefined, labels)).toBe(false);
-    expect(budgetSelects({}, labels)).toBe(true);
+  it("lets a budget's status count no pod for a missing selector and every pod for an empty one", () => {
+    expect(budgetStatusSelects(undefined, labels)).toBe(false);
+    expect(budgetStatusSelects({}, labels)).toBe(true);
     expect(
-      budgetSelects({ matchExpressions: [{ key: "tier", operator: "In", values: ["front"] }] }, labels),
+      budgetStatusSelects({ matchExpressions: [{ key: "tier", operator: "In", values: ["front"] }] }, labels),
     ).toBe(true);
-    expect(budgetSelects({ matchLabels: { app: "api" } }, labels)).toBe(false);
+    expect(budgetStatusSelects({ matchLabels: { app: "api" } }, labels)).toBe(false);
   });
 });
 

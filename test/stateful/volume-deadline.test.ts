@@ -21,7 +21,7 @@ async function drainWithDeadline(policy: Parameters<StatefulSim["drain"]>[0], st
   const subject = await startStatefulSim("stateful.yaml");
   if (stuck) subject.sim.faults.update({ stuckDetach: ["data-postgres-0"] });
   const postgresVolume = subject.volumeOfClaim("db", "data-postgres-0");
-  const deadline = Date.now() + DEADLINE_IN_MS;
+  const deadline = subject.clock.now() + DEADLINE_IN_MS;
   const result = await subject.drain(policy, { deadline });
   return { subject, result, deadline, postgresVolume };
 }

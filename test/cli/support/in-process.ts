@@ -2,8 +2,8 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { InstanceDirectory } from "../../../src/aws/instance-directory.js";
 import type { LifecycleActions } from "../../../src/aws/lifecycle.js";
 import { runCli } from "../../../src/cli/run-cli.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { systemClock } from "../../../src/drain/clock.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import { repoRoot } from "./built-cli.js";
 import { MemoryTerminal } from "./memory-terminal.js";
 

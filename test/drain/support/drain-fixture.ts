@@ -1,8 +1,8 @@
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { type DrainRequest, drainNode } from "../../../src/drain/drain-node.js";
 import type { DrainEvent } from "../../../src/drain/events.js";
 import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js";
 import type { DrainResult } from "../../../src/drain/result.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import { FakeClock } from "./fake-clock.js";
 import { FakeCluster } from "./fake-cluster.js";
 

@@ -1,8 +1,12 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
 import type { EvictionOutcome } from "../../../src/drain/cluster-port.js";
-import { budgetSelectorMatches } from "../../../src/drain/label-selector.js";
+import { budgetStatusSelects, evictionBudgetSelects } from "../../../src/labels/label-selector.js";
 
-/** The disruption rules of the fake cluster: which budgets cover a pod, their status, eviction. */
+/**
+ * The disruption rules of the fake cluster, as the API server has them: which budgets the eviction
+ * subresource counts for a pod, which pods the disruption controller counts in a budget's status (the two
+ * read an empty selector differently, src/labels/label-selector.ts), eviction.
+ */
 
 export function isPodReady(pod: V1Pod): boolean {
   return (
@@ -11,18 +15,22 @@ export function isPodReady(pod: V1Pod): boolean {
   );
 }
 
+/** Whether the eviction subresource counts the budget for the pod. */
 export function covers(budget: V1PodDisruptionBudget, pod: V1Pod): boolean {
   return (
     budget.metadata?.namespace === pod.metadata?.namespace &&
-    budgetSelectorMatches(budget.spec?.selector, pod.metadata?.labels)
+    evictionBudgetSelects(budget.spec?.selector, pod.metadata?.labels)
   );
 }
 
-/** Healthy = Ready and not terminating. */
+/** Pods the disruption controller counts healthy for the budget: selected, Ready and not terminating. */
 export function healthyUnder(budget: V1PodDisruptionBudget, pods: Iterable<V1Pod>): number {
   let healthy = 0;
   for (const pod of pods) {
-    if (covers(budget, pod) && isPodReady(pod) && pod.metadata?.deletionTimestamp === undefined) healthy += 1;
+    const counted =
+      budget.metadata?.namespace === pod.metadata?.namespace &&
+      budgetStatusSelects(budget.spec?.selector, pod.metadata?.labels);
+    if (counted && isPodReady(pod) && pod.metadata?.deletionTimestamp === undefined) healthy += 1;
   }
   return healthy;
 }
@@ -75,7 +83,12 @@ export function decideEviction(
   const [budget] = covering;
   if (budget === undefined) return { allowed: true };
   const status = budget.status ?? {};
-  if (!isPodReady(pod) && (status.currentHealthy ?? 0) >= (status.desiredHealthy ?? 0))
+  // An unready pod goes without spending when the budget is otherwise satisfied (eviction.go).
+  if (
+    !isPodReady(pod) &&
+    (status.currentHealthy ?? 0) >= (status.desiredHealthy ?? 0) &&
+    (status.desiredHealthy ?? 0) > 0
+  )
     return { allowed: true };
   if ((status.disruptionsAllowed ?? 0) <= 0) {
     const name = budget.metadata?.name ?? "";

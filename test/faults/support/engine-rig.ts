@@ -1,16 +1,16 @@
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { drainNode } from "../../../src/drain/drain-node.js";
 import type { DrainEvent } from "../../../src/drain/events.js";
 import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js";
 import type { DrainResult } from "../../../src/drain/result.js";
 import { kubeClientFromEndpoint } from "../../../src/kube/kube-client.js";
 import { KubeCluster } from "../../../src/kube/kube-cluster.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import {
+  type Clock,
   parseScenario,
-  realClock,
-  type SimClock,
   type SimCluster,
   startSimCluster,
+  systemClock,
 } from "../../../src/sim/index.js";
 
 /** Retries sized for drains of seconds (the defaults are sized for real clusters). */
@@ -43,7 +43,7 @@ export interface EngineRig {
 export async function startEngineRig(
   scenarioYaml: string,
   nodeName: string,
-  clock: SimClock = realClock,
+  clock: Clock = systemClock,
 ): Promise<EngineRig> {
   const sim = await startSimCluster(parseScenario(scenarioYaml, "fault scenario"), { clock });
   return {

@@ -4,18 +4,18 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
 import type { JobLog, LogFields } from "../../../src/lifecycle/job-log.js";
 import { readSettings } from "../../../src/lifecycle/settings.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import { type SimulatedAutoScalingGroup, sqsBatchOf } from "../../../src/sim/auto-scaling-group.js";
 import {
+  type Clock,
   parseScenario,
-  realClock,
-  type SimClock,
   type SimCluster,
   type SimClusterOptions,
+  systemClock,
 } from "../../../src/sim/index.js";
 import { startSimulatedDeployment } from "../../../src/sim/simulated-deployment.js";
 import { quickPolicy } from "./engine-rig.js";
@@ -54,7 +54,7 @@ export interface Delivery {
 export interface RigOptions {
   scenario: string;
   seed: number;
-  clock?: SimClock;
+  clock?: Clock;
   sim?: Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that answers every cluster name with the simulated cluster. */
   clusterAccess?: (sim: SimCluster) => ClusterAccess;
@@ -80,7 +80,7 @@ export interface HandlerRig {
 
 /** A simulated cluster and Auto Scaling group, and Lambda containers of the real handler wired to them. */
 export async function startHandlerRig(options: RigOptions): Promise<HandlerRig> {
-  const clock = options.clock ?? realClock;
+  const clock = options.clock ?? systemClock;
   const deployment = await startSimulatedDeployment({
     scenario: parseScenario(options.scenario, "handler fault scenario"),
     clusterName,

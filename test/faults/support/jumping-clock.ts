@@ -1,7 +1,7 @@
-import { realClock, type SimClock } from "../../../src/sim/index.js";
+import { type Clock, systemClock } from "../../../src/sim/index.js";
 
 /** Real time plus an offset a test moves forward: hours of waiting skipped, everything else real. */
-export interface JumpingClock extends SimClock {
+export interface JumpingClock extends Clock {
   jump(ms: number): void;
 }
 
@@ -9,7 +9,7 @@ export function jumpingClock(): JumpingClock {
   let offset = 0;
   return {
     now: () => Date.now() + offset,
-    sleep: (ms, signal) => realClock.sleep(ms, signal),
+    sleep: (ms, signal) => systemClock.sleep(ms, signal),
     jump: (ms) => {
       offset += ms;
     },

@@ -4,19 +4,19 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
 import type { JobTiming } from "../../../src/lifecycle/lifecycle-job.js";
 import { readSettings } from "../../../src/lifecycle/settings.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import {
   type SimulatedAutoScalingGroup,
   type SimulatedAutoScalingGroupOptions,
   sqsBatchOf,
 } from "../../../src/sim/auto-scaling-group.js";
 import {
+  type Clock,
   parseScenario,
-  type SimClock,
   type SimCluster,
   type SimClusterOptions,
 } from "../../../src/sim/index.js";
@@ -40,9 +40,9 @@ export interface HarnessOptions {
   startAt?: string;
   timing?: Partial<JobTiming>;
   /** Options of the simulated cluster; it runs on the harness's clock. */
-  sim?: (clock: SimClock) => Omit<SimClusterOptions, "clock">;
+  sim?: (clock: Clock) => Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that points every cluster name at the simulated cluster. */
-  clusterAccess?: (sim: SimCluster, clock: SimClock) => ClusterAccess;
+  clusterAccess?: (sim: SimCluster, clock: Clock) => ClusterAccess;
 }
 
 export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; event: unknown };
@@ -50,7 +50,7 @@ export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; eve
 export interface LambdaHarness {
   sim: SimCluster;
   asg: SimulatedAutoScalingGroup;
-  clock: SimClock;
+  clock: Clock;
   log: MemoryLog;
   instances: SimulatedInstances;
   handler: DrainerHandler;

@@ -5,7 +5,6 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { EksClusterAccess } from "../../../src/aws/cluster-access.js";
 import { TokenMinter } from "../../../src/aws/token-minter.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import {
   createHandler,
   type DrainerHandler,
@@ -14,8 +13,9 @@ import {
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
 import type { JobLog } from "../../../src/lifecycle/job-log.js";
 import { readSettings } from "../../../src/lifecycle/settings.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import type { SimulatedAutoScalingGroup } from "../../../src/sim/auto-scaling-group.js";
-import { parseScenario, type SimClock, type SimCluster } from "../../../src/sim/index.js";
+import { type Clock, parseScenario, type SimCluster } from "../../../src/sim/index.js";
 import { startSimulatedDeployment } from "../../../src/sim/simulated-deployment.js";
 import { shiftedClock } from "../../lambda/support/shifted-clock.js";
 
@@ -39,7 +39,7 @@ export interface ObservedHarnessOptions {
 export interface ObservedHarness {
   sim: SimCluster;
   asg: SimulatedAutoScalingGroup;
-  clock: SimClock;
+  clock: Clock;
   handler: DrainerHandler;
   /** Every bearer token the API server saw. */
   tokens: Set<string>;

@@ -1,80 +1,11 @@
 import { fileURLToPath } from "node:url";
-import { seededRandom } from "../../../src/drain/backoff.js";
-import { systemClock } from "../../../src/drain/clock.js";
-import { type DrainRequest, drainNode } from "../../../src/drain/drain-node.js";
-import type { DrainEvent } from "../../../src/drain/events.js";
-import { type DrainPolicy, drainPolicyWith } from "../../../src/drain/policy.js";
-import type { DrainResult } from "../../../src/drain/result.js";
-import { type KubeClient, kubeClientFromEndpoint } from "../../../src/kube/kube-client.js";
-import { KubeCluster } from "../../../src/kube/kube-cluster.js";
-import { loadScenario, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
+import { type SimDrain, startSimDrain } from "../../support/sim-drain.js";
 
 const scenarios = fileURLToPath(new URL("../../../scenarios/", import.meta.url));
 
-/** A simulated cluster from a shipped scenario, and the drainer wired to it over HTTPS. */
-export interface StatefulSim {
-  sim: SimCluster;
-  client: KubeClient;
-  cluster: KubeCluster;
-  nodeName: string;
-  events: DrainEvent[];
-  eventsOf<K extends DrainEvent["kind"]>(kind: K): Array<Extract<DrainEvent, { kind: K }>>;
-  /** Drains the scenario's node in real time; the deadline defaults to ten minutes from now. */
-  drain(policy?: Partial<DrainPolicy>, request?: Partial<DrainRequest>): Promise<DrainResult>;
-  /** The PersistentVolume bound to a claim, as the simulated cluster has it. */
-  volumeOfClaim(namespace: string, claim: string): string;
-  /** PersistentVolume names attached to the drained node now (VolumeAttachments not yet deleted). */
-  attachedToNode(): string[];
-  stop(): Promise<void>;
-}
+export type StatefulSim = SimDrain;
 
-export async function startStatefulSim(file: string): Promise<StatefulSim> {
-  const scenario = await loadScenario(`${scenarios}${file}`);
-  const sim = await startSimCluster(scenario);
-  const client = kubeClientFromEndpoint({
-    server: sim.server,
-    caData: sim.caData,
-    token: async () => sim.token,
-  });
-  const cluster = new KubeCluster(client, { pollIntervalMs: 500 });
-  const nodeName = scenario.drainNode ?? "";
-  const events: DrainEvent[] = [];
-  return {
-    sim,
-    client,
-    cluster,
-    nodeName,
-    events,
-    eventsOf: <K extends DrainEvent["kind"]>(kind: K) =>
-      events.filter((event): event is Extract<DrainEvent, { kind: K }> => event.kind === kind),
-    drain: (policy = {}, request = {}) =>
-      drainNode({
-        cluster,
-        clock: systemClock,
-        nodeName,
-        policy: drainPolicyWith(policy),
-        deadline: Date.now() + 10 * 60_000,
-        random: seededRandom(3),
-        ...request,
-        observer: (event) => {
-          events.push(event);
-          request.observer?.(event);
-        },
-      }),
-    volumeOfClaim: (namespace, claim) => {
-      const found = sim.view.persistentVolumeClaims(namespace).find((item) => item.metadata.name === claim);
-      const volume = found?.spec.volumeName;
-      if (typeof volume !== "string") throw new Error(`claim ${namespace}/${claim} is not bound`);
-      return volume;
-    },
-    attachedToNode: () =>
-      sim.view
-        .volumeAttachments()
-        .filter((attachment) => attachment.spec.nodeName === nodeName)
-        .map((attachment) => attachment.spec.source.persistentVolumeName ?? attachment.metadata.name),
-    stop: async () => {
-      await client.close();
-      await sim.stop();
-    },
-  };
+/** A shipped scenario (scenarios/FILE) on the one virtual clock, with the drainer wired to it over HTTPS. */
+export function startStatefulSim(file: string): Promise<StatefulSim> {
+  return startSimDrain({ file: `${scenarios}${file}` }, { virtualTime: true, seed: 3 });
 }

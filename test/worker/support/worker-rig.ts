@@ -1,8 +1,8 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { CliContext } from "../../../src/cli/cli-context.js";
 import { runCli } from "../../../src/cli/run-cli.js";
-import { seededRandom } from "../../../src/drain/backoff.js";
 import { systemClock } from "../../../src/drain/clock.js";
+import { seededRandom } from "../../../src/random/seeded-random.js";
 import { parseScenario } from "../../../src/sim/index.js";
 import {
   type SimulatedDeployment,

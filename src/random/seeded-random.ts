@@ -1,18 +1,30 @@
-/** A small deterministic random source (mulberry32): the same seed gives the same names, UIDs and faults. */
+/**
+ * The one deterministic random source (mulberry32): the same seed gives the same jitter, names, UIDs and
+ * faults, so that a failure replays. The engine takes a `() => number` (`seededRandom(seed)` in tests and
+ * benchmarks, Math.random in production); the simulator draws names and faults from a `SeededRandom`.
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Draws of the kinds the simulator needs, from one seeded source. */
 export class SeededRandom {
-  private state: number;
+  private readonly source: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
+    this.source = seededRandom(seed);
   }
 
   /** A float in [0, 1). */
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.source();
   }
 
   /** True with probability `rate` (0 never, 1 always). */

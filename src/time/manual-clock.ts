@@ -1,34 +1,4 @@
-/**
- * Time as the simulated cluster sees it. The same shape as the engine's Clock, so one fake clock can drive
- * both sides. It drives cluster behaviour (kubelet shutdown and startup, controllers, volume attach and
- * detach, budget status, timestamps); network-side behaviour (latency, watch timeouts) uses real time.
- */
-export interface SimClock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Resolves after `ms` milliseconds, or rejects with the signal's reason once it aborts. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const realClock: SimClock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
+import type { Clock } from "./clock.js";
 
 interface Sleeper {
   readonly due: number;
@@ -37,11 +7,13 @@ interface Sleeper {
 }
 
 /** A clock that moves only when told to: tests of shutdowns and startups of seconds run in milliseconds. */
-export interface ManualClock extends SimClock {
+export interface ManualClock extends Clock {
   /** Moves time forward, waking every sleeper due on the way in order, and lets their work settle. */
   advance(ms: number): Promise<void>;
   /** How many sleepers are waiting. */
   pending(): number;
+  /** When the earliest sleeper is due; undefined when none waits. */
+  nextDueAt(): number | undefined;
 }
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -98,5 +70,7 @@ export function createManualClock(startMs = Date.parse("2026-11-24T10:00:00Z")):
       await settle();
     },
     pending: () => sleepers.length,
+    nextDueAt: () =>
+      sleepers.length === 0 ? undefined : Math.min(...sleepers.map((sleeper) => sleeper.due)),
   };
 }

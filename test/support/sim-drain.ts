@@ -1,0 +1,115 @@
+import { type DrainRequest, drainNode } from "../../src/drain/drain-node.js";
+import type { DrainEvent } from "../../src/drain/events.js";
+import { type DrainPolicy, drainPolicyWith } from "../../src/drain/policy.js";
+import type { DrainResult } from "../../src/drain/result.js";
+import { type KubeClient, kubeClientFromEndpoint } from "../../src/kube/kube-client.js";
+import { KubeCluster } from "../../src/kube/kube-cluster.js";
+import { seededRandom } from "../../src/random/seeded-random.js";
+import { loadScenario, parseScenario, type SimCluster, startSimCluster } from "../../src/sim/index.js";
+import { type Clock, systemClock } from "../../src/time/clock.js";
+import { createManualClock } from "../../src/time/manual-clock.js";
+import { onVirtualTime } from "./virtual-time.js";
+
+/** A simulated cluster and the drain engine wired to it over HTTPS, through the Kubernetes adapter. */
+export interface SimDrain {
+  sim: SimCluster;
+  client: KubeClient;
+  cluster: KubeCluster;
+  nodeName: string;
+  events: DrainEvent[];
+  eventsOf<K extends DrainEvent["kind"]>(kind: K): Array<Extract<DrainEvent, { kind: K }>>;
+  /** The clock of the cluster and the drain: with `virtualTime`, a manual one moved whenever both wait. */
+  clock: Clock;
+  /** Drains the scenario's node; the deadline defaults to ten minutes from now. */
+  drain(policy?: Partial<DrainPolicy>, request?: Partial<DrainRequest>): Promise<DrainResult>;
+  /** The PersistentVolume bound to a claim, as the simulated cluster has it. */
+  volumeOfClaim(namespace: string, claim: string): string;
+  /** PersistentVolume names attached to the drained node now (VolumeAttachments not yet deleted). */
+  attachedToNode(): string[];
+  /** With `virtualTime`: moves the clock `ms` forward in 100 ms steps, letting the cluster's work settle. */
+  pass(ms: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface SimDrainOptions {
+  /** One manual clock for the simulator and the drain, moved whenever both wait (./virtual-time.ts). */
+  virtualTime?: boolean;
+  /** Seed of the drain's jitter. */
+  seed?: number;
+}
+
+/**
+ * The one factory of engine-on-simulator tests: starts the simulated cluster of a scenario file (or inline
+ * YAML) and a drainer wired to it over HTTPS, as the Lambda and the CLI wire it.
+ */
+export async function startSimDrain(
+  source: { file: string } | { yaml: string },
+  options: SimDrainOptions = {},
+): Promise<SimDrain> {
+  const scenario =
+    "file" in source ? await loadScenario(source.file) : parseScenario(source.yaml, "inline scenario");
+  const manual = options.virtualTime ? createManualClock() : undefined;
+  const clock: Clock = manual ?? systemClock;
+  const sim = await startSimCluster(scenario, { clock });
+  const client = kubeClientFromEndpoint({
+    server: sim.server,
+    caData: sim.caData,
+    token: async () => sim.token,
+  });
+  const cluster = new KubeCluster(client, { pollIntervalMs: 500, clock });
+  const nodeName = scenario.drainNode ?? scenario.nodes[0]?.name ?? "";
+  const events: DrainEvent[] = [];
+  return {
+    sim,
+    client,
+    cluster,
+    nodeName,
+    events,
+    eventsOf: <K extends DrainEvent["kind"]>(kind: K) =>
+      events.filter((event): event is Extract<DrainEvent, { kind: K }> => event.kind === kind),
+    clock,
+    drain: (policy = {}, request = {}) => {
+      const run = () =>
+        drainNode({
+          cluster,
+          clock,
+          nodeName,
+          policy: drainPolicyWith(policy),
+          deadline: clock.now() + 10 * 60_000,
+          random: seededRandom(options.seed ?? 11),
+          ...request,
+          observer: (event) => {
+            events.push(event);
+            request.observer?.(event);
+          },
+        });
+      return manual ? onVirtualTime(manual, run, { busy: () => sim.requestsInFlight() > 0 }) : run();
+    },
+    volumeOfClaim: (namespace, claim) => {
+      const found = sim.view.persistentVolumeClaims(namespace).find((item) => item.metadata.name === claim);
+      const volume = found?.spec.volumeName;
+      if (typeof volume !== "string") throw new Error(`claim ${namespace}/${claim} is not bound`);
+      return volume;
+    },
+    attachedToNode: () =>
+      sim.view
+        .volumeAttachments()
+        .filter((attachment) => attachment.spec.nodeName === nodeName)
+        .map((attachment) => attachment.spec.source.persistentVolumeName ?? attachment.metadata.name),
+    pass: async (ms) => {
+      if (manual === undefined) throw new Error("pass() needs a drain started with virtualTime");
+      for (let moved = 0; moved < ms; moved += PASS_STEP_MS) {
+        await manual.advance(PASS_STEP_MS);
+        await settle();
+      }
+    },
+    stop: async () => {
+      await client.close();
+      await sim.stop();
+    },
+  };
+}
+
+/** Virtual time moved per step of `pass`; the cluster's requests settle between steps. */
+const PASS_STEP_MS = 100;
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -1,0 +1,51 @@
+import type { ManualClock } from "../../src/time/manual-clock.js";
+
+/** Wraps a request of the work under test: virtual time stands still until it is answered. */
+export type RequestTracker = <T>(request: Promise<T>) => Promise<T>;
+
+const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const breath = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+
+export interface VirtualTimeOptions {
+  /** Something else in flight that time must wait for, e.g. `() => sim.requestsInFlight() > 0`. */
+  busy?: () => boolean;
+}
+
+/**
+ * The one virtual clock of the simulator and the drainer: runs `work` against a simulated cluster on a
+ * manual clock, moving the clock to the next sleeper (of the work or of the cluster) whenever nothing is in
+ * flight (no tracked request, `busy()` false) and every continuation has run. Minutes of shutdowns,
+ * startups, retries and deadlines take as long as the requests do; how much virtual time passes depends on
+ * the scenario, not on how loaded the machine is.
+ */
+export async function onVirtualTime<T>(
+  clock: ManualClock,
+  work: (track: RequestTracker) => Promise<T>,
+  options: VirtualTimeOptions = {},
+): Promise<T> {
+  let inFlight = 0;
+  let finished = false;
+  const track: RequestTracker = async (request) => {
+    inFlight += 1;
+    try {
+      return await request;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+  const running = work(track).finally(() => {
+    finished = true;
+  });
+  running.catch(() => {});
+  while (!finished) {
+    await turn();
+    await turn();
+    const due = clock.nextDueAt();
+    if (inFlight > 0 || options.busy?.() === true || due === undefined) {
+      await breath();
+      continue;
+    }
+    await clock.advance(Math.max(0, due - clock.now()));
+  }
+  return running;
+}
