@@ -1,7 +1,7 @@
 import { DeadlineGuard } from "./deadline-guard.js";
 import { type DrainContext, mustGo } from "./drain-context.js";
 import { endedAtDeadline } from "./drain-outcome.js";
-import { NodeReachability } from "./node-reachability.js";
+import { NodeReachability } from "./node-reachability-watch.js";
 import type { DrainError, DrainResult, DrainStatus } from "./result.js";
 import { ONCE_STEPS } from "./steps/drain-steps.js";
 import { type DrainStep, type StepOutcome, WATCHDOG_MS } from "./steps/step.js";
