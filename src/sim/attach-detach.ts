@@ -4,7 +4,7 @@ import type { PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } f
 import type { StoredObject } from "./object-store.js";
 import { resourceTypes } from "./resource-types.js";
 import { claimNamesOf } from "./scheduling-rules.js";
-import { Reconciler } from "./timer-set.js";
+import type { Reconciler } from "./timer-set.js";
 import { attachmentName, newAttachment } from "./volume-objects.js";
 
 const attachments = resourceTypes.volumeAttachments;
@@ -27,11 +27,7 @@ export class AttachDetachController {
   private readonly warned = new Set<string>();
 
   constructor(private readonly plane: ControlPlane) {
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      () => this.sync(),
-    );
+    this.reconciler = plane.controllerQueue(() => this.sync());
     plane.store.subscribe((change) => {
       const type = change.current.type;
       if (type === resourceTypes.pods) {

@@ -3,7 +3,7 @@ import type { Clock } from "../time/clock.js";
 import type { Faults } from "./faults.js";
 import type { ObjectStore } from "./object-store.js";
 import type { Recorder } from "./recorder.js";
-import type { TimerSet } from "./timer-set.js";
+import { Reconciler, type TimerSet } from "./timer-set.js";
 
 /** How long the simulated machinery takes, in milliseconds of the injected clock. */
 export interface Timings {
@@ -35,6 +35,11 @@ export class ControlPlane {
   /** An RFC 3339 timestamp with second precision, as metav1.Time serialises, `offsetMs` from now. */
   timestamp(offsetMs = 0): string {
     return formatTime(this.clock.now() + offsetMs);
+  }
+
+  /** A controller's work queue: `reconcile(key)` runs once per key, the controller delay after a request. */
+  controllerQueue(reconcile: (key: string) => void): Reconciler {
+    return new Reconciler(this.timers, () => this.timings.controllerDelayMs, reconcile);
   }
 
   uid(): string {

@@ -5,7 +5,7 @@ import type { PodIndex } from "./pod-index.js";
 import { controllerReference, freshPodName, podFromTemplate } from "./pod-template.js";
 import { resourceTypes } from "./resource-types.js";
 import { tolerates } from "./scheduling-rules.js";
-import { Reconciler } from "./timer-set.js";
+import type { Reconciler } from "./timer-set.js";
 import { ensureClaim, zoneLabel } from "./volume-objects.js";
 
 const daemonSets = resourceTypes.daemonSets;
@@ -58,11 +58,7 @@ export class DaemonSetController {
     private readonly plane: ControlPlane,
     private readonly pods: PodIndex,
   ) {
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      (key) => this.sync(key),
-    );
+    this.reconciler = plane.controllerQueue((key) => this.sync(key));
     plane.store.subscribe((change) => {
       const type = change.current.type;
       if (type === daemonSets) this.reconciler.request(change.current.key);

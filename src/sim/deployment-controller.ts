@@ -13,7 +13,7 @@ import {
   oldSetsScaleDown,
   type SetCount,
 } from "./rolling-update.js";
-import { Reconciler } from "./timer-set.js";
+import type { Reconciler } from "./timer-set.js";
 
 const deployments = resourceTypes.deployments;
 const replicaSets = resourceTypes.replicaSets;
@@ -64,11 +64,7 @@ export class DeploymentController {
     private readonly plane: ControlPlane,
     private readonly pods: PodIndex,
   ) {
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      (key) => this.sync(key),
-    );
+    this.reconciler = plane.controllerQueue((key) => this.sync(key));
     plane.store.subscribe((change) => {
       const object = change.current.object;
       if (change.current.type === deployments) {

@@ -9,7 +9,7 @@ import { type ControlPlane, formatTime } from "./control-plane.js";
 import type { OwnerReference, Pod, PodDisruptionBudget, Workload } from "./kube-objects.js";
 import type { StoredObject } from "./object-store.js";
 import { resourceTypes } from "./resource-types.js";
-import { Reconciler } from "./timer-set.js";
+import type { Reconciler } from "./timer-set.js";
 
 const budgetsType = resourceTypes.podDisruptionBudgets;
 
@@ -59,11 +59,7 @@ export class DisruptionController {
     private readonly tracker: BudgetTracker,
   ) {
     this.scaleOf = scaleLookup(plane);
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      (key) => this.sync(key),
-    );
+    this.reconciler = plane.controllerQueue((key) => this.sync(key));
     tracker.onBudgetTouched((key) => this.reconciler.request(key));
     plane.store.subscribe((change) => {
       const type = change.current.type;

@@ -6,7 +6,7 @@ import { deletePod } from "./pod-deletion.js";
 import type { PodIndex } from "./pod-index.js";
 import { resourceTypes } from "./resource-types.js";
 import { unschedulableTaint } from "./scheduling-rules.js";
-import { Reconciler } from "./timer-set.js";
+import type { Reconciler } from "./timer-set.js";
 
 const nodesType = resourceTypes.nodes;
 
@@ -22,11 +22,7 @@ export class NodeLifecycle {
     private readonly pods: PodIndex,
     private readonly budgets: BudgetTracker,
   ) {
-    this.taints = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      (name) => this.syncTaint(name),
-    );
+    this.taints = plane.controllerQueue((name) => this.syncTaint(name));
     plane.store.subscribe((change) => {
       if (change.current.type === nodesType) {
         const name = change.current.object.metadata.name;

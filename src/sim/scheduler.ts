@@ -6,7 +6,7 @@ import type { PodIndex } from "./pod-index.js";
 import { isTerminal, isTerminating, setCondition } from "./pod-state.js";
 import { resourceTypes } from "./resource-types.js";
 import { claimNamesOf, misfit, unschedulableMessage } from "./scheduling-rules.js";
-import { Reconciler } from "./timer-set.js";
+import type { Reconciler } from "./timer-set.js";
 import { zoneOfVolume } from "./volume-objects.js";
 
 const podsType = resourceTypes.pods;
@@ -25,11 +25,7 @@ export class Scheduler {
     private readonly plane: ControlPlane,
     private readonly pods: PodIndex,
   ) {
-    this.reconciler = new Reconciler(
-      plane.timers,
-      () => plane.timings.controllerDelayMs,
-      () => this.scheduleAll(),
-    );
+    this.reconciler = plane.controllerQueue(() => this.scheduleAll());
     plane.store.subscribe((change) => {
       const type = change.current.type;
       if (type === podsType) {

@@ -1,7 +1,6 @@
 import type { ControlPlane } from "./control-plane.js";
 import type { ResourceType } from "./resource-types.js";
 import { resourceTypes } from "./resource-types.js";
-import { Reconciler } from "./timer-set.js";
 
 /**
  * A workload controller's work queue: a sync of `namespace/name` after the controller delay whenever the
@@ -13,7 +12,7 @@ export function workloadReconciler(
   ownerKind: string,
   sync: (key: string) => void,
 ): void {
-  const reconciler = new Reconciler(plane.timers, () => plane.timings.controllerDelayMs, sync);
+  const reconciler = plane.controllerQueue(sync);
   plane.store.subscribe((change) => {
     const object = change.current.object;
     if (change.current.type === workloads) reconciler.request(change.current.key);
