@@ -21,75 +21,97 @@ export class WebhookUrlError extends Error {
 
 const urlField = z.object({ url: z.string() }).or(z.object({ webhookUrl: z.string() }));
 
+/** How long a read URL is kept before it is read again, so that a rotated URL is picked up. */
+const keepUrlSeconds = 15 * 60;
+
 /**
- * The webhook URL, read from an SSM SecureString parameter (GetParameter WithDecryption) or a Secrets Manager
- * secret (GetSecretValue) by ARN, once per container: the promise is kept, a failed read is not. `forget`
- * drops it (the webhook said the URL is gone), so that the next notification reads it again.
+ * The webhook URL, read with Powertools Parameters from an SSM SecureString parameter (decrypted) or a
+ * Secrets Manager secret, by ARN, and kept for `keepUrlSeconds` in the provider's cache. Concurrent
+ * readers share one read; a failed read is not kept. `forget` drops it (the webhook said the URL is gone),
+ * so that the next notification reads it again past the cache.
  */
 export class WebhookUrlSource {
   private reading: Promise<URL> | undefined;
+  private forgotten = false;
+  private provider: Promise<ValueProvider> | undefined;
+  /** The URL last given to `onLoaded`. */
+  private told: string | undefined;
 
   constructor(private readonly options: WebhookUrlSourceOptions) {}
 
   url(): Promise<URL> {
     const known = this.reading;
     if (known !== undefined) return known;
-    const reading = this.read();
-    this.reading = reading;
-    reading.catch(() => {
+    const reading = this.read().finally(() => {
       if (this.reading === reading) this.reading = undefined;
     });
+    this.reading = reading;
     return reading;
   }
 
   forget(): void {
     this.reading = undefined;
+    this.forgotten = true;
   }
 
   private async read(): Promise<URL> {
     const { reference } = this.options;
-    const text = reference.service === "ssm" ? await this.readParameter() : await this.readSecret();
-    const url = webhookUrlOf(text, reference.arn);
-    this.options.onLoaded?.(url.href);
+    const forceFetch = this.forgotten;
+    this.forgotten = false;
+    const context =
+      reference.service === "ssm"
+        ? `reading the webhook URL from SSM parameter ${reference.arn}`
+        : `reading the webhook URL from secret ${reference.arn}`;
+    this.provider ??= this.buildProvider();
+    let value: unknown;
+    try {
+      value = await (await this.provider).get(reference.arn, { maxAge: keepUrlSeconds, forceFetch });
+    } catch (error) {
+      // Powertools wraps the SDK's error (GetParameterError); its cause says whether retrying helps.
+      throw wrapAwsError(context, error instanceof Error && error.cause !== undefined ? error.cause : error);
+    }
+    if (value === undefined) {
+      throw new AwsCallError(`${context}: it has no value`, { retryable: false });
+    }
+    if (typeof value !== "string") {
+      throw new AwsCallError(`${context}: it holds no string (binary secrets are not read)`, {
+        retryable: false,
+      });
+    }
+    const url = webhookUrlOf(value, reference.arn);
+    if (url.href !== this.told) {
+      this.told = url.href;
+      this.options.onLoaded?.(url.href);
+    }
     return url;
   }
 
-  private async readParameter(): Promise<string> {
+  /** The Powertools provider for the reference's service, its SDK loaded only on first use. */
+  private async buildProvider(): Promise<ValueProvider> {
     const { reference } = this.options;
-    const { GetParameterCommand, SSMClient } = await import("@aws-sdk/client-ssm");
-    const client = this.options.ssm ?? new SSMClient({ region: reference.region });
-    const context = `reading the webhook URL from SSM parameter ${reference.arn}`;
-    try {
-      const answer = await client.send(
-        new GetParameterCommand({ Name: reference.arn, WithDecryption: true }),
-      );
-      const value = answer.Parameter?.Value;
-      if (value === undefined)
-        throw new AwsCallError(`${context}: the parameter has no value`, { retryable: false });
-      return value;
-    } catch (error) {
-      throw wrapAwsError(context, error);
+    if (reference.service === "ssm") {
+      const [{ SSMProvider }, { SSMClient }] = await Promise.all([
+        import("@aws-lambda-powertools/parameters/ssm"),
+        import("@aws-sdk/client-ssm"),
+      ]);
+      const provider = new SSMProvider({
+        awsSdkV3Client: this.options.ssm ?? new SSMClient({ region: reference.region }),
+      });
+      return { get: (name, options) => provider.get(name, { ...options, decrypt: true }) };
     }
+    const [{ SecretsProvider }, { SecretsManagerClient }] = await Promise.all([
+      import("@aws-lambda-powertools/parameters/secrets"),
+      import("@aws-sdk/client-secrets-manager"),
+    ]);
+    const provider = new SecretsProvider({
+      awsSdkV3Client: this.options.secretsManager ?? new SecretsManagerClient({ region: reference.region }),
+    });
+    return { get: (name, options) => provider.get(name, options) };
   }
+}
 
-  private async readSecret(): Promise<string> {
-    const { reference } = this.options;
-    const { GetSecretValueCommand, SecretsManagerClient } = await import("@aws-sdk/client-secrets-manager");
-    const client = this.options.secretsManager ?? new SecretsManagerClient({ region: reference.region });
-    const context = `reading the webhook URL from secret ${reference.arn}`;
-    try {
-      const answer = await client.send(new GetSecretValueCommand({ SecretId: reference.arn }));
-      const value = answer.SecretString;
-      if (value === undefined) {
-        throw new AwsCallError(`${context}: the secret holds no string (binary secrets are not read)`, {
-          retryable: false,
-        });
-      }
-      return value;
-    } catch (error) {
-      throw wrapAwsError(context, error);
-    }
-  }
+interface ValueProvider {
+  get(name: string, options: { maxAge: number; forceFetch: boolean }): Promise<unknown>;
 }
 
 /**

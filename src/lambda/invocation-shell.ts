@@ -1,4 +1,5 @@
-import type { SQSBatchResponse } from "aws-lambda";
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { SQSBatchResponse, SQSRecord } from "aws-lambda";
 import { isRetryable } from "../drain/cluster-port.js";
 import { describeValue, EventError } from "../events/event-error.js";
 import { parseInvocationEvent, parseSqsBody } from "../events/intake.js";
@@ -54,15 +55,23 @@ export class InvocationShell {
   async handle(event: unknown, context: InvocationContext): Promise<HandlerResponse> {
     const records = recordsOf(event);
     if (records === undefined) return this.handleDirect(event, context);
-    const scheduler = this.options.sqsContinuations(context);
-    const settled = await Promise.all(
-      records.valid.map(async (message) =>
-        (await this.handleRecord(message, context, scheduler)) ? undefined : message.messageId,
-      ),
-    );
     for (const { messageId, error } of records.invalid) {
       this.logFailure("malformed SQS record: reported as a batch item failure", error, { messageId });
     }
+    const scheduler = this.options.sqsContinuations(context);
+    const messages = new Map(records.valid.map(({ record, message }) => [record, message]));
+    // Powertools runs the records at once and reports each failed one by its messageId; a failure of
+    // every record is answered the same way, not thrown, so that each record keeps its own retry count.
+    const processed = await processPartialResponse(
+      { Records: records.valid.map(({ record }) => record) },
+      async (record: SQSRecord) => {
+        const message = messages.get(record);
+        if (message === undefined) throw new Error(`SQS record ${record.messageId} was not read`);
+        await this.handleRecord(message, context, scheduler);
+      },
+      new BatchProcessor(EventType.SQS),
+      { throwOnFullBatchFailure: false },
+    );
     if (records.unreportable.length > 0) {
       const [first] = records.unreportable;
       this.logFailure("SQS record without a messageId: failing the whole batch", first, {});
@@ -72,26 +81,30 @@ export class InvocationShell {
         { cause: first },
       );
     }
-    const failures = [
-      ...records.invalid.map((record) => record.messageId),
-      ...settled.filter((id): id is string => id !== undefined),
-    ];
-    return { batchItemFailures: failures.map((itemIdentifier) => ({ itemIdentifier })) };
+    const failed = new Set([
+      ...records.invalid.map(({ messageId }) => messageId),
+      ...processed.batchItemFailures.map(({ itemIdentifier }) => itemIdentifier),
+    ]);
+    return {
+      batchItemFailures: records.order
+        .filter((messageId) => failed.has(messageId))
+        .map((itemIdentifier) => ({ itemIdentifier })),
+    };
   }
 
-  /** Settles one SQS record; false when it must be reported as a batch item failure. */
+  /** Settles one SQS record; throws (logged) when it must be reported as a batch item failure. */
   private async handleRecord(
     message: SqsMessage,
     context: InvocationContext,
     scheduler: ContinuationScheduler,
-  ): Promise<boolean> {
+  ): Promise<void> {
     const fields = { messageId: message.messageId, receiveCount: message.receiveCount };
     let intake: IntakeResult;
     try {
       intake = parseSqsBody(message.body);
     } catch (error) {
       this.logFailure("malformed SQS record: reported as a batch item failure", error, fields);
-      return false;
+      throw error;
     }
     try {
       await this.runIntake(
@@ -101,10 +114,9 @@ export class InvocationShell {
         scheduler,
         fields,
       );
-      return true;
     } catch (error) {
       this.logFailure("notice failed: reported as a batch item failure", error, fields);
-      return false;
+      throw error;
     }
   }
 
@@ -180,11 +192,14 @@ export class InvocationShell {
 }
 
 interface BatchRecords {
-  valid: SqsMessage[];
+  /** Records whose envelope is well formed, each with what the drainer reads of it. */
+  valid: { record: SQSRecord; message: SqsMessage }[];
   /** Records whose envelope is malformed, by message ID. */
   invalid: { messageId: string; error: unknown }[];
   /** Why each malformed record without a usable messageId is malformed. */
   unreportable: unknown[];
+  /** The message IDs in the batch's order, for the failures' order. */
+  order: string[];
 }
 
 /** The records of an SQS batch, each envelope read on its own; undefined for a direct invocation. */
@@ -196,20 +211,27 @@ function recordsOf(event: unknown): BatchRecords | undefined {
       "Records",
       `expected an array of SQS records, got ${describeValue(records)}`,
     );
-    return { valid: [], invalid: [], unreportable: [error] };
+    return { valid: [], invalid: [], unreportable: [error], order: [] };
   }
-  const batch: BatchRecords = { valid: [], invalid: [], unreportable: [] };
+  const batch: BatchRecords = { valid: [], invalid: [], unreportable: [], order: [] };
   for (const [index, record] of records.entries()) {
     try {
-      batch.valid.push(...(readSqsBatch({ Records: [record] }) ?? []));
+      const [message] = readSqsBatch({ Records: [record] }) ?? [];
+      // readSqsBatch checked the envelope Powertools reads (messageId, eventSource).
+      if (message !== undefined) {
+        batch.valid.push({ record: record as SQSRecord, message });
+        batch.order.push(message.messageId);
+      }
     } catch (caught) {
       const error =
         caught instanceof EventError
           ? new EventError(caught.field.replace(/^Records\[0\]/, `Records[${index}]`), problemOf(caught))
           : caught;
       const id = (record as { messageId?: unknown } | null)?.messageId;
-      if (typeof id === "string" && id.length > 0) batch.invalid.push({ messageId: id, error });
-      else batch.unreportable.push(error);
+      if (typeof id === "string" && id.length > 0) {
+        batch.invalid.push({ messageId: id, error });
+        batch.order.push(id);
+      } else batch.unreportable.push(error);
     }
   }
   return batch;

@@ -2,7 +2,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { GetParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { mockClient } from "aws-sdk-client-mock";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { AwsCallError } from "../../src/aws/aws-error.js";
 import { parseSecretReference, SecretReferenceError } from "../../src/aws/secret-reference.js";
 import { snsPublisherFor } from "../../src/aws/sns-publisher.js";
@@ -85,6 +85,36 @@ describe("WebhookUrlSource", () => {
     source.forget();
     await source.url();
     expect(stub.commandCalls(GetParameterCommand)).toHaveLength(2);
+  });
+
+  it("keeps the URL for 15 minutes in the Powertools cache, then reads a rotated one", async () => {
+    const ssm = new SSMClient({ region: "eu-west-1" });
+    const stub = mockClient(ssm);
+    const rotated = "https://hooks.slack.com/services/T0001/B0002/rotated";
+    stub
+      .on(GetParameterCommand)
+      .resolvesOnce({ Parameter: { Value: slackUrl } })
+      .resolves({ Parameter: { Value: rotated } });
+    const loaded: string[] = [];
+    const source = new WebhookUrlSource({
+      reference: parseSecretReference(parameterArn, "p"),
+      ssm,
+      onLoaded: (url) => loaded.push(url),
+    });
+    // The provider's cache reads Date.now(); only the system time is moved, no timer runs.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.parse("2026-12-02T10:00:00Z") });
+    try {
+      expect(String(await source.url())).toBe(slackUrl);
+      vi.setSystemTime(Date.parse("2026-12-02T10:14:00Z"));
+      expect(String(await source.url())).toBe(slackUrl);
+      expect(stub.commandCalls(GetParameterCommand)).toHaveLength(1);
+      vi.setSystemTime(Date.parse("2026-12-02T10:16:00Z"));
+      expect(String(await source.url())).toBe(rotated);
+      expect(stub.commandCalls(GetParameterCommand)).toHaveLength(2);
+      expect(loaded).toEqual([slackUrl, rotated]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("does not keep a failed read, and says whether retrying can help", async () => {
