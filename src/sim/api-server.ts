@@ -172,8 +172,16 @@ export class ApiServer {
         throw error;
       });
       const latency = faultVerb ? faults.latencyMs(faultVerb) : 0;
-      // Latency runs on the cluster's clock: a manual clock holds the request until it is advanced.
-      if (latency > 0) await clock.sleep(latency);
+      // Latency runs on the cluster's clock: a manual clock holds the request until it is advanced. While
+      // it waits the request is a sleeper of that clock, not work in flight, so that time can move on.
+      if (latency > 0) {
+        this.answering -= 1;
+        try {
+          await clock.sleep(latency);
+        } finally {
+          this.answering += 1;
+        }
+      }
       const isPublic = route !== undefined && route.kind !== "resource" && route.public === true;
       if (!isPublic) this.authenticate(request);
       if (!route) throw routeError;

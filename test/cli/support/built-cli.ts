@@ -1,26 +1,29 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { inject } from "vitest";
 
 /** The repository root: tests run from it (vitest's root), and the built CLI finds scenarios/ from it. */
 export const repoRoot = join(import.meta.dirname, "..", "..", "..");
 
 let built: Promise<string> | undefined;
-let buildDir: string | undefined;
 
 /**
- * Bundles src/cli/main.ts the way scripts/build.mjs does (ESM, node22, createRequire banner) into a
- * temporary directory, once per test file. Tests then run the bundle as a user runs dist/cli.js.
+ * Bundles src/cli/main.ts the way scripts/build.mjs does (ESM, node22, createRequire banner), once per
+ * test run: into the run's shared directory (test/support/global-setup.ts), where the first test file
+ * that needs it builds it and the others find it. Tests then run the bundle as a user runs dist/cli.js.
  */
 export function builtCli(): Promise<string> {
   built ??= (async () => {
-    buildDir = mkdtempSync(join(tmpdir(), "eks-node-drainer-cli-"));
-    const outfile = join(buildDir, "cli.js");
+    const outfile = join(inject("runDirectory"), "cli.js");
+    if (existsSync(outfile)) return outfile;
+    // Two test files may build at once: each writes its own file and renames it into place (atomic).
+    const own = join(inject("runDirectory"), `cli-${process.pid}.js`);
     await build({
       entryPoints: [join(repoRoot, "src/cli/main.ts")],
-      outfile,
+      outfile: own,
       bundle: true,
       platform: "node",
       target: "node22",
@@ -30,14 +33,14 @@ export function builtCli(): Promise<string> {
       },
       logLevel: "error",
     });
+    renameSync(own, outfile);
     return outfile;
   })();
   return built;
 }
 
-/** Removes the bundle and the empty HOME of this test file's runs. */
+/** Removes the empty HOME of this test file's runs (the bundle goes with the test run's directory). */
 export function removeBuiltCli(): void {
-  if (buildDir !== undefined) rmSync(buildDir, { recursive: true, force: true });
   if (emptyHome !== undefined) rmSync(emptyHome, { recursive: true, force: true });
 }
 

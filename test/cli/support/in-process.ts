@@ -11,6 +11,8 @@ export interface InProcessRun {
   code: number;
   stdout: string;
   stderr: string;
+  /** stderr split into non-empty lines. */
+  errorLines: string[];
 }
 
 /**
@@ -49,5 +51,6 @@ export async function runInProcess(
     },
     random: seededRandom(17),
   });
-  return { code, stdout: terminal.stdout, stderr: terminal.stderr };
+  const { stdout, stderr } = terminal;
+  return { code, stdout, stderr, errorLines: stderr.split("\n").filter((line) => line.trim() !== "") };
 }

@@ -7,5 +7,5 @@ export function startHarness(
   source: { file: string } | { yaml: string },
   options: SimDrainOptions = {},
 ): Promise<SimDrainHarness> {
-  return startSimDrain(source, { seed: 11, ...options });
+  return startSimDrain(source, { seed: 11, virtualTime: true, ...options });
 }
