@@ -73,7 +73,7 @@ describe("the handler under failures", () => {
     // The first token is refused once its lifetime is over: the drain did outlive it.
     const first = used[0] ?? "";
     const expiredAt = (signedAtOf(first) ?? 0) + lifetimeMs + 1_500;
-    await h.clock.sleep(Math.max(0, expiredAt - h.clock.now()));
+    await h.pass(Math.max(0, expiredAt - h.clock.now()));
     const stale = kubeClientFromEndpoint({
       server: h.sim.server,
       caData: h.sim.caData,

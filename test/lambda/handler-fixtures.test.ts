@@ -69,7 +69,7 @@ describe("every event fixture carrying a notice, through the handler", () => {
           if (notice !== null) harness.asg.terminate(notice.instanceId, { token: notice.token });
         }
 
-        const response = await harness.handler(event, harness.context(60_000));
+        const response = await harness.virtually(() => harness.handler(event, harness.context(60_000)));
 
         if (fixture.delivery === "invocation") {
           expect((response as InvocationSummary).outcome).toMatchObject({

@@ -4,8 +4,13 @@ import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import type { ClusterAccess } from "../../../src/aws/cluster-access.js";
-import { createHandler, type DrainerHandler } from "../../../src/lambda/create-handler.js";
+import {
+  createHandler,
+  type DrainerHandler,
+  type HandlerDependencies,
+} from "../../../src/lambda/create-handler.js";
 import type { InvocationContext, InvocationSummary } from "../../../src/lambda/invocation-shell.js";
+import type { JobLog } from "../../../src/lifecycle/job-log.js";
 import type { JobTiming } from "../../../src/lifecycle/lifecycle-job.js";
 import { readSettings } from "../../../src/lifecycle/settings.js";
 import { seededRandom } from "../../../src/random/seeded-random.js";
@@ -22,8 +27,9 @@ import {
 } from "../../../src/sim/index.js";
 import { startSimulatedDeployment } from "../../../src/sim/simulated-deployment.js";
 import type { SimulatedInstances } from "../../../src/sim/simulated-instances.js";
+import { createManualClock, type ManualClock } from "../../../src/time/manual-clock.js";
+import { onVirtualTime } from "../../support/virtual-time.js";
 import { MemoryLog } from "./memory-log.js";
-import { shiftedClock } from "./shifted-clock.js";
 
 export const queueUrl = "https://sqs.us-west-2.amazonaws.com/123456789012/eks-node-drainer-notices";
 export const functionArn = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer:live";
@@ -36,13 +42,17 @@ export interface HarnessOptions {
   /** Lambda environment on top of CLUSTER_NAME and QUEUE_URL. */
   env?: Record<string, string>;
   asg?: SimulatedAutoScalingGroupOptions;
-  /** Where the shared clock starts (real pace); defaults to the fixtures' time plus a few minutes. */
+  /** Where the shared virtual clock starts; defaults to the fixtures' time plus a few minutes. */
   startAt?: string;
   timing?: Partial<JobTiming>;
   /** Options of the simulated cluster; it runs on the harness's clock. */
   sim?: (clock: Clock) => Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that points every cluster name at the simulated cluster. */
   clusterAccess?: (sim: SimCluster, clock: Clock) => ClusterAccess;
+  /** The handler's log; a MemoryLog by default. */
+  log?: JobLog;
+  /** Extra dependencies of the handler (metrics, notifier setup, kube events...). */
+  dependencies?: Partial<HandlerDependencies>;
 }
 
 export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; event: unknown };
@@ -50,7 +60,13 @@ export type Delivery = { mode: "sqs"; message: unknown } | { mode: "direct"; eve
 export interface LambdaHarness {
   sim: SimCluster;
   asg: SimulatedAutoScalingGroup;
-  clock: Clock;
+  /** One virtual clock of the cluster, the group and the handler: it moves while all of them wait. */
+  clock: ManualClock;
+  /** Lets `ms` of virtual time pass between invocations, the cluster's work going on. */
+  pass(ms: number): Promise<void>;
+  /** Runs `work` (handler calls made by the test itself) with the virtual clock moving while all wait. */
+  virtually<T>(work: () => Promise<T>): Promise<T>;
+  /** The handler's log when the options give none. */
   log: MemoryLog;
   instances: SimulatedInstances;
   handler: DrainerHandler;
@@ -78,7 +94,7 @@ export interface LambdaHarness {
 /** A simulated cluster and Auto Scaling group, and the real handler wired to them (AWS calls mocked). */
 export async function startLambdaHarness(options: HarnessOptions): Promise<LambdaHarness> {
   const clusterName = options.clusterName ?? "prod";
-  const clock = shiftedClock(options.startAt ?? "2026-11-24T10:06:00Z");
+  const clock = createManualClock(Date.parse(options.startAt ?? "2026-11-24T10:06:00Z"));
   const access = options.clusterAccess;
   const deployment = await startSimulatedDeployment({
     scenario: parseScenario(options.scenario, "lambda test"),
@@ -117,31 +133,37 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
     instances,
     sqs,
     lambda,
-    log,
+    log: options.log ?? log,
     clock,
     timing: { invocationMarginMs: 0, ...options.timing },
     policy: { transientBackoff: { initialMs: 100, maxMs: 1_000 } },
     kube: { pollIntervalMs: 500 },
     random: seededRandom(7),
+    ...options.dependencies,
   });
 
   const context = (budgetMs = 60_000): InvocationContext => {
-    const endsAt = Date.now() + budgetMs;
+    const endsAt = clock.now() + budgetMs;
     return {
       awsRequestId: randomUUID(),
       invokedFunctionArn: functionArn,
-      getRemainingTimeInMillis: () => Math.max(0, endsAt - Date.now()),
+      getRemainingTimeInMillis: () => Math.max(0, endsAt - clock.now()),
     };
   };
-  const invokeSqs = async (messages: readonly unknown[], budgetMs?: number) =>
-    (await handler(sqsBatchOf(messages), context(budgetMs))) as SQSBatchResponse;
-  const invokeDirect = async (event: unknown, budgetMs?: number) =>
-    (await handler(event, context(budgetMs))) as InvocationSummary;
+  const virtually = <T>(work: () => Promise<T>): Promise<T> =>
+    onVirtualTime(clock, work, { busy: () => sim.requestsInFlight() > 0 });
+  const invokeSqs = (messages: readonly unknown[], budgetMs?: number) =>
+    virtually(async () => (await handler(sqsBatchOf(messages), context(budgetMs))) as SQSBatchResponse);
+  const invokeDirect = (event: unknown, budgetMs?: number) =>
+    virtually(async () => (await handler(event, context(budgetMs))) as InvocationSummary);
+  const pass = (ms: number) => virtually(() => clock.sleep(ms));
 
   return {
     sim,
     asg,
     clock,
+    pass,
+    virtually,
     log,
     instances,
     handler,
@@ -171,7 +193,7 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
             }
             failures += 1;
             pending.push(next);
-            await clock.sleep(300);
+            await pass(300);
           }
         } else {
           await invokeDirect(next.event, budgetMs);
