@@ -66,7 +66,8 @@ export function createManualClock(startMs = Date.parse("2026-11-24T10:00:00Z")):
         sleeper.resolve();
         await settle();
       }
-      current = target;
+      // Never backwards, should another advance have moved time further meanwhile.
+      current = Math.max(current, target);
       await settle();
     },
     pending: () => sleepers.length,

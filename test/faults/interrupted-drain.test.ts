@@ -112,7 +112,8 @@ describe("a drain stopped at random points and resumed from the node's state", (
   it.each([211, 212])(
     "seed %i: its process killed (SIGKILL), then resumed by a new process",
     async (seed) => {
-      const rig = await startEngineRig(faultScenario({ seed }), drainedNode);
+      // The drainer runs in other processes, on real time: so does the cluster.
+      const rig = await startEngineRig(faultScenario({ seed }), drainedNode, { realTime: true });
       const random = seededRandom(seed);
       const request = JSON.stringify({
         server: rig.sim.server,

@@ -26,6 +26,8 @@ export interface SimDrain {
   volumeOfClaim(namespace: string, claim: string): string;
   /** PersistentVolume names attached to the drained node now (VolumeAttachments not yet deleted). */
   attachedToNode(): string[];
+  /** Runs `work` against the cluster: with `virtualTime`, the clock moves whenever `work` and the cluster wait. */
+  run<T>(work: () => Promise<T>): Promise<T>;
   /** With `virtualTime`: moves the clock `ms` forward in 100 ms steps, letting the cluster's work settle. */
   pass(ms: number): Promise<void>;
   stop(): Promise<void>;
@@ -59,6 +61,8 @@ export async function startSimDrain(
   const cluster = new KubeCluster(client, { pollIntervalMs: 500, clock });
   const nodeName = scenario.drainNode ?? scenario.nodes[0]?.name ?? "";
   const events: DrainEvent[] = [];
+  const runWork = <T>(work: () => Promise<T>): Promise<T> =>
+    manual ? onVirtualTime(manual, work, { busy: () => sim.requestsInFlight() > 0 }) : work();
   return {
     sim,
     client,
@@ -68,8 +72,9 @@ export async function startSimDrain(
     eventsOf: <K extends DrainEvent["kind"]>(kind: K) =>
       events.filter((event): event is Extract<DrainEvent, { kind: K }> => event.kind === kind),
     clock,
-    drain: (policy = {}, request = {}) => {
-      const run = () =>
+    run: runWork,
+    drain: (policy = {}, request = {}) =>
+      runWork(() =>
         drainNode({
           cluster,
           clock,
@@ -82,9 +87,8 @@ export async function startSimDrain(
             events.push(event);
             request.observer?.(event);
           },
-        });
-      return manual ? onVirtualTime(manual, run, { busy: () => sim.requestsInFlight() > 0 }) : run();
-    },
+        }),
+      ),
     volumeOfClaim: (namespace, claim) => {
       const found = sim.view.persistentVolumeClaims(namespace).find((item) => item.metadata.name === claim);
       const volume = found?.spec.volumeName;

@@ -45,6 +45,10 @@ export async function onVirtualTime<T>(
       await breath();
       continue;
     }
+    // A request that is only being connected (a new socket) is not yet seen by the server: idle is
+    // confirmed once more after a timer turn, so that the clock does not leap over its answer.
+    await breath();
+    if (inFlight > 0 || options.busy?.() === true || clock.nextDueAt() !== due) continue;
     await clock.advance(Math.max(0, due - clock.now()));
   }
   return running;

@@ -46,7 +46,7 @@ export async function deliverStorm(
   let redeliveryDue = false;
   for (let round = 0; pending.length > 0; round++) {
     if (round >= options.maxRounds) throw new Error(`deliveries still pending after ${round} rounds`);
-    if (redeliveryDue) await new Promise((resolve) => setTimeout(resolve, options.redeliveryDelayMs));
+    if (redeliveryDue) await rig.pass(options.redeliveryDelayMs);
     redeliveryDue = false;
     const current = pending;
     pending = [];

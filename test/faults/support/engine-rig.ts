@@ -5,13 +5,9 @@ import type { DrainResult } from "../../../src/drain/result.js";
 import { kubeClientFromEndpoint } from "../../../src/kube/kube-client.js";
 import { KubeCluster } from "../../../src/kube/kube-cluster.js";
 import { seededRandom } from "../../../src/random/seeded-random.js";
-import {
-  type Clock,
-  parseScenario,
-  type SimCluster,
-  startSimCluster,
-  systemClock,
-} from "../../../src/sim/index.js";
+import type { SimCluster } from "../../../src/sim/index.js";
+import type { Clock } from "../../../src/time/clock.js";
+import { startSimDrain } from "../../support/sim-drain.js";
 
 /** Retries sized for drains of seconds (the defaults are sized for real clusters). */
 export const quickPolicy: Partial<DrainPolicy> = {
@@ -31,46 +27,50 @@ export interface DrainRun {
 export interface EngineRig {
   sim: SimCluster;
   nodeName: string;
+  clock: Clock;
   /** One drain by a fresh engine instance: its own client, connections and caches, as a new process has. */
   drain(run: DrainRun): Promise<DrainResult>;
   stop(): Promise<void>;
 }
 
 /**
- * A simulated cluster of the scenario and fresh drainers for it, over HTTPS through the real adapter;
- * `clock` (real time by default) drives both.
+ * The engine-on-simulator factory (../../support/sim-drain.ts) with a fresh drainer for each drain, over
+ * HTTPS through the real adapter. On the virtual clock unless `realTime` (drainers in other processes).
  */
 export async function startEngineRig(
   scenarioYaml: string,
   nodeName: string,
-  clock: Clock = systemClock,
+  options: { realTime?: boolean } = {},
 ): Promise<EngineRig> {
-  const sim = await startSimCluster(parseScenario(scenarioYaml, "fault scenario"), { clock });
+  const base = await startSimDrain({ yaml: scenarioYaml }, { virtualTime: options.realTime !== true });
+  const { sim, clock } = base;
   return {
     sim,
     nodeName,
-    drain: async (run) => {
-      const client = kubeClientFromEndpoint({
-        server: sim.server,
-        caData: sim.caData,
-        token: async () => sim.token,
-        requestTimeoutMs: 10_000,
-      });
-      try {
-        return await drainNode({
-          cluster: new KubeCluster(client, { pollIntervalMs: 200, clock }),
-          clock,
-          nodeName,
-          policy: drainPolicyWith({ ...quickPolicy, ...run.policy }),
-          deadline: run.deadline ?? clock.now() + 10 * 60_000,
-          random: seededRandom(run.seed),
-          ...(run.signal === undefined ? {} : { signal: run.signal }),
-          ...(run.observer === undefined ? {} : { observer: run.observer }),
+    clock,
+    drain: (run) =>
+      base.run(async () => {
+        const client = kubeClientFromEndpoint({
+          server: sim.server,
+          caData: sim.caData,
+          token: async () => sim.token,
+          requestTimeoutMs: 10_000,
         });
-      } finally {
-        await client.close();
-      }
-    },
-    stop: () => sim.stop(),
+        try {
+          return await drainNode({
+            cluster: new KubeCluster(client, { pollIntervalMs: 200, clock }),
+            clock,
+            nodeName,
+            policy: drainPolicyWith({ ...quickPolicy, ...run.policy }),
+            deadline: run.deadline ?? clock.now() + 10 * 60_000,
+            random: seededRandom(run.seed),
+            ...(run.signal === undefined ? {} : { signal: run.signal }),
+            ...(run.observer === undefined ? {} : { observer: run.observer }),
+          });
+        } finally {
+          await client.close();
+        }
+      }),
+    stop: () => base.stop(),
   };
 }

@@ -49,6 +49,8 @@ export interface HarnessOptions {
   sim?: (clock: Clock) => Omit<SimClusterOptions, "clock">;
   /** Replaces the stand-in that points every cluster name at the simulated cluster. */
   clusterAccess?: (sim: SimCluster, clock: Clock) => ClusterAccess;
+  /** Seed of the handler's jitter; container n of `container(n)` uses seed + n. Default 7. */
+  seed?: number;
   /** The handler's log; a MemoryLog by default. */
   log?: JobLog;
   /** Extra dependencies of the handler (metrics, notifier setup, kube events...). */
@@ -69,7 +71,10 @@ export interface LambdaHarness {
   /** The handler's log when the options give none. */
   log: MemoryLog;
   instances: SimulatedInstances;
+  /** Container 0's handler. */
   handler: DrainerHandler;
+  /** Warm container `index` (made on first use): its own handler, caches and connections; 0 is `handler`. */
+  container(index: number): DrainerHandler;
   /** Continuations sent with SQS SendMessage, in order. */
   sent: { body: string; delaySeconds: number | undefined }[];
   /** Continuations sent by asynchronous self-invocation, in order. */
@@ -126,21 +131,29 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
       });
       return { StatusCode: 202 };
     });
-  const handler = createHandler({
-    settings: readSettings({ CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl, ...options.env }),
-    lifecycle: asg,
-    clusterAccess: deployment.clusterAccess,
-    instances,
-    sqs,
-    lambda,
-    log: options.log ?? log,
-    clock,
-    timing: { invocationMarginMs: 0, ...options.timing },
-    policy: { transientBackoff: { initialMs: 100, maxMs: 1_000 } },
-    kube: { pollIntervalMs: 500 },
-    random: seededRandom(7),
-    ...options.dependencies,
-  });
+  const containers: DrainerHandler[] = [];
+  const container = (index: number): DrainerHandler => {
+    const built =
+      containers[index] ??
+      createHandler({
+        settings: readSettings({ CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl, ...options.env }),
+        lifecycle: asg,
+        clusterAccess: deployment.clusterAccess,
+        instances,
+        sqs,
+        lambda,
+        log: options.log ?? log,
+        clock,
+        timing: { invocationMarginMs: 0, ...options.timing },
+        policy: { transientBackoff: { initialMs: 100, maxMs: 1_000 } },
+        kube: { pollIntervalMs: 500 },
+        random: seededRandom((options.seed ?? 7) + index),
+        ...options.dependencies,
+      });
+    containers[index] = built;
+    return built;
+  };
+  const handler = container(0);
 
   const context = (budgetMs = 60_000): InvocationContext => {
     const endsAt = clock.now() + budgetMs;
@@ -167,6 +180,7 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
     log,
     instances,
     handler,
+    container,
     sent,
     invoked,
     context,
@@ -208,7 +222,7 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
       return { invocations, failures };
     },
     stop: async () => {
-      await handler.close();
+      await Promise.all(containers.map((built) => built.close()));
       sqsMock.restore();
       lambdaMock.restore();
       await deployment.stop();
