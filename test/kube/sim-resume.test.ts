@@ -31,7 +31,7 @@ workloads:
   });
 
   it("resumes from its node annotation and keeps its deadline", async () => {
-    const originalDeadline = Date.now() + 10 * 60_000;
+    const originalDeadline = harness.clock.now() + 10 * 60_000;
     const controller = new AbortController();
     const first = harness.drain(
       {},
@@ -53,7 +53,7 @@ workloads:
     expect(decodeDrainState(annotation ?? "", harness.nodeName).deadline).toBe(originalDeadline);
     expect(harness.sim.view.pods({ nodeName: harness.nodeName }).length).toBeGreaterThan(0);
 
-    const resumed = await harness.drain({}, { deadline: Date.now() + 60 * 60_000 });
+    const resumed = await harness.drain({}, { deadline: harness.clock.now() + 60 * 60_000 });
 
     expect(resumed.status).toBe("drained");
     expect(resumed.deadline).toBe(originalDeadline);

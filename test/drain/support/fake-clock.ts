@@ -1,52 +1,29 @@
-import type { Clock } from "../../../src/drain/clock.js";
-
-interface Timer {
-  at: number;
-  seq: number;
-  resolve: () => void;
-}
+import type { Clock } from "../../../src/time/clock.js";
+import { createManualClock, type ManualClock } from "../../../src/time/manual-clock.js";
 
 /**
- * Virtual time for tests. `sleep` never waits for real: whenever the process has nothing else to do
- * (no pending promise work), time jumps to the earliest timer. Hours of drain run in milliseconds,
- * and the order of events is deterministic.
+ * The one manual clock (src/time/manual-clock.ts), moved by itself: whenever the process has nothing else
+ * to do (two macrotask turns after a sleep, so that every promise continuation queued so far has run),
+ * time moves to the earliest sleeper. For tests whose cluster is in memory; with the simulator over
+ * HTTPS, ../../support/virtual-time.ts also waits for the requests in flight. Hours of drain run in
+ * milliseconds, and the order of events is deterministic.
  */
 export class FakeClock implements Clock {
-  private current: number;
-  private seq = 0;
-  private readonly timers = new Set<Timer>();
+  private readonly manual: ManualClock;
   private advancing = false;
 
   constructor(start = Date.parse("2026-11-24T10:00:00Z")) {
-    this.current = start;
+    this.manual = createManualClock(start);
   }
 
   now(): number {
-    return this.current;
+    return this.manual.now();
   }
 
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      const timer: Timer = {
-        at: this.current + Math.max(0, ms),
-        seq: this.seq++,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      const onAbort = () => {
-        this.timers.delete(timer);
-        reject(signal?.reason);
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.timers.add(timer);
-      this.scheduleAdvance();
-    });
+    const sleeping = this.manual.sleep(ms, signal);
+    this.scheduleAdvance();
+    return sleeping;
   }
 
   /** Runs `fn` after `ms` of virtual time. */
@@ -57,30 +34,16 @@ export class FakeClock implements Clock {
   private scheduleAdvance(): void {
     if (this.advancing) return;
     this.advancing = true;
-    // Two macrotask turns: every promise continuation queued so far has run by then.
     setImmediate(() =>
       setImmediate(() => {
         this.advancing = false;
-        this.advance();
+        const due = this.manual.nextDueAt();
+        if (due === undefined) return;
+        // Wakes the earliest sleeper (and any due at the same time), then looks again.
+        void this.manual.advance(Math.max(0, due - this.manual.now())).then(() => {
+          if (this.manual.pending() > 0) this.scheduleAdvance();
+        });
       }),
     );
-  }
-
-  private advance(): void {
-    let earliest: Timer | undefined;
-    for (const timer of this.timers) {
-      if (
-        earliest === undefined ||
-        timer.at < earliest.at ||
-        (timer.at === earliest.at && timer.seq < earliest.seq)
-      ) {
-        earliest = timer;
-      }
-    }
-    if (earliest === undefined) return;
-    this.timers.delete(earliest);
-    this.current = Math.max(this.current, earliest.at);
-    earliest.resolve();
-    if (this.timers.size > 0) this.scheduleAdvance();
   }
 }
