@@ -18,6 +18,7 @@ import { NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
 import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
+import { heartbeatBeforeRetry } from "./retry-heartbeat.js";
 import type { Settings } from "./settings.js";
 import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
 
@@ -88,6 +89,7 @@ export class LifecycleJob {
       return outcome;
     } catch (error) {
       telemetry.failed(error);
+      await heartbeatBeforeRetry(this.deps.lifecycle, delivery, error, telemetry.log);
       throw error;
     } finally {
       await telemetry.settle();
@@ -223,6 +225,8 @@ export class LifecycleJob {
           ...(random === undefined ? {} : { random }),
         }),
       lastHeartbeatAt,
+      // By hand, the action has waited for who knows how long: heartbeat before anything else.
+      heartbeatAtOnce: delivery.byInstance === true,
       log,
       observer: (event) => {
         telemetry.observer(event);
