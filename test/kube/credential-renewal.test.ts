@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +7,7 @@ import { ClusterError } from "../../src/drain/cluster-port.js";
 import { kubeClientFromEndpoint } from "../../src/kube/kube-client.js";
 import { loadScenario, type SimCluster, startSimCluster } from "../../src/sim/index.js";
 import { systemClock } from "../../src/time/clock.js";
+import { execKubeconfig as writeExecKubeconfig } from "../support/exec-kubeconfig.js";
 
 /**
  * A 401 from the API server renews the credential once and retries the request: for the kubeconfig's
@@ -30,39 +31,7 @@ afterAll(async () => {
 
 afterEach(() => sim.faults.reset());
 
-/** A kubeconfig whose user runs an exec plugin that counts its runs and prints the simulator's token. */
-async function execKubeconfig(name: string): Promise<{ path: string; runs: () => Promise<number> }> {
-  const counter = join(directory, `${name}.runs`);
-  const plugin = join(directory, `${name}.mjs`);
-  await writeFile(counter, "0");
-  await writeFile(
-    plugin,
-    [
-      'import { readFileSync, writeFileSync } from "node:fs";',
-      `const counter = ${JSON.stringify(counter)};`,
-      'writeFileSync(counter, String(Number(readFileSync(counter, "utf8")) + 1));',
-      "process.stdout.write(JSON.stringify({",
-      '  apiVersion: "client.authentication.k8s.io/v1beta1",',
-      '  kind: "ExecCredential",',
-      `  status: { token: ${JSON.stringify(sim.token)} },`,
-      "}));",
-    ].join("\n"),
-  );
-  const yaml = [
-    "apiVersion: v1",
-    "kind: Config",
-    "clusters:",
-    `- name: sim\n  cluster:\n    server: ${sim.server}\n    certificate-authority-data: ${sim.caData}`,
-    "users:",
-    `- name: exec-user\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n      command: ${JSON.stringify(process.execPath)}\n      args: [${JSON.stringify(plugin)}]\n      interactiveMode: Never`,
-    "contexts:",
-    "- name: sim\n  context:\n    cluster: sim\n    user: exec-user",
-    "current-context: sim",
-  ].join("\n");
-  const path = join(directory, `${name}.kubeconfig`);
-  await writeFile(path, yaml, { mode: 0o600 });
-  return { path, runs: async () => Number(await readFile(counter, "utf8")) };
-}
+const execKubeconfig = (name: string) => writeExecKubeconfig(directory, name, sim);
 
 function connect(kubeconfig: string) {
   return connectToCluster({ kubeconfig, requestTimeoutMs: 10_000, env: {}, clock: systemClock });
