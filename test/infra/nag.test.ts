@@ -37,7 +37,8 @@ describe("AwsSolutions checks", () => {
   });
 
   it("find nothing unacknowledged in the construct in a VPC with every option", () => {
-    const { app } = drainerStack({ reservedConcurrency: 2, servedClusters: ["staging"] }, (scope) => ({
+    const options = { reservedConcurrency: 2, servedClusters: ["staging"], launchHooks: true };
+    const { app } = drainerStack(options, (scope) => ({
       vpc: ec2.Vpc.fromVpcAttributes(scope, "Vpc", {
         vpcId: "vpc-0123456789abcdef0",
         availabilityZones: ["eu-west-1a"],
