@@ -23,6 +23,8 @@ export const appContextSchema = z.object({
   heartbeatTimeout: seconds.min(30).max(7200).optional(),
   defaultResult: z.enum(["CONTINUE", "ABANDON"]).optional(),
   lifecycleHookName: z.string().min(1).optional(),
+  /** Also hook launches (settle 30 s, ABANDON on timeout): see NodeDrainerProps.launchHooks. */
+  launchHooks: flag.optional(),
   drainTimeout: seconds.positive().optional(),
   onDeadline: z.enum(onDeadlineChoices as [string, ...string[]]).optional(),
   evictDaemonSets: flag.optional(),

@@ -1,6 +1,7 @@
 import { ArnFormat, Stack } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
-import type { IConstruct } from "constructs";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type { Construct, IConstruct } from "constructs";
 import { acknowledgeWildcardResource } from "./wildcard-acknowledgment.js";
 
 /**
@@ -22,6 +23,7 @@ export const statementIds = {
   cluster: "DescribeClusters",
   instances: "DescribeInstances",
   networkInterfaces: "ManageVpcNetworkInterfaces",
+  selfInvocation: "InvokeItselfForContinuations",
 } as const;
 
 /** arn:PARTITION:autoscaling:REGION:ACCOUNT:autoScalingGroup:*:autoScalingGroupName/NAME */
@@ -106,4 +108,31 @@ export function grantDrainerPermissions(role: iam.Role, props: DrainerPermission
       }),
     );
   }
+}
+
+/**
+ * A notice delivered by direct invocation (EventBridge → Lambda, or a continuation of one) continues in an
+ * asynchronous invocation of the function itself (src/lambda/self-invocation.ts), by the ARN it was
+ * invoked with: the function's, or a version's or alias's (`<arn>:<qualifier>`). A policy of its own, so
+ * that the function (which depends on its role's default policy) and this statement (which names the
+ * function) form no cycle.
+ */
+export function grantSelfInvocation(scope: Construct, fn: lambda.IFunction, role: iam.IRole): iam.Policy {
+  const qualified = `${fn.functionArn}:*`;
+  const policy = new iam.Policy(scope, "SelfInvocation", {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        sid: statementIds.selfInvocation,
+        actions: ["lambda:InvokeFunction"],
+        resources: [fn.functionArn, qualified],
+      }),
+    ],
+  });
+  acknowledgeWildcardResource(
+    policy,
+    qualified,
+    "The function invokes itself by the ARN it was invoked with, which may carry a version or alias qualifier; the wildcard covers only the qualifiers of this one function.",
+  );
+  return policy;
 }

@@ -7,6 +7,7 @@ import type * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as ssm from "aws-cdk-lib/aws-ssm";
 import type { DrainSettings } from "./drainer-environment.js";
+import type { LaunchHookSettings } from "./launch-hooks.js";
 
 export type LifecycleDefaultResult = "CONTINUE" | "ABANDON";
 
@@ -30,8 +31,17 @@ export interface NodeDrainerProps {
   readonly lifecycleHookName?: string;
   /** Drain behaviour (the Lambda's environment). */
   readonly drain?: DrainSettings;
-  /** Further clusters the function may drain (SERVED_CLUSTERS, and eks:DescribeCluster on each). */
+  /**
+   * Further clusters the function may drain (SERVED_CLUSTERS, eks:DescribeCluster on each, and, with
+   * `accessEntry`, an access entry on each).
+   */
   readonly servedClusters?: readonly string[];
+  /**
+   * Launch lifecycle hooks (opt-in): an `autoscaling:EC2_INSTANCE_LAUNCHING` hook on each group, routed
+   * to the queue, so that an instance is put in service only once its Node is Ready and settled. `true`
+   * for the defaults (settle 30 s, ABANDON on timeout). Default off.
+   */
+  readonly launchHooks?: boolean | LaunchHookSettings;
 
   /** Run the function in a VPC, for clusters whose API endpoint is private. */
   readonly vpc?: ec2.IVpc;

@@ -44,6 +44,7 @@ export class NodeDrainerStack extends Stack {
         : { heartbeatTimeout: Duration.seconds(config.heartbeatTimeout) }),
       ...(config.defaultResult === undefined ? {} : { defaultResult: config.defaultResult }),
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
+      ...(config.launchHooks === undefined ? {} : { launchHooks: config.launchHooks }),
       ...(config.servedClusters === undefined ? {} : { servedClusters: config.servedClusters }),
       ...(config.kubernetesGroup === undefined ? {} : { kubernetesGroup: config.kubernetesGroup }),
       ...(config.accessEntry === undefined ? {} : { accessEntry: config.accessEntry }),

@@ -26,6 +26,7 @@ export class NodeDrainerWorkerStack extends Stack {
         : { heartbeatTimeout: Duration.seconds(config.heartbeatTimeout) }),
       ...(config.defaultResult === undefined ? {} : { defaultResult: config.defaultResult }),
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
+      ...(config.launchHooks === undefined ? {} : { launchHooks: config.launchHooks }),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, "AlarmTopic", config.alarmTopicArn) }),

@@ -8,6 +8,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { grantDrainerPermissions } from "./drainer-permissions.js";
+import { createLaunchHooks, type LaunchHooks } from "./launch-hooks.js";
 import { type NodeDrainerProps, validateProps } from "./node-drainer-props.js";
 import { createNoticePipeline } from "./notice-pipeline.js";
 
@@ -30,6 +31,7 @@ export interface NodeDrainerWorkerProps
     | "notificationTopic"
     | "webhookUrl"
     | "alarmTopic"
+    | "launchHooks"
   > {
   /** Default eks-node-drainer/eks-node-drainer, as deploy/in-cluster has it. */
   readonly serviceAccount?: WorkerServiceAccount;
@@ -55,6 +57,8 @@ export class NodeDrainerWorker extends Construct {
   readonly rule: events.Rule;
   readonly lifecycleHooks: autoscaling.CfnLifecycleHook[];
   readonly podIdentityAssociation?: eks.CfnPodIdentityAssociation;
+  /** Present when `launchHooks` is on; set LAUNCH_SETTLE_SECONDS and LAUNCH_TIMEOUT_RESULT in the worker's Deployment to match. */
+  readonly launchHooks?: LaunchHooks;
   readonly deadLetterAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: NodeDrainerWorkerProps) {
@@ -65,6 +69,8 @@ export class NodeDrainerWorker extends Construct {
     this.queue = pipeline.queue;
     this.deadLetterQueue = pipeline.deadLetterQueue;
     this.rule = pipeline.rule;
+    const launchHooks = createLaunchHooks(this, props, pipeline);
+    if (launchHooks !== undefined) this.launchHooks = launchHooks;
 
     const account = props.serviceAccount ?? { namespace: "eks-node-drainer", name: "eks-node-drainer" };
     this.role = new iam.Role(this, "WorkerRole", {

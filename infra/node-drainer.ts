@@ -18,8 +18,9 @@ import {
   drainEnvironment,
   type SettingName,
 } from "./drainer-environment.js";
-import { grantDrainerPermissions } from "./drainer-permissions.js";
+import { grantDrainerPermissions, grantSelfInvocation } from "./drainer-permissions.js";
 import { handlerEntry, handlerExport, nodejsBundling, projectRoot } from "./lambda-bundle.js";
+import { createLaunchHooks, type LaunchHooks, launchEnvironment } from "./launch-hooks.js";
 import {
   defaults,
   functionTimeout,
@@ -47,6 +48,11 @@ export class NodeDrainer extends Construct {
   readonly lifecycleHooks: autoscaling.CfnLifecycleHook[];
   readonly logGroup: logs.LogGroup;
   readonly accessEntry?: eks.CfnAccessEntry;
+  /** One access entry per served cluster besides `clusterName` (whose entry is `accessEntry`). */
+  readonly servedAccessEntries: eks.CfnAccessEntry[] = [];
+  /** Present when `launchHooks` is on. */
+  readonly launchHooks?: LaunchHooks;
+  readonly selfInvocationPolicy: iam.Policy;
   readonly alarms: DrainerAlarms;
 
   constructor(scope: Construct, id: string, props: NodeDrainerProps) {
@@ -58,6 +64,8 @@ export class NodeDrainer extends Construct {
     this.queue = pipeline.queue;
     this.deadLetterQueue = pipeline.deadLetterQueue;
     this.rule = pipeline.rule;
+    const launchHooks = createLaunchHooks(this, props, pipeline);
+    if (launchHooks !== undefined) this.launchHooks = launchHooks;
 
     this.logGroup = new logs.LogGroup(this, "LogGroup", {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -79,6 +87,7 @@ export class NodeDrainer extends Construct {
       ASG_NAMES: groupNames.join(","),
       QUEUE_URL: this.queue.queueUrl,
       ...drainEnvironment(props.drain),
+      ...(launchHooks === undefined ? {} : launchEnvironment(launchHooks.settings)),
     };
     if (props.servedClusters) {
       environment.SERVED_CLUSTERS = [props.clusterName, ...props.servedClusters].join(",");
@@ -129,6 +138,7 @@ export class NodeDrainer extends Construct {
       reason:
         "The handler is built for Node.js 22 (package.json engines, esbuild target node22); a runtime upgrade is a tested change of its own.",
     });
+    this.selfInvocationPolicy = grantSelfInvocation(this, this.function, this.role);
     this.function.addEventSource(
       new SqsEventSource(this.queue, {
         batchSize: props.batchSize ?? defaults.batchSize,
@@ -144,12 +154,17 @@ export class NodeDrainer extends Construct {
     }
 
     if (props.accessEntry ?? true) {
-      this.accessEntry = new eks.CfnAccessEntry(this, "AccessEntry", {
-        clusterName: props.clusterName,
-        principalArn: this.role.roleArn,
-        kubernetesGroups: [props.kubernetesGroup ?? defaults.kubernetesGroup],
-        type: "STANDARD",
-      });
+      // The role's Kubernetes identity in every cluster it drains; deploy/rbac.yaml binds the group.
+      const entry = (id: string, clusterName: string) =>
+        new eks.CfnAccessEntry(this, id, {
+          clusterName,
+          principalArn: this.role.roleArn,
+          kubernetesGroups: [props.kubernetesGroup ?? defaults.kubernetesGroup],
+          type: "STANDARD",
+        });
+      this.accessEntry = entry("AccessEntry", props.clusterName);
+      const others = new Set((props.servedClusters ?? []).filter((name) => name !== props.clusterName));
+      for (const name of others) this.servedAccessEntries.push(entry(`AccessEntry-${name}`, name));
     }
 
     this.alarms = new DrainerAlarms(this, "Alarms", {

@@ -19,7 +19,7 @@ interface HookedGroup {
   readonly name: string;
 }
 
-function hookedGroups(refs: readonly AutoScalingGroupRef[]): HookedGroup[] {
+export function hookedGroups(refs: readonly AutoScalingGroupRef[]): HookedGroup[] {
   const groups = refs.map((ref, index): HookedGroup => {
     if (typeof ref !== "string") return { key: Names.uniqueId(ref), name: ref.autoScalingGroupName };
     return { key: Token.isUnresolved(ref) ? `Group${index}` : ref, name: ref };

@@ -2,6 +2,7 @@ import { CfnParameter } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { SURGE_MODES } from "../src/drain/surge-policy.js";
 import { onDeadlineChoices, settingDefaults } from "./drainer-environment.js";
+import { launchDefaults } from "./launch-hooks.js";
 import { defaults } from "./node-drainer-props.js";
 
 /** Log retention periods CloudWatch Logs accepts, in days. */
@@ -41,6 +42,26 @@ export function templateParameters(scope: Construct) {
       description: "Result when the heartbeat timeout passes (both terminate; ABANDON skips later hooks).",
       allowedValues: ["CONTINUE", "ABANDON"],
       default: defaults.defaultResult,
+    }),
+    launchHooks: parameter("LaunchHooks", {
+      type: "String",
+      description:
+        "Also hook launches: an instance goes in service only once its Node is Ready and has stayed Ready for LaunchSettleSeconds.",
+      allowedValues: booleans,
+      default: "false",
+    }),
+    launchSettleSeconds: parameter("LaunchSettleSeconds", {
+      type: "Number",
+      description: "Seconds a launched instance's Node must stay Ready before its launch action completes.",
+      minValue: 0,
+      default: launchDefaults.settle.toSeconds(),
+    }),
+    launchTimeoutResult: parameter("LaunchTimeoutResult", {
+      type: "String",
+      description:
+        "Result of a launch action whose Node is not Ready in time (ABANDON terminates the instance and stops an instance refresh).",
+      allowedValues: ["CONTINUE", "ABANDON"],
+      default: launchDefaults.timeoutResult,
     }),
     onDeadline: parameter("OnDeadline", {
       type: "String",

@@ -63,6 +63,9 @@ export class NodeDrainerTemplateStack extends Stack {
     const hasAlarmTopic = new CfnCondition(this, "HasAlarmTopic", {
       expression: Fn.conditionNot(Fn.conditionEquals(parameters.alarmTopicArn.valueAsString, "")),
     });
+    const launchOn = new CfnCondition(this, "LaunchHooksCondition", {
+      expression: Fn.conditionEquals(parameters.launchHooks.valueAsString, "true"),
+    });
     const createAccessEntry = new CfnCondition(this, "CreateAccessEntryCondition", {
       expression: Fn.conditionEquals(parameters.createAccessEntry.valueAsString, "true"),
     });
@@ -75,6 +78,11 @@ export class NodeDrainerTemplateStack extends Stack {
       autoScalingGroups: groupNames,
       heartbeatTimeout: Duration.seconds(parameters.heartbeatTimeout.valueAsNumber),
       defaultResult: parameters.defaultResult.valueAsString as LifecycleDefaultResult,
+      // Always synthesized; the hooks exist only under LaunchHooks=true (see placeLaunchHooks).
+      launchHooks: {
+        settle: Duration.seconds(parameters.launchSettleSeconds.valueAsNumber),
+        timeoutResult: parameters.launchTimeoutResult.valueAsString as LifecycleDefaultResult,
+      },
       kubernetesGroup: parameters.kubernetesGroup.valueAsString,
       logRetention: parameters.logRetentionDays.valueAsNumber as logs.RetentionDays,
       alarmTopic: sns.Topic.fromTopicArn(this, "ImportedAlarmTopic", parameters.alarmTopicArn.valueAsString),
@@ -113,6 +121,7 @@ export class NodeDrainerTemplateStack extends Stack {
       });
     }
     if (drainer.accessEntry) drainer.accessEntry.cfnOptions.condition = createAccessEntry;
+    this.placeLaunchHooks(parameters, hasGroup, launchOn);
     this.placeInVpc(parameters, inVpc);
 
     new CfnOutput(this, "RoleArn", {
@@ -123,6 +132,31 @@ export class NodeDrainerTemplateStack extends Stack {
     new CfnOutput(this, "QueueUrl", { value: drainer.queue.queueUrl });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: drainer.deadLetterQueue.queueUrl });
     new CfnOutput(this, "FunctionName", { value: drainer.function.functionName });
+  }
+
+  /**
+   * Launch hook n exists when group n does and LaunchHooks is true. The launch rule always exists (the
+   * queue's policy names it): without hooks it matches nothing.
+   */
+  private placeLaunchHooks(
+    parameters: TemplateParameters,
+    hasGroup: CfnCondition[],
+    launchOn: CfnCondition,
+  ): void {
+    const launch = this.drainer.launchHooks;
+    if (launch === undefined) return;
+    launch.hooks.forEach((hook, index) => {
+      const group = hasGroup[index];
+      if (group === undefined) return;
+      hook.cfnOptions.condition = new CfnCondition(this, `HasLaunchHook${index + 1}`, {
+        expression: Fn.conditionAnd(group, launchOn),
+      });
+      hook.lifecycleHookName = `eks-node-drainer-launch-${index + 1}`;
+    });
+    (launch.rule.node.defaultChild as events.CfnRule).addPropertyOverride(
+      "EventPattern.detail.AutoScalingGroupName",
+      parameters.asgNames.valueAsList,
+    );
   }
 
   /** With SubnetIds set, the function runs in the VPC and may manage its network interfaces. */
@@ -181,6 +215,10 @@ export class NodeDrainerTemplateStack extends Stack {
         ParameterGroups: [
           { Label: { default: "Cluster and groups" }, Parameters: ids(["clusterName", "asgNames"]) },
           { Label: { default: "Lifecycle hook" }, Parameters: ids(["heartbeatTimeout", "defaultResult"]) },
+          {
+            Label: { default: "Launch hooks" },
+            Parameters: ids(["launchHooks", "launchSettleSeconds", "launchTimeoutResult"]),
+          },
           {
             Label: { default: "Drain" },
             Parameters: ids([

@@ -13,6 +13,8 @@ export interface ClusterConnection {
   caData: string;
   /** A bearer token valid for at least another minute; call it before each request or batch of them. */
   bearerToken: () => Promise<string>;
+  /** The API server refused this token (401): forget it so that `bearerToken` mints a new one. */
+  bearerTokenRejected?: (token: string) => void;
 }
 
 /** Reaches a cluster by name. The Lambda builds one per warm container. */
@@ -61,7 +63,13 @@ export class EksClusterAccess implements ClusterAccess {
 
   async connect(clusterName: string): Promise<ClusterConnection> {
     const { endpoint, caData } = await this.describe(clusterName);
-    return { clusterName, endpoint, caData, bearerToken: () => this.tokens.token(clusterName) };
+    return {
+      clusterName,
+      endpoint,
+      caData,
+      bearerToken: () => this.tokens.token(clusterName),
+      bearerTokenRejected: (token) => this.tokens.drop(clusterName, token),
+    };
   }
 
   forget(clusterName: string): void {

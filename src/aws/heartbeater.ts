@@ -10,6 +10,11 @@ export interface HeartbeaterOptions {
   actionStartedAt: number;
   /** When the action's heartbeat timeout last restarted (the last heartbeat), if known; else its start. */
   lastBeatAt?: number | undefined;
+  /**
+   * Beat at once, then every HeartbeatTimeout/2: for an action whose start and last heartbeat are
+   * unknown (a hook finished by hand), whose heartbeat timeout may be about to pass.
+   */
+  beatAtOnce?: boolean;
   clock: Clock;
   /** Each recorded heartbeat, for logs and metrics. */
   onBeat?: (at: number) => void;
@@ -80,7 +85,7 @@ export class Heartbeater {
   private async run(): Promise<HeartbeaterEnd> {
     const { clock, lifecycle, action } = this.options;
     const signal = this.abort.signal;
-    let due = this.lastBeat + this.intervalMs;
+    let due = this.options.beatAtOnce === true ? clock.now() : this.lastBeat + this.intervalMs;
     while (!signal.aborted) {
       if (due >= this.deadline) return "deadline";
       const wait = due - clock.now();

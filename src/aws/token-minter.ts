@@ -47,6 +47,15 @@ export class TokenMinter {
     return minting;
   }
 
+  /**
+   * The API server refused `token` (401): forget it, if it is still the one cached for `clusterName`,
+   * so that the next `token` call mints afresh. A token already replaced is left alone, so that many
+   * requests refused together lead to one new signing.
+   */
+  drop(clusterName: string, token: string): void {
+    if (this.minted.get(clusterName)?.token === token) this.minted.delete(clusterName);
+  }
+
   private async mint(clusterName: string): Promise<string> {
     let credentials: AwsCredentials;
     try {

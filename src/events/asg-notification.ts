@@ -41,6 +41,17 @@ export function readAutoScalingNotification(body: Record<string, unknown>): Inta
   });
 }
 
+/**
+ * Is this the test message Auto Scaling sends once when a hook's notification target is set? Flat, it
+ * carries `Event`; inside an EventBridge event's detail it has been seen with `Event` or with
+ * `LifecycleTransition` set to `autoscaling:TEST_NOTIFICATION` (aws-node-termination-handler checks both:
+ * https://github.com/aws/aws-node-termination-handler/blob/main/pkg/monitor/sqsevent/asg-lifecycle-event.go).
+ * Message format: https://docs.aws.amazon.com/autoscaling/ec2/userguide/prepare-for-lifecycle-notifications.html#test-notification-message-example
+ */
+export function isTestNotification(fields: Record<string, unknown>): boolean {
+  return fields.Event === testNotificationEvent || fields.LifecycleTransition === testNotificationEvent;
+}
+
 function readNotificationEvent(event: unknown): IntakeResult {
   if (event === testNotificationEvent) {
     return { kind: "ignored", reason: `${testNotificationEvent}: sent once when a hook's target is set` };

@@ -63,5 +63,6 @@ export function readContinuation(message: Record<string, unknown>): IntakeResult
     via: notice.via,
   };
   if (notice.clusterName !== undefined) result.clusterName = notice.clusterName;
+  if (notice.metadataText !== undefined) result.metadataText = notice.metadataText;
   return { kind: "notice", notice: result, attempt };
 }

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { isTestNotification, testNotificationEvent } from "./asg-notification.js";
 import { describeValue, EventError, eventErrorFromZod, valueAt } from "./event-error.js";
 import type { IntakeResult } from "./intake-result.js";
 import { readLifecycleAction } from "./lifecycle-action.js";
@@ -36,6 +37,12 @@ export function readEventBridgeEvent(event: unknown, viaSqs: boolean): IntakeRes
   const envelope = envelopeSchema.safeParse(event);
   if (!envelope.success) throw eventErrorFromZod(envelope.error, event);
   const detailType = envelope.data["detail-type"];
+  if (isTestNotification(envelope.data.detail)) {
+    return {
+      kind: "ignored",
+      reason: `${testNotificationEvent} in a ${JSON.stringify(detailType.slice(0, 80))} event`,
+    };
+  }
 
   if (detailType === launchDetailType) {
     return { kind: "ignored", reason: `${launchDetailType} event: nothing to drain` };

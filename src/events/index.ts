@@ -10,6 +10,10 @@ export { autoScalingSource, launchDetailType, terminateDetailType } from "./even
 export { maxBodyCharacters, parseInvocationEvent, parseSqsBody } from "./intake.js";
 export type { IntakeResult } from "./intake-result.js";
 export { launchingTransition, terminatingTransition } from "./lifecycle-fields.js";
-export { clusterNameFromMetadata } from "./notification-metadata.js";
+export {
+  clusterNameFromMetadata,
+  type MetadataReading,
+  readNotificationMetadata,
+} from "./notification-metadata.js";
 export { readSqsBatch, type SqsMessage } from "./sqs-batch.js";
 export { noticeKey, type TerminationNotice, terminationNoticeSchema } from "./termination-notice.js";

@@ -10,7 +10,7 @@ import {
   placeSchema,
   transitionSchema,
 } from "./lifecycle-fields.js";
-import { clusterNameFromMetadata } from "./notification-metadata.js";
+import { readNotificationMetadata } from "./notification-metadata.js";
 import type { TerminationNotice } from "./termination-notice.js";
 
 /**
@@ -56,7 +56,7 @@ export function readLifecycleAction(source: LifecycleSource): IntakeResult {
   const metadataField = source.fieldPrefix
     ? `${source.fieldPrefix}.NotificationMetadata`
     : "NotificationMetadata";
-  const clusterName = clusterNameFromMetadata(readOwn(source.fields, "NotificationMetadata"), metadataField);
+  const metadata = readNotificationMetadata(readOwn(source.fields, "NotificationMetadata"), metadataField);
   const notice: TerminationNotice = {
     instanceId: fields.EC2InstanceId,
     asgName: fields.AutoScalingGroupName,
@@ -65,7 +65,8 @@ export function readLifecycleAction(source: LifecycleSource): IntakeResult {
     receivedAt: source.receivedAt,
     via: source.via,
   };
-  if (clusterName !== undefined) notice.clusterName = clusterName;
+  if (metadata.clusterName !== undefined) notice.clusterName = metadata.clusterName;
+  if (metadata.plainText !== undefined) notice.metadataText = metadata.plainText;
   return { kind: "notice", notice, attempt: 0 };
 }
 

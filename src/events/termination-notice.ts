@@ -17,6 +17,11 @@ export interface TerminationNotice {
   token: string;
   /** From NotificationMetadata (plain string or {"clusterName": ...}); absent when the hook carries none. */
   clusterName?: string;
+  /**
+   * NotificationMetadata when it was plain text rather than JSON: the cluster it names is only a hint,
+   * replaced by the configured cluster when it is not one this deployment serves.
+   */
+  metadataText?: string;
   /** When the lifecycle action started (the event's time), ISO 8601. Deadlines count from here. */
   receivedAt: string;
   /** How it reached us ("command-line": a hook finished by hand with `drain --complete-lifecycle-action`). */
@@ -36,6 +41,7 @@ export const terminationNoticeSchema = z.object(
     hookName: hookNameSchema,
     token: lifecycleTokenSchema,
     clusterName: clusterNameSchema.optional(),
+    metadataText: z.string().max(4000).optional(),
     receivedAt: timestampSchema,
     via: z.enum(noticeChannels, { error: `expected one of ${noticeChannels.join(", ")}` }),
   },

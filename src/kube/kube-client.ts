@@ -33,6 +33,8 @@ export interface EndpointOptions extends Partial<PoolOptions> {
   caData: string;
   /** Called before every request so short-lived tokens (EKS: 15 min) are always fresh; cache inside. */
   token: () => Promise<string>;
+  /** The API server refused this token (401): drop it from the cache so that `token` mints a new one. */
+  tokenRejected?: (token: string) => void;
   /** A name for the cluster in messages; defaults to the server. */
   clusterName?: string;
 }
@@ -69,6 +71,8 @@ export function kubeClientFromEndpoint(options: EndpointOptions): KubeClient {
   }
   const config = new PooledKubeConfig(poolOptions(options));
   config.addAuthenticator(new TokenProviderAuthenticator(options.token));
+  const rejected = options.tokenRejected;
+  if (rejected !== undefined) config.onTokenRejected(rejected);
   config.loadFromClusterAndUser(
     {
       name: options.clusterName ?? options.server,

@@ -51,6 +51,7 @@ export function startListWatch<T extends { metadata?: { resourceVersion?: string
   const run = async () => {
     let failures = 0;
     let polling = false;
+    let relistedForCredential = false;
     while (!closed) {
       let version: string;
       try {
@@ -82,6 +83,7 @@ export function startListWatch<T extends { metadata?: { resourceVersion?: string
         });
         if (closed || end.kind === "expired") break;
         const lasted = options.clock.now() - started >= 1_000;
+        if (end.kind === "closed" && lasted) relistedForCredential = false;
         // client-node gives up on a stream quiet for 30 s: like a stream the server ended, resume it.
         const quiet = end.kind === "failed" && end.error.kind === "timeout" && lasted;
         if (end.kind === "closed" || quiet) {
@@ -97,6 +99,12 @@ export function startListWatch<T extends { metadata?: { resourceVersion?: string
           continue;
         }
         options.sink.problem?.(end.error);
+        if (end.error.kind === "unauthorized" && !relistedForCredential) {
+          // A refused token: the list that follows renews it (CredentialRenewingHttpLibrary), then the
+          // watch starts again with the fresh one. A second refusal in a row falls back to polling.
+          relistedForCredential = true;
+          break;
+        }
         if (!end.error.retryable) {
           // Listing works but watching is refused: keep the feed alive by polling.
           polling = true;

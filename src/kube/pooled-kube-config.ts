@@ -1,6 +1,15 @@
 import type { RequestOptions } from "node:https";
-import { KubeConfig, type RequestContext } from "@kubernetes/client-node";
+import {
+  type ApiType,
+  type Configuration,
+  createConfiguration,
+  KubeConfig,
+  type RequestContext,
+  ServerConfiguration,
+  setHeaderMiddleware,
+} from "@kubernetes/client-node";
 import { Agent, type Dispatcher, ProxyAgent } from "undici";
+import { bearerOf, type CredentialRenewal, CredentialRenewingHttpLibrary } from "./credential-renewal.js";
 
 export interface PoolOptions {
   /** Per-request timeout of API calls (not of watches), ms. */
@@ -10,6 +19,7 @@ export interface PoolOptions {
 }
 
 const defaults: PoolOptions = { requestTimeoutMs: 30_000, connections: 16 };
+const userAgent = "eks-node-drainer";
 
 /**
  * A KubeConfig whose requests share one keep-alive connection pool. client-node 2.x builds a new undici
@@ -17,13 +27,75 @@ const defaults: PoolOptions = { requestTimeoutMs: 30_000, connections: 16 };
  * options the same way, once, and hands every request (API calls and watches) the same dispatcher.
  * Authentication is still applied per request, so exec plugins and token providers can refresh.
  */
-export class PooledKubeConfig extends KubeConfig {
+export class PooledKubeConfig extends KubeConfig implements CredentialRenewal {
   private pool: { key: string; dispatcher: Dispatcher | undefined } | undefined;
   private readonly poolOptions: PoolOptions;
+  private readonly tokenRejectedListeners: Array<(token: string) => void> = [];
 
   constructor(options: Partial<PoolOptions> = {}) {
     super();
     this.poolOptions = { ...defaults, ...options };
+  }
+
+  /**
+   * As client-node's own, but every API client sends through CredentialRenewingHttpLibrary, so that a
+   * 401 renews the credential once and retries the request.
+   */
+  override makeApiClient<T extends ApiType>(apiClientType: new (config: Configuration) => T): T {
+    const cluster = this.getCurrentCluster();
+    if (cluster === null) throw new Error("kubeconfig has no current cluster");
+    return new apiClientType(
+      createConfiguration({
+        baseServer: new ServerConfiguration(cluster.server, {}),
+        authMethods: { default: this },
+        httpApi: new CredentialRenewingHttpLibrary(this),
+        middleware: [setHeaderMiddleware("User-Agent", userAgent)],
+      }),
+    );
+  }
+
+  /** Called with a bearer token the API server refused (the token provider drops it from its cache). */
+  onTokenRejected(listener: (token: string) => void): void {
+    this.tokenRejectedListeners.push(listener);
+  }
+
+  dropCredential(authorization: string): boolean {
+    const token = bearerOf(authorization);
+    if (token === undefined) return false;
+    for (const listener of this.tokenRejectedListeners) listener(token);
+    const cached = this.dropCachedCredential(token);
+    return cached || this.tokenRejectedListeners.length > 0;
+  }
+
+  /**
+   * client-node's authenticators cache what they read: ExecAuth an exec plugin's credential (`aws eks
+   * get-token`) per user until its expirationTimestamp (exec_auth.ts `tokenCache`), FileAuth a token file
+   * (the in-cluster service-account token) for 60 s (file_auth.ts `token`, `lastRead`). Forgetting the
+   * refused one makes the next request run the plugin or read the file again. Those are client-node's
+   * private fields, reached here by name; test/kube/credential-renewal.test.ts and
+   * test/worker/serve-credentials.test.ts fail should they change.
+   */
+  private dropCachedCredential(token: string): boolean {
+    const user = this.getCurrentUser();
+    if (user === null || (user.exec === undefined && user.authProvider === undefined)) return false;
+    const authenticators = (this as unknown as { authenticators?: unknown[] }).authenticators ?? [];
+    let renewable = false;
+    for (const authenticator of authenticators) {
+      const cached = authenticator as {
+        tokenCache?: Record<string, { status?: { token?: string } } | null>;
+        token?: string | null;
+        lastRead?: Date | null;
+      };
+      if (user.exec !== undefined && typeof cached.tokenCache === "object" && cached.tokenCache !== null) {
+        renewable = true;
+        if (cached.tokenCache[user.name]?.status?.token === token) cached.tokenCache[user.name] = null;
+      }
+      if (user.authProvider?.config?.tokenFile !== undefined && "lastRead" in cached) {
+        renewable = true;
+        if (cached.token === token) cached.lastRead = null;
+      }
+    }
+    return renewable;
   }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {

@@ -78,6 +78,9 @@ export class ClusterLinks implements ClusterConnector {
       server: connection.endpoint,
       caData: connection.caData,
       token: connection.bearerToken,
+      ...(connection.bearerTokenRejected === undefined
+        ? {}
+        : { tokenRejected: connection.bearerTokenRejected }),
       clusterName,
       ...(this.options.requestTimeoutMs === undefined
         ? {}

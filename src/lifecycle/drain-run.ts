@@ -22,6 +22,8 @@ export interface DrainRunRequest {
   drain: (signal: AbortSignal, observer: DrainObserver) => Promise<DrainResult>;
   /** The last heartbeat recorded for this action, if known (from the node's lifecycle record). */
   lastHeartbeatAt: number | undefined;
+  /** The action's start and last heartbeat are unknown (finished by hand): heartbeat at once. */
+  heartbeatAtOnce?: boolean | undefined;
   log: JobLog;
   /** Told every drain event too (metrics, Kubernetes Events, progress); its failures are ignored. */
   observer?: DrainObserver | undefined;
@@ -78,6 +80,7 @@ export async function runDrainWithHeartbeats(request: DrainRunRequest): Promise<
     hook: request.hook,
     actionStartedAt: request.actionStartedAt,
     lastBeatAt: request.lastHeartbeatAt,
+    beatAtOnce: request.heartbeatAtOnce === true,
     clock,
     onBeat: (at) => log.info("heartbeat recorded", { instanceId: action.instanceId, at: iso(at) }),
     onError: (error) =>

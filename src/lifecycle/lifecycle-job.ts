@@ -16,8 +16,9 @@ import { admit } from "./notice-admission.js";
 import { NoticeCloser } from "./notice-closer.js";
 import { NoticeError, noticeError } from "./notice-error.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
-import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
+import { leftToOthers, resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
+import { heartbeatBeforeRetry } from "./retry-heartbeat.js";
 import type { Settings } from "./settings.js";
 import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
 
@@ -78,7 +79,7 @@ export class LifecycleJob {
     const { settings, clock, log } = this.deps;
     const { notice } = delivery;
     const groupProblem = unservedGroup(settings, notice.asgName);
-    if (groupProblem !== undefined) return { kind: "ignored", reason: groupProblem };
+    if (groupProblem !== undefined) return leftToOthers(log, notice, groupProblem);
 
     const telemetry = new NoticeTelemetry({ ...this.deps.telemetry, log, clock }, notice);
     const closer = new NoticeCloser({ ...this.deps, log: telemetry.log }, delivery);
@@ -88,6 +89,7 @@ export class LifecycleJob {
       return outcome;
     } catch (error) {
       telemetry.failed(error);
+      await heartbeatBeforeRetry(this.deps.lifecycle, delivery, error, telemetry.log);
       throw error;
     } finally {
       await telemetry.settle();
@@ -102,8 +104,11 @@ export class LifecycleJob {
     );
     if (resolution.kind === "unresolved") throw new NoticeError(resolution.reason, { retryable: false });
     const { clusterName } = resolution;
+    if (resolution.warning !== undefined) {
+      work.telemetry.log.warn("notification metadata passed over", { reason: resolution.warning });
+    }
     const clusterProblem = unservedCluster(settings, clusterName);
-    if (clusterProblem !== undefined) return { kind: "ignored", reason: clusterProblem };
+    if (clusterProblem !== undefined) return leftToOthers(work.telemetry.log, notice, clusterProblem);
     work.telemetry.clusterResolved(clusterName);
 
     const { link, located } = await this.findNode(clusterName, notice.instanceId, resolution.instance);
@@ -223,6 +228,8 @@ export class LifecycleJob {
           ...(random === undefined ? {} : { random }),
         }),
       lastHeartbeatAt,
+      // By hand, the action has waited for who knows how long: heartbeat before anything else.
+      heartbeatAtOnce: delivery.byInstance === true,
       log,
       observer: (event) => {
         telemetry.observer(event);

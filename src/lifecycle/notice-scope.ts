@@ -1,5 +1,7 @@
 import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory.js";
 import type { TerminationNotice } from "../events/termination-notice.js";
+import type { JobLog } from "./job-log.js";
+import type { NoticeOutcome } from "./notice-outcome.js";
 import type { Settings } from "./settings.js";
 
 /** Where a notice's cluster name came from, in the order they are tried. */
@@ -12,6 +14,8 @@ export type ClusterResolution =
       source: ClusterSource;
       /** The instance as EC2 described it, when it had to be asked (reused by the node lookup). */
       instance?: InstanceFacts | undefined;
+      /** Plain-text NotificationMetadata was passed over: why, for a warning in the log. */
+      warning?: string;
     }
   | { kind: "unresolved"; reason: string; instance?: InstanceFacts | undefined };
 
@@ -38,6 +42,23 @@ export function unservedCluster(settings: Settings, clusterName: string): string
 }
 
 /**
+ * The explicit policy for a lifecycle action of a group or cluster this deployment does not serve: it is
+ * acknowledged without being completed, because it is another drainer's (a deployment per cluster reading
+ * its own rule's events), and if none completes it the hook's DefaultResult applies at its heartbeat
+ * timeout. Logged as a warning, since a mistaken ASG_NAMES or SERVED_CLUSTERS would otherwise hold
+ * instances for the whole timeout without a trace.
+ */
+export function leftToOthers(log: JobLog, notice: TerminationNotice, reason: string): NoticeOutcome {
+  log.warn("lifecycle action left to its hook's DefaultResult: not served here", {
+    instanceId: notice.instanceId,
+    asgName: notice.asgName,
+    hookName: notice.hookName,
+    reason,
+  });
+  return { kind: "ignored", reason: `${reason}; the action is left to its hook's DefaultResult` };
+}
+
+/**
  * The cluster of a notice: the hook's NotificationMetadata, then CLUSTER_NAME, then the instance's own tags
  * (`eks:cluster-name`, `kubernetes.io/cluster/<name>`...). EC2 is asked only in the last case; its
  * failures (AwsCallError) propagate.
@@ -47,18 +68,48 @@ export async function resolveCluster(
   settings: Settings,
   instances: InstanceDirectory,
 ): Promise<ClusterResolution> {
-  if (notice.clusterName !== undefined) {
+  const hint = passedOverHint(notice, settings);
+  if (notice.clusterName !== undefined && hint === undefined) {
     return { kind: "resolved", clusterName: notice.clusterName, source: "notification-metadata" };
   }
+  const warning = hint === undefined ? {} : { warning: hint };
   if (settings.CLUSTER_NAME !== undefined) {
-    return { kind: "resolved", clusterName: settings.CLUSTER_NAME, source: "settings" };
+    return { kind: "resolved", clusterName: settings.CLUSTER_NAME, source: "settings", ...warning };
   }
+  const tagged = await fromInstanceTags(notice, instances);
+  return tagged.kind === "resolved" ? { ...tagged, ...warning } : tagged;
+}
+
+/**
+ * Plain-text NotificationMetadata is only a hint: hooks carry free text for other tools too. It is passed
+ * over (with this reason) when it is not a cluster name, or names a cluster this deployment does not serve
+ * while it has a configured one to use instead. JSON metadata (`{"clusterName": …}`) is never passed over.
+ */
+function passedOverHint(notice: TerminationNotice, settings: Settings): string | undefined {
+  const text = notice.metadataText;
+  if (text === undefined) return undefined;
+  const quoted = JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
+  if (notice.clusterName === undefined) return `NotificationMetadata ${quoted} is not a cluster name`;
+  const served = servedClusters(settings);
+  if (settings.CLUSTER_NAME === undefined || served === undefined || served.includes(notice.clusterName)) {
+    return undefined;
+  }
+  return (
+    `NotificationMetadata ${quoted} is not a cluster served here (${served.join(", ")}): ` +
+    `using CLUSTER_NAME ${settings.CLUSTER_NAME}`
+  );
+}
+
+async function fromInstanceTags(
+  notice: TerminationNotice,
+  instances: InstanceDirectory,
+): Promise<ClusterResolution> {
   const instance = await instances.describe(notice.instanceId);
   if (instance === undefined) {
     return {
       kind: "unresolved",
       reason:
-        `no cluster for instance ${notice.instanceId}: the hook has no NotificationMetadata, ` +
+        `no cluster for instance ${notice.instanceId}: the hook's NotificationMetadata names no cluster, ` +
         "CLUSTER_NAME is not set and EC2 no longer knows the instance",
     };
   }
@@ -70,7 +121,7 @@ export async function resolveCluster(
       kind: "unresolved",
       instance,
       reason:
-        `no cluster for instance ${notice.instanceId}: the hook has no NotificationMetadata, CLUSTER_NAME ` +
+        `no cluster for instance ${notice.instanceId}: the hook's NotificationMetadata names no cluster, CLUSTER_NAME ` +
         "is not set and no instance tag names one (eks:cluster-name, kubernetes.io/cluster/<name>)",
     };
   }

@@ -226,9 +226,8 @@ export class ApiServer {
   private authenticate(request: IncomingMessage): void {
     const bearer = bearerOf(request);
     if (bearer === undefined) throw unauthorized();
-    if (bearer === this.options.token) return;
-    if (this.options.acceptToken?.(bearer)) return;
-    throw unauthorized();
+    const good = bearer === this.options.token || this.options.acceptToken?.(bearer) === true;
+    if (!good || this.options.faults.tokenRefused()) throw unauthorized();
   }
 
   private writeReply(response: ServerResponse, reply: Reply, headOnly: boolean): void {

@@ -80,6 +80,18 @@ export class Faults implements FaultControl {
     return codes[this.random.below(codes.length)] ?? 500;
   }
 
+  /**
+   * Whether this request, whose bearer token is good, is answered 401 all the same: counts down
+   * `refuseTokens`. aws-iam-authenticator answers so when its STS GetCallerIdentity call fails
+   * (https://github.com/kubernetes-sigs/aws-iam-authenticator/blob/master/pkg/token/token.go, Verify).
+   */
+  tokenRefused(): boolean {
+    const left = this.settings.refuseTokens ?? 0;
+    if (left <= 0) return false;
+    this.settings = { ...this.settings, refuseTokens: left - 1 };
+    return true;
+  }
+
   /** Whether API priority and fairness refuses this request. */
   throttled(): boolean {
     return this.random.chance(this.settings.throttleRate ?? 0);

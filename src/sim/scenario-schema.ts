@@ -135,6 +135,8 @@ export const faultsSchema = z.strictObject({
   throttleRetryAfterSeconds: z.number().int().min(1).optional(),
   throttleBody: z.enum(["status", "text"]).optional(),
   dropWatchesAfterSeconds: z.number().positive().optional(),
+  /** The next N requests with an accepted bearer token are answered 401 (an authenticator's STS call failing). */
+  refuseTokens: z.number().int().min(0).optional(),
   stuckDetach: z.union([z.boolean(), z.array(z.string().min(1))]).optional(),
   deleteNode: z.strictObject({ node: z.string().min(1), afterEvictions: z.number().int().min(1) }).optional(),
   /** The node's kubelet stops `afterSeconds` after the cluster starts: its pods stay as they are. */

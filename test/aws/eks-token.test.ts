@@ -194,6 +194,18 @@ describe("TokenMinter", () => {
     expect(calls()).toBe(1);
   });
 
+  it("mints afresh after a refused token is dropped, once for many refusals of it", async () => {
+    const { clock, tokens, calls } = minter();
+    const refused = await tokens.token("prod");
+    await clock.advance(2_000);
+    tokens.drop("prod", refused);
+    const renewed = await tokens.token("prod");
+    tokens.drop("prod", refused);
+    expect(await tokens.token("prod")).toBe(renewed);
+    expect(renewed).not.toBe(refused);
+    expect(calls()).toBe(2);
+  });
+
   it("mints again sooner when the credentials expire first", async () => {
     const expiring = { ...credentials, expiration: new Date(signingDate.getTime() + 5 * 60_000) };
     const { clock, tokens } = minter(async () => expiring);

@@ -90,7 +90,15 @@ describe("drain --complete-lifecycle-action", () => {
       instanceId: instanceA,
       result: "CONTINUE",
       outcome: "completed",
-      heartbeats: 0,
+      heartbeats: 1,
+    });
+    // The action may have waited long already: a heartbeat at once (this drain is shorter than 150 s).
+    const [beat, ...laterBeats] = autoScaling.commandCalls(RecordLifecycleActionHeartbeatCommand);
+    expect(laterBeats).toEqual([]);
+    expect(beat?.args[0].input).toEqual({
+      AutoScalingGroupName: "prod-workers",
+      LifecycleHookName: "drain-before-terminate",
+      InstanceId: instanceA,
     });
   });
 

@@ -69,7 +69,8 @@ class InputMaker {
       () => `{"k_other":"${this.int(9)}"}`,
       () => `{"clusterName":${this.int(9)}}`,
       () => `{"clusterName":"${this.text(3)} x"`,
-      () => `with space ${this.int(9)}`,
+      // Plain text is a hint only (any text is accepted); in JSON the name must be a cluster name.
+      () => `{"clusterName":"with space ${this.int(9)}"}`,
       () => "c".repeat(4001),
     ])();
   }

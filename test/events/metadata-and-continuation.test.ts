@@ -6,6 +6,7 @@ import {
   EventError,
   parseInvocationEvent,
   parseSqsBody,
+  readNotificationMetadata,
   type TerminationNotice,
 } from "../../src/events/index.js";
 
@@ -36,6 +37,15 @@ describe("NotificationMetadata", () => {
   });
 
   it.each([
+    ["prod", { clusterName: "prod", plainText: "prod" }],
+    ["-starts-with-dash", { plainText: "-starts-with-dash" }],
+    ["owner: team a", { plainText: "owner: team a" }],
+    ['{"clusterName":"prod"}', { clusterName: "prod" }],
+  ])("keeps plain text %j as a hint only, JSON as the cluster", (metadata, reading) => {
+    expect(readNotificationMetadata(metadata, field)).toEqual(reading);
+  });
+
+  it.each([
     ["[1]", field, "an array of 1 item"],
     ['"prod"', field, 'the string "prod"'],
     ["{}", `${field}.clusterName`, "nothing (the field is missing)"],
@@ -43,7 +53,6 @@ describe("NotificationMetadata", () => {
     ['{"clusterName":7}', `${field}.clusterName`, "the number 7"],
     ['{"clusterName":"has space"}', `${field}.clusterName`, 'the string "has space"'],
     ['{"clusterName":', field, "does not parse"],
-    ["-starts-with-dash", field, 'the string "-starts-with-dash"'],
   ])("refuses %j, naming %s", (metadata, path, found) => {
     const error = metadataError(metadata);
     expect(error.field).toBe(path);

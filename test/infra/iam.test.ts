@@ -87,7 +87,17 @@ describe("the drainer's role", () => {
         },
       ]),
     );
-    expect(statements).toHaveLength(7);
+    expect(statements).toHaveLength(8);
+  });
+
+  it("may invoke only the function itself, any version or alias of it (continuations of direct invocations)", () => {
+    const fn = `<${logicalId("NodeDrainerFunction")}.Arn>`;
+    expect(statements).toContainEqual({
+      sid: "InvokeItselfForContinuations",
+      effect: "Allow",
+      actions: ["lambda:InvokeFunction"],
+      resources: [fn, `${fn}:*`],
+    });
   });
 
   it("allows no wildcard action", () => {
@@ -139,6 +149,6 @@ describe("in a VPC", () => {
       ],
       resources: ["*"],
     });
-    expect(statements).toHaveLength(8);
+    expect(statements).toHaveLength(9);
   });
 });

@@ -1,4 +1,4 @@
-import { App, Validations } from "aws-cdk-lib";
+import { App, type CfnElement, Validations } from "aws-cdk-lib";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import { AwsSolutionsChecks } from "cdk-nag";
 import type { IConstruct } from "constructs";
@@ -37,7 +37,8 @@ describe("AwsSolutions checks", () => {
   });
 
   it("find nothing unacknowledged in the construct in a VPC with every option", () => {
-    const { app } = drainerStack({ reservedConcurrency: 2, servedClusters: ["staging"] }, (scope) => ({
+    const options = { reservedConcurrency: 2, servedClusters: ["staging"], launchHooks: true };
+    const { app } = drainerStack(options, (scope) => ({
       vpc: ec2.Vpc.fromVpcAttributes(scope, "Vpc", {
         vpcId: "vpc-0123456789abcdef0",
         availabilityZones: ["eu-west-1a"],
@@ -64,13 +65,15 @@ describe("AwsSolutions checks", () => {
   });
 
   it("acknowledge exactly the wildcards and the runtime, each of which is a real finding", () => {
-    const { app } = drainerStack();
+    const { app, stack, drainer } = drainerStack();
+    const functionId = stack.getLogicalId(drainer.function.node.defaultChild as CfnElement);
     const acknowledged = [...acknowledgments(app).keys()];
     expect(acknowledged.sort()).toEqual(
       [
         "Annotation::AwsSolutions-IAM5[Resource::*]",
         asgArn("ng-a"),
         asgArn("ng-b"),
+        `Annotation::AwsSolutions-IAM5[Resource::<${functionId}.Arn>:*]`,
         "Annotation::AwsSolutions-L1",
       ].sort(),
     );

@@ -154,8 +154,13 @@ describe("optional integrations", () => {
     });
   });
 
-  it("serves further clusters: SERVED_CLUSTERS and DescribeCluster on each", () => {
+  it("serves further clusters: SERVED_CLUSTERS, DescribeCluster and an access entry on each", () => {
     const template = templateOf(drainerStack({ servedClusters: ["staging"] }).stack);
+    const entries = Object.values(template.findResources("AWS::EKS::AccessEntry")).map(
+      (entry) => (entry.Properties as { ClusterName: string; KubernetesGroups: string[] }).ClusterName,
+    );
+    expect(entries.sort()).toEqual(["prod", "staging"]);
+    template.allResourcesProperties("AWS::EKS::AccessEntry", { KubernetesGroups: ["eks-node-drainer"] });
     template.hasResourceProperties("AWS::Lambda::Function", {
       Environment: { Variables: Match.objectLike({ SERVED_CLUSTERS: "prod,staging" }) },
     });

@@ -38,6 +38,9 @@ it("asks for the cluster, groups, hook, drain, code and identity settings", () =
     "AsgNames",
     "HeartbeatTimeout",
     "DefaultResult",
+    "LaunchHooks",
+    "LaunchSettleSeconds",
+    "LaunchTimeoutResult",
     "OnDeadline",
     "DrainTimeoutSeconds",
     "EvictDaemonSets",
@@ -129,7 +132,8 @@ describe("options", () => {
   it("runs in the VPC and grants network interfaces only when subnets are given", () => {
     const outside = stackWith({ AsgNames: "ng-a" });
     expect(properties(outside, functionId()).VpcConfig).toBeUndefined();
-    expect(outside.createdResources("AWS::IAM::Policy")).toHaveLength(1);
+    // The role's default policy and the self-invocation policy.
+    expect(outside.createdResources("AWS::IAM::Policy")).toHaveLength(2);
 
     const inside = stackWith({
       AsgNames: "ng-a",
@@ -140,7 +144,7 @@ describe("options", () => {
       SubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
       SecurityGroupIds: ["sg-0123456789abcdef0"],
     });
-    expect(inside.createdResources("AWS::IAM::Policy")).toHaveLength(2);
+    expect(inside.createdResources("AWS::IAM::Policy")).toHaveLength(3);
   });
 
   it("creates the access entry unless told not to", () => {

@@ -177,6 +177,37 @@ describe("startListWatch", () => {
     expect(log.slice(0, 2)).toEqual(["replace a", "replace "]);
   });
 
+  it("lists again (renewing the token) when a watch is refused with 401, then watches again", async () => {
+    const clock = new FakeClock();
+    const { log, sink } = recordingSink();
+    const watch = new ScriptedWatch([
+      (_callback, done) => done(Object.assign(new Error("Unauthorized"), { statusCode: 401 })),
+      (callback) => callback("ADDED", pod("b", "21")),
+    ]);
+    const lists = listing(
+      { items: [pod("a", "9")], resourceVersion: "10" },
+      { items: [pod("a", "9")], resourceVersion: "20" },
+    );
+    const feed = startListWatch({
+      what: "pods",
+      list: lists.list,
+      watch,
+      path: "/p",
+      query: {},
+      sink,
+      clock,
+      normalize: (raw) => raw as V1Pod,
+      pollIntervalMs: 1_000,
+    });
+
+    await settle(clock, 3_500);
+    feed.close();
+
+    expect(lists.calls(), "one list after the refused watch, then no polling").toBe(2);
+    expect(watch.calls.map((call) => call.resourceVersion)).toEqual(["10", "20"]);
+    expect(log).toEqual(["replace a", "replace a", "upsert b"]);
+  });
+
   it("gives up, saying why, when listing is refused", async () => {
     const clock = new FakeClock();
     const { sink, failure } = recordingSink();

@@ -1,15 +1,10 @@
-import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
 import { ApiException } from "@kubernetes/client-node";
-import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, describe, expect, it } from "vitest";
-import { EksClusterAccess } from "../../src/aws/cluster-access.js";
-import { TokenMinter } from "../../src/aws/token-minter.js";
 import { kubeClientFromEndpoint } from "../../src/kube/kube-client.js";
 import { expiringTokens, signedAtOf } from "./support/expiring-tokens.js";
 import { type LambdaHarness, startLambdaHarness } from "./support/lambda-harness.js";
 import { drainedInstance, drainedNode, slowDrainScenario } from "./support/scenarios.js";
-
-const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/EXAMPLEKEY" };
+import { simulatedEksAccess } from "./support/simulated-eks.js";
 
 function expectCompletedOnceWithContinue(harness: LambdaHarness, token: string): void {
   const completions = harness.asg.completions().filter((entry) => entry.token === token);
@@ -39,26 +34,7 @@ describe("the handler under failures", () => {
         const check = tokens;
         return { acceptToken: (bearer) => check.accept(bearer) };
       },
-      clusterAccess: (sim, clock) => {
-        const eks = new EKSClient({ region: "us-west-2", credentials });
-        mockClient(eks)
-          .on(DescribeClusterCommand)
-          .resolves({
-            cluster: {
-              name: "prod",
-              status: "ACTIVE",
-              endpoint: sim.server,
-              certificateAuthority: { data: sim.caData },
-            },
-          });
-        const minter = new TokenMinter({
-          region: "us-west-2",
-          credentials: async () => credentials,
-          clock,
-          reuseMs: 1_000,
-        });
-        return new EksClusterAccess({ eks, region: "us-west-2", clock, tokens: minter });
-      },
+      clusterAccess: (sim, clock) => simulatedEksAccess(sim, clock, { reuseMs: 1_000 }),
     });
     const h = harness;
     const { event, token } = h.asg.terminate(drainedInstance);

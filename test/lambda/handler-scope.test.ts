@@ -77,7 +77,7 @@ describe("which notices the handler serves, and where their node is", () => {
     const otherGroup = other.terminate(spareInstance).event;
     const otherCluster = new SimulatedAutoScalingGroup({
       name: "prod-workers",
-      notificationMetadata: "staging",
+      notificationMetadata: '{"clusterName":"staging"}',
       clock: harness.clock,
     }).terminate(spareInstance).event;
 
@@ -89,7 +89,27 @@ describe("which notices the handler serves, and where their node is", () => {
       expect.stringContaining("batch-workers is not served"),
       expect.stringContaining("cluster staging is not served"),
     ]);
+    // Each is an explicit policy, logged as a warning: left to the hook's DefaultResult.
+    const policy = harness.log.find("lifecycle action left to its hook's DefaultResult: not served here");
+    expect(policy.map((line) => line.fields.asgName)).toEqual(["batch-workers", "prod-workers"]);
     expect(harness.asg.completions()).toEqual([]);
     expect(other.completions()).toEqual([]);
+  }, 30_000);
+
+  it("takes plain-text metadata naming no served cluster as a hint: drains in the configured cluster, with a warning", async () => {
+    harness = await startLambdaHarness({
+      scenario: quickDrainScenario,
+      asg: { notificationMetadata: "additional-info" },
+    });
+    const { event, token } = harness.asg.terminate(drainedInstance);
+
+    const answer = await harness.invokeSqs([event]);
+
+    expect(answer.batchItemFailures).toEqual([]);
+    expect(harness.log.find("notification metadata passed over").map((line) => line.fields.reason)).toEqual([
+      'NotificationMetadata "additional-info" is not a cluster served here (prod): using CLUSTER_NAME prod',
+    ]);
+    expect(harness.asg.action(token)).toMatchObject({ state: "completed", result: "CONTINUE" });
+    expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "shop" })).toEqual([]);
   }, 30_000);
 });

@@ -125,6 +125,16 @@ describe("runDrainWithHeartbeats: the one heartbeat-around-drain composition", (
     expect(lifecycle.completions).toEqual([]);
   });
 
+  it("heartbeats at once, then every HeartbeatTimeout/2, for an action finished by hand", async () => {
+    const clock = new FakeClock();
+    const start = clock.now();
+    const lifecycle = new RecordingLifecycle(clock, hook);
+    const run = await runWith(clock, lifecycle, drainTaking(clock, 100_000), { heartbeatAtOnce: true });
+
+    expect(lifecycle.beats.map((at) => at - start)).toEqual([0, 30_000, 60_000, 90_000]);
+    expect(run.heartbeats).toBe(4);
+  });
+
   it("stops heartbeating the moment the drain ends", async () => {
     const clock = new FakeClock();
     const lifecycle = new RecordingLifecycle(clock, hook);

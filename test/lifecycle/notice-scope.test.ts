@@ -52,6 +52,51 @@ describe("resolveCluster", () => {
     expect(ec2.calls).toBe(0);
   });
 
+  it("passes over plain-text metadata naming a cluster not served here, for CLUSTER_NAME, saying why", async () => {
+    const resolution = await resolveCluster(
+      { ...notice, clusterName: "additional-info", metadataText: "additional-info" },
+      readSettings({ CLUSTER_NAME: "prod", SERVED_CLUSTERS: "prod,staging" }),
+      directory(undefined),
+    );
+    expect(resolution).toMatchObject({ kind: "resolved", clusterName: "prod", source: "settings" });
+    expect(resolution.kind === "resolved" ? resolution.warning : "").toBe(
+      'NotificationMetadata "additional-info" is not a cluster served here (prod, staging): using CLUSTER_NAME prod',
+    );
+  });
+
+  it("passes over plain-text metadata that is no cluster name at all", async () => {
+    const resolution = await resolveCluster(
+      { ...notice, metadataText: "owner: team a" },
+      readSettings({ CLUSTER_NAME: "prod" }),
+      directory(undefined),
+    );
+    expect(resolution).toMatchObject({
+      kind: "resolved",
+      clusterName: "prod",
+      warning: 'NotificationMetadata "owner: team a" is not a cluster name',
+    });
+  });
+
+  it("keeps plain-text metadata naming a served cluster", async () => {
+    const resolution = await resolveCluster(
+      { ...notice, clusterName: "staging", metadataText: "staging" },
+      readSettings({ CLUSTER_NAME: "prod", SERVED_CLUSTERS: "prod,staging" }),
+      directory(undefined),
+    );
+    expect(resolution).toEqual({ kind: "resolved", clusterName: "staging", source: "notification-metadata" });
+  });
+
+  it("never passes over JSON metadata: a cluster not served is then not served", async () => {
+    const settings = readSettings({ CLUSTER_NAME: "prod" });
+    const resolution = await resolveCluster(
+      { ...notice, clusterName: "other" },
+      settings,
+      directory(undefined),
+    );
+    expect(resolution).toEqual({ kind: "resolved", clusterName: "other", source: "notification-metadata" });
+    expect(unservedCluster(settings, "other")).toBe("cluster other is not served here (served: prod)");
+  });
+
   it("then CLUSTER_NAME", async () => {
     const ec2 = directory({ "eks:cluster-name": "tagged" });
     const resolution = await resolveCluster(notice, readSettings({ CLUSTER_NAME: "set" }), ec2);

@@ -173,14 +173,15 @@ describe("a drain held up by a PodDisruptionBudget, through the handler", () => 
   });
 });
 
-describe("a drain whose first requests the API server refuses (401)", () => {
+describe("a drain whose first request the API server refuses (401), with the re-minted token too", () => {
   let harness: ObservedHarness;
   let rawLines: string[];
   let failure: unknown;
   let retried: InvocationSummary;
 
   beforeAll(async () => {
-    let refusals = 1;
+    // The first 401 re-mints the token and retries once; the retry's 401 is the answer.
+    let refusals = 2;
     const logger = new Logger({ serviceName: "eks-node-drainer" });
     harness = await startObservedHarness({
       scenario: slowDrainScenario,

@@ -45,6 +45,25 @@ describe("authentication", () => {
   });
 });
 
+describe("the refuseTokens fault", () => {
+  it("answers 401 to the next N requests whose token is good, then serves again", async () => {
+    const subject = await startCluster(scenario, { manualClock: true });
+    subject.cluster.faults.update({ refuseTokens: 2 });
+    const codes: number[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await subject.request("GET", "/api/v1/nodes")).status);
+    expect(codes).toEqual([401, 401, 200]);
+    expect(subject.cluster.faults.current().refuseTokens).toBe(0);
+  });
+
+  it("does not count requests refused for their token anyway", async () => {
+    const subject = await startCluster(scenario, { manualClock: true });
+    subject.cluster.faults.update({ refuseTokens: 1 });
+    expect((await subject.request("GET", "/api/v1/nodes", { token: "not-the-token" })).status).toBe(401);
+    expect((await subject.request("GET", "/api/v1/nodes")).status).toBe(401);
+    expect((await subject.request("GET", "/api/v1/nodes")).status).toBe(200);
+  });
+});
+
 describe("errors", () => {
   it("answers unknown paths with 404, unsupported verbs with 405 and malformed bodies with 400, all as Status", async () => {
     const subject = await startCluster(scenario, { manualClock: true });
