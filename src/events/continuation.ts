@@ -63,5 +63,8 @@ export function readContinuation(message: Record<string, unknown>): IntakeResult
     via: notice.via,
   };
   if (notice.clusterName !== undefined) result.clusterName = notice.clusterName;
+  if (notice.transition !== undefined) result.transition = notice.transition;
+  if (notice.origin !== undefined) result.origin = notice.origin;
+  if (notice.destination !== undefined) result.destination = notice.destination;
   return { kind: "notice", notice: result, attempt };
 }
