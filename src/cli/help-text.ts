@@ -43,6 +43,7 @@ export const mainHelp = `eks-node-drainer: drain Kubernetes nodes before EC2 Aut
 
 Usage:
   eks-node-drainer drain <node-name | instance-id>... [flags] cordon, evict honouring budgets, wait
+  eks-node-drainer uncordon <node-name | instance-id> [flags] undo what a drain changed on the node
   eks-node-drainer plan <node-name | instance-id> [flags]    what a drain would do now, changing nothing
   eks-node-drainer simulate [scenario-file] [flags]          the full path against a simulated cluster
   eks-node-drainer serve --queue-url URL [flags]             the in-cluster queue worker
@@ -86,6 +87,24 @@ ${clusterHelp}
 ${outputHelp}
 
 ${EXIT_CODES_HELP}
+`;
+
+export const uncordonHelp = `Usage: eks-node-drainer uncordon <node-name | instance-id> [flags]
+
+Undoes what a drain changed on the node, and only that: uncordons it if the drain cordoned it, removes
+the eks-node-drainer/draining taint and the node.kubernetes.io/exclude-from-external-load-balancers
+label if the drain added them (and the out-of-service taint it set on an unreachable node), and clears
+the drain's state annotations. A cordon, taint or label that was there before the drain stays. It is the
+same restore the drainer applies when an instance comes back from a warm pool or a root-volume
+replacement. A later drain of the node starts anew.
+
+      --dry-run               say what would be undone, change nothing
+
+${clusterHelp}
+
+${outputHelp}
+
+Exit codes: 0 restored (or nothing to restore), 1 error, 64 usage error.
 `;
 
 export const planHelp = `Usage: eks-node-drainer plan <node-name | instance-id> [flags]
