@@ -6,7 +6,13 @@ import type { TimelineEntry } from "./timeline-entries.js";
 
 /** A simulation passes when the action completed with CONTINUE, no budget was violated and the node is empty. */
 export function simulationExitCode(report: SimulationReport): ExitCode {
-  const continued = report.completion?.result === "CONTINUE";
+  // A scripted scenario passes when every one of its lifecycle actions was completed with CONTINUE.
+  const continued =
+    report.lifecycleActions.length > 1
+      ? report.lifecycleActions.every(
+          (action) => action.state === "completed" && action.result === "CONTINUE",
+        )
+      : report.completion?.result === "CONTINUE";
   return continued && report.violations.length === 0 && report.podsLeft.length === 0 ? EXIT.ok : EXIT.error;
 }
 
@@ -136,6 +142,19 @@ export function simulationDocument(report: SimulationReport) {
     podsCountedGone: report.podsCountedGone,
     evictionsPerWorkload: report.evictionsPerWorkload,
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
+    nodeAfter: report.nodeAfter,
+    lifecycleActions: report.lifecycleActions.map((action) => ({
+      transition: action.transition,
+      origin: action.origin,
+      destination: action.destination,
+      state: action.state,
+      result: action.result ?? null,
+      completedAfterSeconds:
+        action.state === "completed" && action.endedAt !== undefined ? seconds(action.endedAt) : null,
+      startedAfterSeconds: seconds(action.startedAt),
+      completions: action.completionCalls.filter((call) => call.outcome === "completed").length,
+      token: action.token,
+    })),
     ...deadlineOf(report.timeline, seconds),
     pods: report.pods,
     timeline: report.timeline.map(
