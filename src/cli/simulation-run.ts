@@ -309,9 +309,14 @@ function report(parts: {
     .filter((pod) => pod.metadata.annotations?.["kubernetes.io/config.mirror"] === undefined);
   const key = (pod: (typeof drainable)[number]) =>
     `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
-  const podsLeft = drainable
-    .filter((pod) => !returningUids.has(pod.metadata.uid) && !countedGoneUids.has(pod.metadata.uid))
-    .map(key);
+  // Pods a drain left: none to count when the scenario ends with the instance back in service (its last
+  // lifecycle action a launch), where pods may run on the node again.
+  const backInService = group.allActions().at(-1)?.transition === "launch";
+  const podsLeft = backInService
+    ? []
+    : drainable
+        .filter((pod) => !returningUids.has(pod.metadata.uid) && !countedGoneUids.has(pod.metadata.uid))
+        .map(key);
   const podsCountedGone = drainable.filter((pod) => countedGoneUids.has(pod.metadata.uid)).map(key);
   const podsReturning = drainable.filter((pod) => returningUids.has(pod.metadata.uid)).map(key);
   const completion = group.completions().find((candidate) => candidate.outcome === "completed");

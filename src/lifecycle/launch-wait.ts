@@ -43,7 +43,6 @@ export async function waitForReadyNode(request: LaunchWaitRequest): Promise<Laun
   let lastSeen = "the instance's Node has not registered";
   for (;;) {
     if (request.signal?.aborted) return { kind: "interrupted" };
-    const now = clock.now();
     let node: V1Node | undefined;
     try {
       node = await request.readNode();
@@ -51,6 +50,8 @@ export async function waitForReadyNode(request: LaunchWaitRequest): Promise<Laun
       if (!isRetryable(error)) throw error;
       request.onReadError?.(error);
     }
+    // The reading's time is when it arrived: a slow read must not count towards the settle period.
+    const now = clock.now();
     const name = node?.metadata?.name;
     if (node !== undefined && name !== undefined) {
       if (isReady(node)) {
