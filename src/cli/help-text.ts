@@ -138,6 +138,11 @@ workloads' replacements to be Ready, then reports, per workload that had pods on
 over the run. Both shells run the same lifecycle job
 and give the same --output json document.
 
+A scenario with a lifecycle: script (and autoScaling: options) plays Auto Scaling's side instead: each
+terminate, launch, root-volume replacement or operator cordon/uncordon in order, warm pools and launch
+hooks included; --output json then lists every lifecycleActions entry (transition, origin,
+destination, result, completedAfterSeconds) and the drained node as it ends (nodeAfter).
+
       --via lambda|worker     the shell the event goes through (default lambda)
       --timeout DUR           give up on the simulation after this long (default 5m)
       --heartbeat-timeout DUR the hook's HeartbeatTimeout, 30s to 2h (default 30s: a heartbeat every 15s)
@@ -153,7 +158,7 @@ and give the same --output json document.
 
 ${outputHelp}
 
-Exit codes: 0 the lifecycle action completed with CONTINUE and no budget was violated; 1 otherwise or
+Exit codes: 0 every lifecycle action completed with CONTINUE and no budget was violated; 1 otherwise or
 on error (bad scenario file); 64 usage error.
 `;
 
