@@ -1,7 +1,7 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import * as z from "zod";
 import { type RestoreResult, restoreNode } from "../drain/restore-node.js";
-import { LIFECYCLE_RECORD_ANNOTATION } from "../lifecycle/lifecycle-record.js";
+import { LIFECYCLE_RECORD_ANNOTATION } from "../lifecycle/index.js";
 import type { CliContext } from "./cli-context.js";
 import { connectToCluster } from "./cluster-connection.js";
 import { onePositional, parseCommandLine } from "./command-line.js";
