@@ -53,7 +53,8 @@ export async function runDrainLoop(
     context.refreshSnapshot();
 
     let nextAt: number | undefined;
-    if (context.view.podsSynced) {
+    const guarded = context.view.podsSynced;
+    if (guarded) {
       const check = await guard.check();
       if (check.stop !== undefined) return finish(context, check.stop);
       nextAt = check.nextAt;
@@ -98,6 +99,8 @@ export async function runDrainLoop(
     }
 
     const after = clock.now();
+    // The pods' first list arrived during this pass (a run that started late): the guard answers first.
+    if (after >= state.deadline && context.view.podsSynced && !guarded) continue;
     if (after >= state.deadline && context.view.podsSynced) {
       // A step still not done at the deadline ends the drain; the guard has answered for the pods already
       // (a run that started late waits above for the pods' first list, so that it can).

@@ -37,6 +37,9 @@ export interface JobTiming {
 
 export type { Delivery } from "./delivery.js";
 
+/** The least time the extra run of a drain stopped past its deadline gets to force what is left. */
+const lateForceMs = 10_000;
+
 export const defaultTiming: JobTiming = {
   invocationMarginMs: 30_000,
   deadlineSlackMs: 10_000,
@@ -264,7 +267,7 @@ export class LifecycleJob {
       log.info("the drain stopped at its deadline before forcing: running it once more to force");
       const stopAt = Math.min(
         budget.invocationEndsAt - timing.invocationMarginMs / 4,
-        clock.now() + timing.deadlineSlackMs,
+        clock.now() + Math.max(timing.deadlineSlackMs, lateForceMs),
       );
       run = await drainFor(stopAt, run.lastHeartbeatAt ?? lastHeartbeatAt);
     }
