@@ -81,6 +81,24 @@ describe("restoreNode", () => {
     expect((node.spec.taints ?? []).some((taint) => taint.key === DRAINING_TAINT_KEY)).toBe(false);
   });
 
+  it("takes a state written before changes were recorded to have made all three", async () => {
+    rig = await startSimDrain({ yaml: scenario }, { virtualTime: true });
+    await rig.drain();
+    const state = JSON.parse(nodeOf(rig).metadata.annotations?.[DRAIN_STATE_ANNOTATION] ?? "{}");
+    delete state.changes;
+    await rig.cluster.patchNode(NODE, {
+      metadata: { annotations: { [DRAIN_STATE_ANNOTATION]: JSON.stringify(state) } },
+    });
+
+    const restored = await restoreNode({ cluster: rig.cluster, nodeName: NODE });
+
+    expect(restored).toMatchObject({
+      uncordoned: true,
+      taintsRemoved: [DRAINING_TAINT_KEY],
+      labelsRemoved: [EXCLUDE_FROM_LB_LABEL],
+    });
+  });
+
   it("changes nothing on a dry run, and has nothing to do on a node without a drain state", async () => {
     rig = await startSimDrain({ yaml: scenario }, { virtualTime: true });
     expect(await restoreNode({ cluster: rig.cluster, nodeName: NODE })).toMatchObject({ status: "nothing" });
@@ -110,6 +128,20 @@ describe("a new lifecycle action is a new drain", () => {
     expect(state).toMatchObject({ actionToken: "token-2", deadline: secondDeadline });
     // The node was still cordoned by the first drain: a later restore must still undo it.
     expect(state?.changes).toMatchObject({ cordoned: true, taint: DRAINING_TAINT_KEY });
+  });
+
+  it("a drain by hand (no token) that ended is not resumed by a lifecycle action, even on a cordoned node", async () => {
+    rig = await startSimDrain({ yaml: scenario }, { virtualTime: true });
+    const byHand = await rig.drain({}, { deadline: rig.clock.now() + 60_000 });
+    expect(byHand.status).toBe("drained");
+    await rig.pass(120_000);
+
+    const deadline = rig.clock.now() + 30 * 60_000;
+    const action = await rig.drain({}, { actionToken: "token-1", deadline });
+
+    expect(action.status).toBe("drained");
+    expect(action.deadline).toBe(deadline);
+    expect(action.counts.invocations).toBe(1);
   });
 
   it("the same token resumes its drain and keeps its deadline", async () => {
