@@ -50,6 +50,31 @@ export function simulationSummary(report: SimulationReport): string {
       action?.state === "timed-out" ? `timed out: Auto Scaling applied ${action.result}` : "not completed";
     row("lifecycle action", state);
   }
+  if (report.lifecycleActions.length > 1) {
+    for (const [index, entry] of report.lifecycleActions.entries()) {
+      const ended =
+        entry.state === "completed"
+          ? `completed with ${entry.result} after ${durationText((entry.endedAt ?? entry.startedAt) - report.startedAt)}`
+          : entry.state === "timed-out"
+            ? `timed out: Auto Scaling applied ${entry.result}`
+            : "still waiting";
+      row(
+        index === 0 ? "lifecycle actions" : "",
+        `${entry.transition} ${entry.origin} → ${entry.destination}: ${ended}`,
+      );
+    }
+  }
+  if (report.nodeAfter !== null && report.lifecycleActions.at(-1)?.transition === "launch") {
+    const drainerMarks = [
+      ...report.nodeAfter.taints.map((taint) => taint.key),
+      ...Object.keys(report.nodeAfter.labels),
+      ...Object.keys(report.nodeAfter.annotations),
+    ].filter((key) => key.startsWith("eks-node-drainer/"));
+    row(
+      "node after",
+      `${report.nodeAfter.unschedulable ? "cordoned" : "schedulable"}${drainerMarks.length === 0 ? ", nothing of the drain left" : `, still ${drainerMarks.join(", ")}`}`,
+    );
+  }
   const refused = report.refusals.DisruptionBudget + report.refusals.BudgetNotObserved;
   row(
     "evictions",
@@ -94,7 +119,9 @@ export function simulationSummary(report: SimulationReport): string {
   lines.push("");
   lines.push(
     simulationExitCode(report) === EXIT.ok
-      ? "PASS: the node was drained within its budgets and the instance may terminate"
+      ? report.lifecycleActions.length > 1
+        ? "PASS: every lifecycle action completed with CONTINUE, no budget violated"
+        : "PASS: the node was drained within its budgets and the instance may terminate"
       : "FAIL: see above",
   );
   return `${lines.join("\n")}\n`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { simulationDocument } from "../../src/cli/simulation-report.js";
+import { simulationDocument, simulationSummary } from "../../src/cli/simulation-report.js";
 import { runSimulation, type SimulationReport } from "../../src/cli/simulation-run.js";
 import type { SimCluster } from "../../src/sim/index.js";
 import { createManualClock } from "../../src/time/manual-clock.js";
@@ -56,8 +56,14 @@ function expectEachCompletedOnce(document: ReturnType<typeof simulationDocument>
 
 describe("simulate: the lifecycle paths of an Auto Scaling group", () => {
   it("warm pool: drained on the way in, restored exactly when the instance returns", async () => {
-    const { document } = await simulate("warm-pool.yaml");
+    const { document, report } = await simulate("warm-pool.yaml");
     expect(document.exitCode).toBe(0);
+    const summary = simulationSummary(report);
+    expect(summary).toMatch(
+      /lifecycle actions {2}terminate AutoScalingGroup → WarmPool: completed with CONTINUE/,
+    );
+    expect(summary).toMatch(/ {21}launch WarmPool → AutoScalingGroup: completed with CONTINUE/);
+    expect(summary).toMatch(/node after {9}schedulable, nothing of the drain left/);
     expect(document.lifecycleActions.map((a) => [a.transition, a.origin, a.destination])).toEqual([
       ["terminate", "AutoScalingGroup", "WarmPool"],
       ["launch", "WarmPool", "AutoScalingGroup"],
