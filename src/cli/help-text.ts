@@ -43,6 +43,7 @@ export const mainHelp = `eks-node-drainer: drain Kubernetes nodes before EC2 Aut
 
 Usage:
   eks-node-drainer drain <node-name | instance-id>... [flags] cordon, evict honouring budgets, wait
+  eks-node-drainer uncordon <node-name | instance-id> [flags] undo what a drain changed on the node
   eks-node-drainer plan <node-name | instance-id> [flags]    what a drain would do now, changing nothing
   eks-node-drainer simulate [scenario-file] [flags]          the full path against a simulated cluster
   eks-node-drainer serve --queue-url URL [flags]             the in-cluster queue worker
@@ -88,6 +89,24 @@ ${outputHelp}
 ${EXIT_CODES_HELP}
 `;
 
+export const uncordonHelp = `Usage: eks-node-drainer uncordon <node-name | instance-id> [flags]
+
+Undoes what a drain changed on the node, and only that: uncordons it if the drain cordoned it, removes
+the eks-node-drainer/draining taint and the node.kubernetes.io/exclude-from-external-load-balancers
+label if the drain added them (and the out-of-service taint it set on an unreachable node), and clears
+the drain's state annotations. A cordon, taint or label that was there before the drain stays. It is the
+same restore the drainer applies when an instance comes back from a warm pool or a root-volume
+replacement. A later drain of the node starts anew.
+
+      --dry-run               say what would be undone, change nothing
+
+${clusterHelp}
+
+${outputHelp}
+
+Exit codes: 0 restored (or nothing to restore), 1 error, 64 usage error.
+`;
+
 export const planHelp = `Usage: eks-node-drainer plan <node-name | instance-id> [flags]
 
 Shows what a drain would do now, without changing anything: for each pod its action (evict, skip,
@@ -119,6 +138,11 @@ workloads' replacements to be Ready, then reports, per workload that had pods on
 over the run. Both shells run the same lifecycle job
 and give the same --output json document.
 
+A scenario with a lifecycle: script (and autoScaling: options) plays Auto Scaling's side instead: each
+terminate, launch, root-volume replacement or operator cordon/uncordon in order, warm pools and launch
+hooks included; --output json then lists every lifecycleActions entry (transition, origin,
+destination, result, completedAfterSeconds) and the drained node as it ends (nodeAfter).
+
       --via lambda|worker     the shell the event goes through (default lambda)
       --timeout DUR           give up on the simulation after this long (default 5m)
       --heartbeat-timeout DUR the hook's HeartbeatTimeout, 30s to 2h (default 30s: a heartbeat every 15s)
@@ -134,7 +158,7 @@ and give the same --output json document.
 
 ${outputHelp}
 
-Exit codes: 0 the lifecycle action completed with CONTINUE and no budget was violated; 1 otherwise or
+Exit codes: 0 every lifecycle action completed with CONTINUE and no budget was violated; 1 otherwise or
 on error (bad scenario file); 64 usage error.
 `;
 

@@ -2,9 +2,10 @@ import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, errorStack, UsageError } from "./cli-error.js";
 import { drainCommand } from "./drain-command.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
-import { drainHelp, mainHelp, planHelp, serveHelp, simulateHelp } from "./help-text.js";
+import { drainHelp, mainHelp, planHelp, serveHelp, simulateHelp, uncordonHelp } from "./help-text.js";
 import { packageVersion } from "./package-root.js";
 import { planCommand } from "./plan-command.js";
+import { uncordonCommand } from "./uncordon-command.js";
 
 type Command = (args: readonly string[], context: CliContext) => Promise<ExitCode>;
 
@@ -12,6 +13,7 @@ type Command = (args: readonly string[], context: CliContext) => Promise<ExitCod
 const commands: Record<string, { run: Command; help: string }> = {
   drain: { run: drainCommand, help: drainHelp },
   plan: { run: planCommand, help: planHelp },
+  uncordon: { run: uncordonCommand, help: uncordonHelp },
   // Loaded on demand: the simulated cluster and the Lambda's AWS clients are of no use to drain and plan.
   simulate: {
     run: async (args, context) => (await import("./simulate-command.js")).simulateCommand(args, context),
@@ -54,8 +56,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     if (command === undefined) {
       throw new UsageError(
         name.startsWith("-")
-          ? `expected a command before ${name}: drain, plan, simulate or serve`
-          : `unknown command "${name}": expected drain, plan, simulate or serve`,
+          ? `expected a command before ${name}: drain, uncordon, plan, simulate or serve`
+          : `unknown command "${name}": expected drain, uncordon, plan, simulate or serve`,
       );
     }
     return await command.run(args, context);

@@ -6,7 +6,13 @@ import type { TimelineEntry } from "./timeline-entries.js";
 
 /** A simulation passes when the action completed with CONTINUE, no budget was violated and the node is empty. */
 export function simulationExitCode(report: SimulationReport): ExitCode {
-  const continued = report.completion?.result === "CONTINUE";
+  // A scripted scenario passes when every one of its lifecycle actions was completed with CONTINUE.
+  const continued =
+    report.lifecycleActions.length > 1
+      ? report.lifecycleActions.every(
+          (action) => action.state === "completed" && action.result === "CONTINUE",
+        )
+      : report.completion?.result === "CONTINUE";
   return continued && report.violations.length === 0 && report.podsLeft.length === 0 ? EXIT.ok : EXIT.error;
 }
 
@@ -43,6 +49,31 @@ export function simulationSummary(report: SimulationReport): string {
     const state =
       action?.state === "timed-out" ? `timed out: Auto Scaling applied ${action.result}` : "not completed";
     row("lifecycle action", state);
+  }
+  if (report.lifecycleActions.length > 1) {
+    for (const [index, entry] of report.lifecycleActions.entries()) {
+      const ended =
+        entry.state === "completed"
+          ? `completed with ${entry.result} after ${durationText((entry.endedAt ?? entry.startedAt) - report.startedAt)}`
+          : entry.state === "timed-out"
+            ? `timed out: Auto Scaling applied ${entry.result}`
+            : "still waiting";
+      row(
+        index === 0 ? "lifecycle actions" : "",
+        `${entry.transition} ${entry.origin} → ${entry.destination}: ${ended}`,
+      );
+    }
+  }
+  if (report.nodeAfter !== null && report.lifecycleActions.at(-1)?.transition === "launch") {
+    const drainerMarks = [
+      ...report.nodeAfter.taints.map((taint) => taint.key),
+      ...Object.keys(report.nodeAfter.labels),
+      ...Object.keys(report.nodeAfter.annotations),
+    ].filter((key) => key.startsWith("eks-node-drainer/"));
+    row(
+      "node after",
+      `${report.nodeAfter.unschedulable ? "cordoned" : "schedulable"}${drainerMarks.length === 0 ? ", nothing of the drain left" : `, still ${drainerMarks.join(", ")}`}`,
+    );
   }
   const refused = report.refusals.DisruptionBudget + report.refusals.BudgetNotObserved;
   row(
@@ -88,7 +119,9 @@ export function simulationSummary(report: SimulationReport): string {
   lines.push("");
   lines.push(
     simulationExitCode(report) === EXIT.ok
-      ? "PASS: the node was drained within its budgets and the instance may terminate"
+      ? report.lifecycleActions.length > 1
+        ? "PASS: every lifecycle action completed with CONTINUE, no budget violated"
+        : "PASS: the node was drained within its budgets and the instance may terminate"
       : "FAIL: see above",
   );
   return `${lines.join("\n")}\n`;
@@ -136,6 +169,19 @@ export function simulationDocument(report: SimulationReport) {
     podsCountedGone: report.podsCountedGone,
     evictionsPerWorkload: report.evictionsPerWorkload,
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
+    nodeAfter: report.nodeAfter,
+    lifecycleActions: report.lifecycleActions.map((action) => ({
+      transition: action.transition,
+      origin: action.origin,
+      destination: action.destination,
+      state: action.state,
+      result: action.result ?? null,
+      completedAfterSeconds:
+        action.state === "completed" && action.endedAt !== undefined ? seconds(action.endedAt) : null,
+      startedAfterSeconds: seconds(action.startedAt),
+      completions: action.completionCalls.filter((call) => call.outcome === "completed").length,
+      token: action.token,
+    })),
     ...deadlineOf(report.timeline, seconds),
     pods: report.pods,
     timeline: report.timeline.map(

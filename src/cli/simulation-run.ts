@@ -15,6 +15,8 @@ import {
   ScenarioError,
   type SimCluster,
 } from "../sim/index.js";
+import { LifecyclePlayer } from "../sim/lifecycle-player.js";
+import { autoScalingSchema } from "../sim/lifecycle-script.js";
 import { startSimulatedDeployment } from "../sim/simulated-deployment.js";
 import type { RecordedPod } from "../timeline/index.js";
 import { CliError } from "./cli-error.js";
@@ -45,6 +47,8 @@ export interface SimulationRequest {
   timeoutMs: number;
   /** Settings (environment variables of src/lifecycle/settings.ts) besides the cluster name. */
   settings?: Record<string, string>;
+  /** Told the simulated cluster as soon as it runs (a test's virtual clock waits on its requests). */
+  onCluster?: (sim: SimCluster) => void;
   /** Told once the simulated cluster runs, just before the lifecycle event. */
   onStart?: (start: SimulationStart) => void;
   /** New timeline entries, in order, as they happen. */
@@ -96,6 +100,18 @@ export interface SimulationReport {
   evictionsPerWorkload: Record<string, number>;
   /** Why the simulation stopped early, if it did. */
   stoppedEarly?: string;
+  /** The drained node at the end; null when the Node was deleted. */
+  nodeAfter: NodeAfter | null;
+  /** Every lifecycle action of the simulation, in order, with the completion calls made for it. */
+  lifecycleActions: Array<SimulatedLifecycleAction & { completionCalls: RecordedCompletion[] }>;
+}
+
+/** The drained node as the simulation ends. */
+export interface NodeAfter {
+  unschedulable: boolean;
+  taints: Array<{ key: string; effect: string }>;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
 
 /**
@@ -108,6 +124,7 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const scenario = await readScenario(request.scenarioPath);
   const { nodeName, instanceId } = drainTarget(scenario, request.scenarioPath);
   const { clock } = request;
+  const autoScaling = scenario.autoScaling;
   const deployment = await startSimulatedDeployment({
     scenario,
     clusterName: CLUSTER_NAME,
@@ -116,12 +133,15 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
     asg: {
       name: "sim-workers",
       hookName: "drain-before-terminate",
-      heartbeatTimeoutSeconds: request.heartbeatTimeoutSeconds,
+      heartbeatTimeoutSeconds: autoScaling?.heartbeatTimeoutSeconds ?? request.heartbeatTimeoutSeconds,
+      ...(autoScaling?.defaultResult === undefined ? {} : { defaultResult: autoScaling.defaultResult }),
+      ...(autoScaling?.launchHook === true ? { launchHookName: "wait-until-ready" } : {}),
     },
   }).catch((cause: unknown) => {
     throw new CliError("starting the simulated cluster", { cause });
   });
   const { sim, asg: group } = deployment;
+  request.onCluster?.(sim);
   const settings = readSettings({ ...request.settings, CLUSTER_NAME: CLUSTER_NAME });
   const timeline = new SimulationTimeline(sim, group, clock, nodeName, drainPolicyOf(settings), request.echo);
   timeline.start();
@@ -158,17 +178,36 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const invocations: InvocationRecord[] = [];
   let stoppedEarly: string | undefined;
   try {
-    const { event } = group.terminate(instanceId);
-    timeline.add({
-      at: startedAt,
-      source: "auto-scaling",
-      kind: "terminate",
-      level: "info",
-      text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to ${shell.via}`,
-    });
-    const delivered = await shell.deliver(event, { giveUpAt, signal: request.signal });
-    invocations.push(...delivered.invocations);
-    stoppedEarly = delivered.stoppedEarly;
+    if (scenario.lifecycle === undefined) {
+      const { event } = group.terminate(instanceId);
+      timeline.add({
+        at: startedAt,
+        source: "auto-scaling",
+        kind: "terminate",
+        level: "info",
+        text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to ${shell.via}`,
+      });
+      const delivered = await shell.deliver(event, { giveUpAt, signal: request.signal });
+      invocations.push(...delivered.invocations);
+      stoppedEarly = delivered.stoppedEarly;
+    } else {
+      const player = new LifecyclePlayer({
+        sim,
+        group,
+        clock,
+        autoScaling: autoScalingSchema.parse(autoScaling ?? {}),
+        deliver: async (event) => {
+          const delivered = await shell.deliver(event, { giveUpAt, signal: request.signal });
+          // A shell reports every delivery so far; keep each once.
+          for (const record of delivered.invocations)
+            if (!invocations.includes(record)) invocations.push(record);
+          return delivered.stoppedEarly === undefined ? {} : { stoppedEarly: delivered.stoppedEarly };
+        },
+        onStep: (text) =>
+          timeline.add({ at: clock.now(), source: "auto-scaling", kind: "lifecycle", level: "info", text }),
+      });
+      stoppedEarly = (await player.play(scenario.lifecycle)).stoppedEarly;
+    }
   } finally {
     clearInterval(ticker);
     // Pods may still be going away after the completion: let the last moments reach the timeline, and
@@ -225,7 +264,7 @@ async function readScenario(path: string): Promise<Scenario> {
 }
 
 function drainTarget(scenario: Scenario, path: string): { nodeName: string; instanceId: string } {
-  const nodeName = scenario.drainNode;
+  const nodeName = scenario.drainNode ?? scenario.lifecycle?.[0]?.node;
   if (nodeName === undefined) {
     throw new CliError(`scenario ${path} names no drainNode: set drainNode to the node to drain`);
   }
@@ -270,13 +309,20 @@ function report(parts: {
     .filter((pod) => pod.metadata.annotations?.["kubernetes.io/config.mirror"] === undefined);
   const key = (pod: (typeof drainable)[number]) =>
     `${pod.metadata.namespace ?? "default"}/${pod.metadata.name}`;
-  const podsLeft = drainable
-    .filter((pod) => !returningUids.has(pod.metadata.uid) && !countedGoneUids.has(pod.metadata.uid))
-    .map(key);
+  // Pods a drain left: none to count when the scenario ends with the instance back in service (its last
+  // lifecycle action a launch), where pods may run on the node again.
+  const backInService = group.allActions().at(-1)?.transition === "launch";
+  const podsLeft = backInService
+    ? []
+    : drainable
+        .filter((pod) => !returningUids.has(pod.metadata.uid) && !countedGoneUids.has(pod.metadata.uid))
+        .map(key);
   const podsCountedGone = drainable.filter((pod) => countedGoneUids.has(pod.metadata.uid)).map(key);
   const podsReturning = drainable.filter((pod) => returningUids.has(pod.metadata.uid)).map(key);
   const completion = group.completions().find((candidate) => candidate.outcome === "completed");
   const action = group.action(parts.instanceId);
+  const node = sim.view.nodes().find((candidate) => candidate.metadata.name === parts.nodeName);
+  const completions = group.completions();
   return {
     scenario: {
       name: scenario.name,
@@ -304,6 +350,22 @@ function report(parts: {
     podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
+    nodeAfter:
+      node === undefined
+        ? null
+        : {
+            unschedulable: node.spec.unschedulable === true,
+            taints: (node.spec.taints ?? []).map((taint) => ({ key: taint.key, effect: taint.effect })),
+            labels: { ...node.metadata.labels },
+            annotations: { ...node.metadata.annotations },
+          },
+    lifecycleActions: group.allActions().map((entry) => ({
+      ...entry,
+      completionCalls: completions.filter(
+        (call) =>
+          call.token === entry.token || (call.token === undefined && call.instanceId === entry.instanceId),
+      ),
+    })),
   };
 }
 

@@ -12,6 +12,11 @@ import type { Wakeup } from "./wakeup.js";
 const MIN_PAUSE_MS = 10;
 /** How long a finishing drain waits for evictions still in flight, so that its report is complete. */
 const SETTLE_IN_FLIGHT_MS = 5_000;
+/**
+ * How long a run that starts at or past its deadline waits for the first list of the node's pods: the
+ * deadline policy needs to see them (force deletes them, leave stops), so a late run still answers it.
+ */
+const LATE_FIRST_LIST_MS = 30_000;
 
 export interface LoopControl {
   stopAt?: number;
@@ -37,6 +42,7 @@ export async function runDrainLoop(
     steps.findIndex((step) => step.name === state.phase),
   );
   if (state.phase === "finished") passed = steps.length;
+  const listBy = Math.max(state.deadline, clock.now() + LATE_FIRST_LIST_MS);
 
   for (;;) {
     if (control.signal?.aborted) return stop(context, "abort");
@@ -47,11 +53,12 @@ export async function runDrainLoop(
     context.refreshSnapshot();
 
     let nextAt: number | undefined;
-    if (context.view.podsSynced) {
+    const guarded = context.view.podsSynced;
+    if (guarded) {
       const check = await guard.check();
       if (check.stop !== undefined) return finish(context, check.stop);
       nextAt = check.nextAt;
-    } else if (now >= state.deadline) {
+    } else if (now >= listBy) {
       return finish(context, "failed", {
         message: `could not list the pods of node ${context.nodeName} before the deadline`,
         retryable: true,
@@ -92,8 +99,11 @@ export async function runDrainLoop(
     }
 
     const after = clock.now();
-    if (after >= state.deadline) {
-      // A step still not done at the deadline ends the drain; the guard has answered for the pods already.
+    // The pods' first list arrived during this pass (a run that started late): the guard answers first.
+    if (after >= state.deadline && context.view.podsSynced && !guarded) continue;
+    if (after >= state.deadline && context.view.podsSynced) {
+      // A step still not done at the deadline ends the drain; the guard has answered for the pods already
+      // (a run that started late waits above for the pods' first list, so that it can).
       context.emit({
         kind: "deadline-reached",
         deadline: state.deadline,

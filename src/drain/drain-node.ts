@@ -6,11 +6,11 @@ import { type ClusterPort, isRetryable, type PodRef, podRef } from "./cluster-po
 import { ClusterView } from "./cluster-view.js";
 import { DrainContext } from "./drain-context.js";
 import { runDrainLoop } from "./drain-loop.js";
-import { type DrainState, readDrainState } from "./drain-state.js";
+import { type DrainState, type NodeChanges, readDrainState } from "./drain-state.js";
 import type { DrainObserver } from "./events.js";
 import { Evictor } from "./evictor.js";
 import { planDrain } from "./plan-drain.js";
-import { type DrainPolicy, drainPolicySchema } from "./policy.js";
+import { type DrainPolicy, drainPolicySchema, EXCLUDE_FROM_LB_LABEL } from "./policy.js";
 import type { DrainError, DrainResult } from "./result.js";
 import { RunReport } from "./run-report.js";
 import { drainSteps } from "./steps/drain-steps.js";
@@ -36,6 +36,12 @@ export interface DrainRequest {
   evictionGate?: Promise<void>;
   /** Deployments and autoscalers, for surge; defaults to `cluster` when it implements WorkloadPort. */
   workloads?: WorkloadPort;
+  /**
+   * The lifecycle action (its token) this drain serves. An ended drain state of another action — or an
+   * unfinished one recorded for another action — is an earlier drain: this one starts anew, with its own
+   * deadline. Without it (the CLI), a saved unfinished state is resumed.
+   */
+  actionToken?: string;
 }
 
 export class DrainRequestError extends Error {
@@ -260,16 +266,49 @@ function startingState(node: V1Node, request: DrainRequest, report: RunReport, n
   } catch (error) {
     report.warn(`${error instanceof Error ? error.message : String(error)}; starting a new drain`);
   }
+  const token = request.actionToken;
+  const ended = saved?.outcome !== undefined;
   // A finished drain on a node that was made schedulable again belongs to an earlier life of the node.
-  const earlierLife = saved?.outcome !== undefined && node.spec?.unschedulable !== true;
-  if (saved === undefined || earlierLife) {
+  const earlierLife = ended && node.spec?.unschedulable !== true;
+  // A new lifecycle action is a new drain, whatever became of the earlier one's.
+  const otherAction =
+    saved !== undefined &&
+    token !== undefined &&
+    saved.actionToken !== token &&
+    (ended || saved.actionToken !== undefined);
+  if (saved === undefined || earlierLife || otherAction) {
     // A surge an earlier drain left in place is this drain's to restore.
     const unfinished = saved?.surges?.filter(
       (entry) => entry.status === "surging" || entry.status === "ready",
     );
-    const fresh = freshState(request.deadline, now);
-    return unfinished === undefined || unfinished.length === 0 ? fresh : { ...fresh, surges: unfinished };
+    const carried = saved?.changes === undefined ? undefined : changesStillOn(node, saved.changes);
+    return {
+      ...freshState(request.deadline, now),
+      ...(token === undefined ? {} : { actionToken: token }),
+      ...(carried === undefined ? {} : { changes: carried }),
+      ...(unfinished === undefined || unfinished.length === 0 ? {} : { surges: unfinished }),
+    };
   }
   const { outcome: _previous, ...resumed } = saved;
-  return { ...resumed, counts: { ...saved.counts, invocations: saved.counts.invocations + 1 } };
+  return {
+    ...resumed,
+    ...(resumed.actionToken === undefined && token !== undefined ? { actionToken: token } : {}),
+    counts: { ...saved.counts, invocations: saved.counts.invocations + 1 },
+  };
+}
+
+/**
+ * What an earlier drain changed that is still on the node: the new drain finds it in place and would not
+ * record it, yet a restore must still undo it.
+ */
+function changesStillOn(node: V1Node, changes: NodeChanges): NodeChanges | undefined {
+  const taint = changes.taint;
+  const kept: NodeChanges = {
+    cordoned: changes.cordoned && node.spec?.unschedulable === true,
+    ...(taint !== undefined && (node.spec?.taints ?? []).some((t) => t.key === taint) ? { taint } : {}),
+    excludedFromLoadBalancers:
+      changes.excludedFromLoadBalancers && node.metadata?.labels?.[EXCLUDE_FROM_LB_LABEL] !== undefined,
+  };
+  const any = kept.cordoned || kept.taint !== undefined || kept.excludedFromLoadBalancers;
+  return any ? kept : undefined;
 }

@@ -60,6 +60,16 @@ const stateSchema = z.object({
   outOfServiceTainted: z.boolean().optional(),
   /** Deployments surged before their pods were evicted, and whether each is restored. */
   surges: z.array(surgeEntrySchema).optional(),
+  /** The lifecycle action (its LifecycleActionToken) the drain serves; another token is another drain. */
+  actionToken: z.string().min(1).optional(),
+  /** What the drain itself changed on the node, so that a restore undoes exactly that and no more. */
+  changes: z
+    .object({
+      cordoned: z.boolean(),
+      taint: z.string().min(1).optional(),
+      excludedFromLoadBalancers: z.boolean(),
+    })
+    .optional(),
 });
 
 export interface ForcedPod {
@@ -91,6 +101,24 @@ export interface DrainState {
   outOfServiceTainted?: boolean;
   /** Deployments surged before their pods were evicted (see surge-record.ts). */
   surges?: SurgeEntry[];
+  /** The lifecycle action's token, when a lifecycle action started the drain. */
+  actionToken?: string;
+  /** What the drain changed on the node (absent: nothing yet, or a state written before this was kept). */
+  changes?: NodeChanges;
+}
+
+/**
+ * What a drain changed on its node: recorded as it changes it, so that a restore (the instance came back
+ * from a warm pool, its root volume was replaced, an operator's `uncordon`) undoes exactly that. A cordon,
+ * taint or label that was already there belongs to someone else and stays.
+ */
+export interface NodeChanges {
+  /** The drain set spec.unschedulable (the node was schedulable before). */
+  cordoned: boolean;
+  /** The key of the NoSchedule taint the drain added. */
+  taint?: string;
+  /** The drain added node.kubernetes.io/exclude-from-external-load-balancers. */
+  excludedFromLoadBalancers: boolean;
 }
 
 /** The volume wait's part of the state. */
@@ -145,6 +173,8 @@ export function decodeDrainState(text: string, nodeName: string): DrainState {
     ...(stored.ownerEvictions === undefined ? {} : { ownerEvictions: stored.ownerEvictions }),
     ...(stored.outOfServiceTainted === undefined ? {} : { outOfServiceTainted: stored.outOfServiceTainted }),
     ...(stored.surges === undefined ? {} : { surges: stored.surges }),
+    ...(stored.actionToken === undefined ? {} : { actionToken: stored.actionToken }),
+    ...(stored.changes === undefined ? {} : { changes: changesOf(stored.changes) }),
   };
 }
 
@@ -166,6 +196,8 @@ export function encodeDrainState(state: DrainState): string {
     ...(state.ownerEvictions === undefined ? {} : { ownerEvictions: state.ownerEvictions }),
     ...(state.outOfServiceTainted === undefined ? {} : { outOfServiceTainted: state.outOfServiceTainted }),
     ...(state.surges === undefined ? {} : { surges: state.surges }),
+    ...(state.actionToken === undefined ? {} : { actionToken: state.actionToken }),
+    ...(state.changes === undefined ? {} : { changes: state.changes }),
   };
   return JSON.stringify(stored);
 }
@@ -176,5 +208,13 @@ function volumeWaitOf(stored: z.output<typeof volumeWaitSchema>): VolumeWait {
     inline: stored.inline,
     ...(stored.volumes === undefined ? {} : { volumes: stored.volumes }),
     ...(stored.outcome === undefined ? {} : { outcome: stored.outcome }),
+  };
+}
+
+function changesOf(stored: NonNullable<z.output<typeof stateSchema>["changes"]>): NodeChanges {
+  return {
+    cordoned: stored.cordoned,
+    ...(stored.taint === undefined ? {} : { taint: stored.taint }),
+    excludedFromLoadBalancers: stored.excludedFromLoadBalancers,
   };
 }

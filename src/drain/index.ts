@@ -29,6 +29,7 @@ export {
   decodeDrainState,
   encodeDrainState,
   type ForcedPod,
+  type NodeChanges,
   readDrainState,
   type VolumeWait,
   type VolumeWaitOutcome,
@@ -54,6 +55,7 @@ export {
   EXCLUDE_FROM_LB_LABEL,
   OPT_OUT_ANNOTATION,
 } from "./policy.js";
+export { type RestoreRequest, type RestoreResult, restoreNode } from "./restore-node.js";
 export type {
   BlockedPod,
   DrainError,

@@ -64,5 +64,8 @@ export function readContinuation(message: Record<string, unknown>): IntakeResult
   };
   if (notice.clusterName !== undefined) result.clusterName = notice.clusterName;
   if (notice.metadataText !== undefined) result.metadataText = notice.metadataText;
+  if (notice.transition !== undefined) result.transition = notice.transition;
+  if (notice.origin !== undefined) result.origin = notice.origin;
+  if (notice.destination !== undefined) result.destination = notice.destination;
   return { kind: "notice", notice: result, attempt };
 }

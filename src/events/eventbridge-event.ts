@@ -3,7 +3,7 @@ import { isTestNotification, testNotificationEvent } from "./asg-notification.js
 import { describeValue, EventError, eventErrorFromZod, valueAt } from "./event-error.js";
 import type { IntakeResult } from "./intake-result.js";
 import { readLifecycleAction } from "./lifecycle-action.js";
-import { terminatingTransition, timestampSchema } from "./lifecycle-fields.js";
+import { launchingTransition, terminatingTransition, timestampSchema } from "./lifecycle-fields.js";
 
 export const terminateDetailType = "EC2 Instance-terminate Lifecycle Action";
 export const launchDetailType = "EC2 Instance-launch Lifecycle Action";
@@ -29,8 +29,8 @@ export function looksLikeEventBridgeEvent(value: Record<string, unknown>): boole
 }
 
 /**
- * An EventBridge event from Auto Scaling. The terminate lifecycle action becomes a notice; the launch
- * action and other Auto Scaling events (such as "EC2 Instance Terminate Successful", should a rule be
+ * An EventBridge event from Auto Scaling. A terminate or launch lifecycle action becomes a notice; other
+ * Auto Scaling events (such as "EC2 Instance Terminate Successful", should a rule be
  * broader than ours) are ignored. Events of other sources are errors: the rule feeding us is wrong.
  */
 export function readEventBridgeEvent(event: unknown, viaSqs: boolean): IntakeResult {
@@ -45,7 +45,19 @@ export function readEventBridgeEvent(event: unknown, viaSqs: boolean): IntakeRes
   }
 
   if (detailType === launchDetailType) {
-    return { kind: "ignored", reason: `${launchDetailType} event: nothing to drain` };
+    const transition = valueAt(event, ["detail", "LifecycleTransition"]);
+    if (transition !== launchingTransition) {
+      throw new EventError(
+        "detail.LifecycleTransition",
+        `expected ${launchingTransition} in a "${launchDetailType}" event, got ${describeValue(transition)}`,
+      );
+    }
+    return readLifecycleAction({
+      fields: envelope.data.detail,
+      fieldPrefix: "detail",
+      receivedAt: envelope.data.time,
+      via: viaSqs ? "sqs-eventbridge" : "eventbridge",
+    });
   }
   if (detailType !== terminateDetailType) {
     return {

@@ -10,12 +10,15 @@ import {
   placeSchema,
   transitionSchema,
 } from "./lifecycle-fields.js";
-import { readNotificationMetadata } from "./notification-metadata.js";
+import { type MetadataReading, readNotificationMetadata } from "./notification-metadata.js";
 import type { TerminationNotice } from "./termination-notice.js";
 
 /**
  * The lifecycle fields shared by the EventBridge `detail` and the flat ASG→SQS body. NotificationMetadata
- * is read separately, and only for a termination: a launch hook may carry metadata of another meaning.
+ * is read separately: for a launch it is used only when it names a cluster, since a launch hook may carry
+ * metadata of another meaning.
+ * Origin and Destination (EC2 | AutoScalingGroup | WarmPool) are the warm pool fields:
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pools-eventbridge-events.html
  */
 const lifecycleFieldsSchema = z.object(
   {
@@ -45,18 +48,18 @@ export function readLifecycleAction(source: LifecycleSource): IntakeResult {
   const parsed = lifecycleFieldsSchema.safeParse(source.fields);
   if (!parsed.success) throw eventErrorFromZod(parsed.error, source.fields, source.fieldPrefix);
   const fields = parsed.data;
-  const who = `${fields.EC2InstanceId} of ${fields.AutoScalingGroupName}`;
 
-  if (fields.LifecycleTransition === launchingTransition) {
-    return { kind: "ignored", reason: `launch lifecycle action for ${who}: nothing to drain` };
-  }
+  const launch = fields.LifecycleTransition === launchingTransition;
   // A termination from the warm pool (Origin WarmPool) is a notice like any other: the instance has no
   // Node, so the drain completes with CONTINUE at once instead of leaving the hook waiting for its timeout.
+  // A termination towards the warm pool (Destination WarmPool) or for a root-volume replacement is drained
+  // like any other; the instance's launch action later restores its Node.
 
   const metadataField = source.fieldPrefix
     ? `${source.fieldPrefix}.NotificationMetadata`
     : "NotificationMetadata";
-  const metadata = readNotificationMetadata(readOwn(source.fields, "NotificationMetadata"), metadataField);
+  const raw = readOwn(source.fields, "NotificationMetadata");
+  const metadata = launch ? launchMetadata(raw, metadataField) : readNotificationMetadata(raw, metadataField);
   const notice: TerminationNotice = {
     instanceId: fields.EC2InstanceId,
     asgName: fields.AutoScalingGroupName,
@@ -67,7 +70,19 @@ export function readLifecycleAction(source: LifecycleSource): IntakeResult {
   };
   if (metadata.clusterName !== undefined) notice.clusterName = metadata.clusterName;
   if (metadata.plainText !== undefined) notice.metadataText = metadata.plainText;
+  if (launch) notice.transition = "launch";
+  if (fields.Origin !== undefined) notice.origin = fields.Origin;
+  if (fields.Destination !== undefined) notice.destination = fields.Destination;
   return { kind: "notice", notice, attempt: 0 };
+}
+
+/** A launch hook's metadata names the cluster when it reads as one; anything else is someone else's. */
+function launchMetadata(metadata: unknown, field: string): MetadataReading {
+  try {
+    return readNotificationMetadata(metadata, field);
+  } catch {
+    return {};
+  }
 }
 
 function readOwn(value: unknown, key: string): unknown {

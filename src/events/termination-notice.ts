@@ -5,10 +5,18 @@ import {
   hookNameSchema,
   instanceIdSchema,
   lifecycleTokenSchema,
+  placeSchema,
   timestampSchema,
 } from "./lifecycle-fields.js";
 
-/** One terminate lifecycle action of one instance, whatever shape it arrived in. */
+/** Which way the instance goes: out (terminate, to a warm pool, a root-volume replacement) or in (launch). */
+export const noticeTransitions = ["terminate", "launch"] as const;
+export type NoticeTransition = (typeof noticeTransitions)[number];
+
+/**
+ * One lifecycle action of one instance, whatever shape it arrived in: a terminate action (the name stays
+ * from when it was the only kind) or, with `transition: "launch"`, a launch action.
+ */
 export interface TerminationNotice {
   instanceId: string;
   asgName: string;
@@ -26,6 +34,11 @@ export interface TerminationNotice {
   receivedAt: string;
   /** How it reached us ("command-line": a hook finished by hand with `drain --complete-lifecycle-action`). */
   via: "eventbridge" | "sqs-eventbridge" | "sqs-direct" | "command-line";
+  /** Absent: terminate. */
+  transition?: NoticeTransition;
+  /** The action's Origin and Destination (EC2, AutoScalingGroup, WarmPool), when the event carries them. */
+  origin?: string;
+  destination?: string;
 }
 
 export const noticeChannels = ["eventbridge", "sqs-eventbridge", "sqs-direct", "command-line"] as const;
@@ -44,6 +57,9 @@ export const terminationNoticeSchema = z.object(
     metadataText: z.string().max(4000).optional(),
     receivedAt: timestampSchema,
     via: z.enum(noticeChannels, { error: `expected one of ${noticeChannels.join(", ")}` }),
+    transition: z.enum(noticeTransitions, { error: "expected terminate or launch" }).optional(),
+    origin: placeSchema.optional(),
+    destination: placeSchema.optional(),
   },
   { error: "expected a notice object" },
 );
@@ -51,4 +67,9 @@ export const terminationNoticeSchema = z.object(
 /** Identifies one lifecycle action: the instance and its token. Two deliveries of it share this key. */
 export function noticeKey(notice: Pick<TerminationNotice, "instanceId" | "token">): string {
   return `${notice.instanceId}/${notice.token}`;
+}
+
+/** Is the notice a launch action (rather than a terminate action)? */
+export function isLaunch(notice: Pick<TerminationNotice, "transition">): boolean {
+  return notice.transition === "launch";
 }

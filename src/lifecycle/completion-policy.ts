@@ -18,7 +18,13 @@ export type DrainEnding =
   /** Auto Scaling says the action is no longer waiting (completed elsewhere or timed out). */
   | { kind: "action-gone" }
   /** The drain cannot go on now (API or authentication errors, refused pods...). */
-  | { kind: "failed"; message: string; retryable: boolean };
+  | { kind: "failed"; message: string; retryable: boolean }
+  /** A launch action: the instance's Node registered and stayed Ready for the settle period. */
+  | { kind: "launch-ready"; nodeName: string; restored: boolean }
+  /** A launch action towards the warm pool: the instance is stopped there, no Node is awaited. */
+  | { kind: "launch-to-warm-pool" }
+  /** A launch action whose Node was not Ready in time: LAUNCH_TIMEOUT_RESULT decides. */
+  | { kind: "launch-timed-out"; result: LifecycleResult; reason: string };
 
 export type OnDeadline = Settings["ON_DEADLINE"];
 
@@ -38,7 +44,8 @@ export type CompletionDecision =
  * The completion policy, in one place (table-tested, documented in src/lifecycle/README.md):
  * drained, no node, forced at the deadline → CONTINUE; deadline with pods left → ON_DEADLINE decides
  * (force → CONTINUE, abandon → ABANDON, default-result → no call); out of invocation time → continue later;
- * action gone → stop; interrupted or failed → retry, never an immediate ABANDON.
+ * action gone → stop; interrupted or failed → retry, never an immediate ABANDON. Launch actions: Ready and
+ * settled, or towards the warm pool → CONTINUE; not Ready in time → LAUNCH_TIMEOUT_RESULT.
  */
 export function decideCompletion(
   ending: DrainEnding,
@@ -75,6 +82,18 @@ export function decideCompletion(
       return { kind: "stop", reason: "the lifecycle action is no longer waiting" };
     case "failed":
       return { kind: "retry", reason: ending.message, retryable: ending.retryable };
+    case "launch-ready":
+      return {
+        kind: "complete",
+        result: "CONTINUE",
+        reason: ending.restored
+          ? `node ${ending.nodeName} is back and Ready: what the drain changed on it is undone`
+          : `node ${ending.nodeName} is Ready`,
+      };
+    case "launch-to-warm-pool":
+      return { kind: "complete", result: "CONTINUE", reason: "the instance goes to the warm pool" };
+    case "launch-timed-out":
+      return { kind: "complete", result: ending.result, reason: ending.reason };
   }
 }
 

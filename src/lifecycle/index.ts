@@ -27,6 +27,7 @@ export {
   LifecycleJob,
   type LifecycleJobDependencies,
 } from "./lifecycle-job.js";
+export { LIFECYCLE_RECORD_ANNOTATION } from "./lifecycle-record.js";
 export { LogRedactor, redactedLog } from "./log-redaction.js";
 export { CompletionError, NoticeError } from "./notice-error.js";
 export type { NoticeOutcome } from "./notice-outcome.js";

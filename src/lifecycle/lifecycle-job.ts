@@ -5,11 +5,13 @@ import type { Clock } from "../drain/clock.js";
 import { ClusterError, isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
+import { isLaunch } from "../events/termination-notice.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
-import { runDrainWithHeartbeats } from "./drain-run.js";
+import { type DrainRun, runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
+import { handleLaunch } from "./launch-action.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
 import { admit } from "./notice-admission.js";
@@ -35,6 +37,9 @@ export interface JobTiming {
 }
 
 export type { Delivery } from "./delivery.js";
+
+/** The least time the extra run of a drain stopped past its deadline gets to force what is left. */
+const lateForceMs = 10_000;
 
 export const defaultTiming: JobTiming = {
   invocationMarginMs: 30_000,
@@ -110,6 +115,7 @@ export class LifecycleJob {
     const clusterProblem = unservedCluster(settings, clusterName);
     if (clusterProblem !== undefined) return leftToOthers(work.telemetry.log, notice, clusterProblem);
     work.telemetry.clusterResolved(clusterName);
+    if (isLaunch(notice)) return this.launch(work, clusterName, resolution.instance);
 
     const { link, located } = await this.findNode(clusterName, notice.instanceId, resolution.instance);
     if (located === undefined) return this.close(work, { kind: "no-node" }, undefined);
@@ -120,6 +126,27 @@ export class LifecycleJob {
 
     const store = new NodeRecordStore(link.port, located.name, notice.token);
     return this.drainOnce(work, { link, hook, store }, located.node);
+  }
+
+  /** A launch action: wait for the instance's Node to be Ready and settled, restore it, complete. */
+  private async launch(
+    work: NoticeWork,
+    clusterName: string,
+    known: InstanceFacts | undefined,
+  ): Promise<NoticeOutcome> {
+    const { notice } = work.delivery;
+    const link = await wrapped(`connecting to cluster ${clusterName}`, () =>
+      this.deps.clusters.link(clusterName),
+    );
+    const hook = await wrapped(undefined, () =>
+      this.deps.lifecycle.describeHook(notice.asgName, notice.hookName),
+    );
+    const { ending, lastHeartbeatAt } = await this.onCluster(
+      link,
+      `waiting for the node of launched instance ${notice.instanceId}`,
+      () => handleLaunch(this.deps, { delivery: work.delivery, link, hook, known, log: work.telemetry.log }),
+    );
+    return this.close(work, ending, undefined, lastHeartbeatAt);
   }
 
   /** Hands the ending to the completion policy, telling the telemetry first. */
@@ -208,35 +235,49 @@ export class LifecycleJob {
       stopAt: iso(budget.stopAt),
     });
     const { policy, random } = this.deps;
-    const run = await runDrainWithHeartbeats({
-      clock,
-      lifecycle: this.deps.lifecycle,
-      action: actionOf(delivery),
-      hook,
-      actionStartedAt: Date.parse(notice.receivedAt),
-      nodeName,
-      drain: (signal, observer) =>
-        drainNode({
-          cluster: on.link.port,
-          clock,
-          nodeName,
-          policy,
-          deadline,
-          stopAt: budget.stopAt,
-          signal,
-          observer,
-          ...(random === undefined ? {} : { random }),
-        }),
-      lastHeartbeatAt,
-      // By hand, the action has waited for who knows how long: heartbeat before anything else.
-      heartbeatAtOnce: delivery.byInstance === true,
-      log,
-      observer: (event) => {
-        telemetry.observer(event);
-        delivery.observer?.(event);
-      },
-      shutdown: delivery.signal,
-    });
+    const drainFor = (stopAt: number, beatAt: number | undefined, heartbeatAtOnce: boolean) =>
+      runDrainWithHeartbeats({
+        clock,
+        lifecycle: this.deps.lifecycle,
+        action: actionOf(delivery),
+        hook,
+        actionStartedAt: Date.parse(notice.receivedAt),
+        nodeName,
+        drain: (signal, observer) =>
+          drainNode({
+            cluster: on.link.port,
+            clock,
+            nodeName,
+            policy,
+            deadline,
+            stopAt,
+            signal,
+            observer,
+            // A token known only to this run (a hook finished by hand) names no lifecycle action.
+            ...(delivery.byInstance === true ? {} : { actionToken: notice.token }),
+            ...(random === undefined ? {} : { random }),
+          }),
+        lastHeartbeatAt: beatAt,
+        heartbeatAtOnce,
+        log,
+        observer: (event) => {
+          telemetry.observer(event);
+          delivery.observer?.(event);
+        },
+        shutdown: delivery.signal,
+      });
+    // By hand, the action has waited for who knows how long: heartbeat before anything else.
+    let run = await drainFor(budget.stopAt, lastHeartbeatAt, delivery.byInstance === true);
+    if (this.mustForceNow(run, deadline, budget)) {
+      // The run stopped just past the deadline before it could act on it: under ON_DEADLINE=force, one
+      // more short run applies the deadline (force what is left) rather than completing with pods left.
+      log.info("the drain stopped at its deadline before forcing: running it once more to force");
+      const stopAt = Math.min(
+        budget.invocationEndsAt - timing.invocationMarginMs / 4,
+        clock.now() + Math.max(timing.deadlineSlackMs, lateForceMs),
+      );
+      run = await drainFor(stopAt, run.lastHeartbeatAt ?? lastHeartbeatAt, false);
+    }
     delivery.onDrainRun?.(run);
     telemetry.drainRan(run);
     if (run.result !== undefined) {
@@ -253,6 +294,19 @@ export class LifecycleJob {
       });
     }
     return this.close(work, run.ending, store, run.lastHeartbeatAt);
+  }
+
+  /** The run ended "in progress" past the deadline under ON_DEADLINE=force, with time left to force. */
+  private mustForceNow(run: DrainRun, deadline: number, budget: InvocationBudget): boolean {
+    const { clock, settings, timing } = this.deps;
+    const now = clock.now();
+    return (
+      run.result?.status === "in-progress" &&
+      run.ending.kind === "deadline-reached" &&
+      settings.ON_DEADLINE === "force" &&
+      now >= deadline &&
+      budget.invocationEndsAt - now > timing.invocationMarginMs / 2
+    );
   }
 
   /**

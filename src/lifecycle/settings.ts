@@ -39,6 +39,15 @@ export const settingsSchema = z.object({
   QUEUE_URL: z.string().url().optional(),
   /** Optional SNS topic for drain start / finish / failure notifications. */
   NOTIFY_TOPIC_ARN: z.string().min(1).optional(),
+  /**
+   * Launch actions (a launch hook, opt-in): the instance's Node must have stayed Ready this long, re-checked
+   * throughout, before the action is completed with CONTINUE.
+   */
+  LAUNCH_SETTLE_SECONDS: z.coerce.number().int().min(0).default(30),
+  /** How long a launch action waits for a Ready Node; the hook's own global timeout also bounds it. */
+  LAUNCH_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
+  /** The result of a launch action whose Node was not Ready in time (ABANDON stops an instance refresh). */
+  LAUNCH_TIMEOUT_RESULT: z.enum(["ABANDON", "CONTINUE"]).default("ABANDON"),
   /** Optional SSM SecureString parameter or Secrets Manager secret name holding a webhook URL. */
   WEBHOOK_URL_PARAMETER: z.string().min(1).optional(),
 });

@@ -31,7 +31,7 @@ export interface InvocationBudget {
 /**
  * The time one invocation gives a drain: until `margin` before the invocation ends (time left to save
  * state, heartbeat and schedule a continuation), and never long past the drain's deadline (`deadlineSlackMs`
- * after it, so that the engine acts on the deadline itself first). The margin is at most a quarter of the
+ * after it, or after now for a run that starts late, so that the engine acts on the deadline itself first). The margin is at most a quarter of the
  * time left, so that even a function with a short timeout makes progress in every invocation.
  */
 export function invocationBudget(options: {
@@ -43,6 +43,8 @@ export function invocationBudget(options: {
 }): InvocationBudget {
   const invocationEndsAt = options.now + Math.max(0, options.remainingMs);
   const margin = Math.min(options.marginMs, Math.max(0, options.remainingMs) / 4);
-  const stopAt = Math.min(invocationEndsAt - margin, options.deadline + options.deadlineSlackMs);
+  // A run that starts past the deadline still gets the slack, to apply the deadline policy itself.
+  const lateStart = Math.max(options.deadline, options.now);
+  const stopAt = Math.min(invocationEndsAt - margin, lateStart + options.deadlineSlackMs);
   return { stopAt: Math.max(options.now, stopAt), invocationEndsAt };
 }

@@ -12,8 +12,8 @@ import {
   maxHeartbeatTimeoutSeconds,
   minHeartbeatTimeoutSeconds,
 } from "../aws/lifecycle.js";
-import { autoScalingSource, terminateDetailType } from "../events/eventbridge-event.js";
-import { terminatingTransition } from "../events/lifecycle-fields.js";
+import { autoScalingSource, launchDetailType, terminateDetailType } from "../events/eventbridge-event.js";
+import { launchingTransition, terminatingTransition } from "../events/lifecycle-fields.js";
 
 export interface SimulatedAutoScalingGroupOptions {
   name?: string;
@@ -23,6 +23,8 @@ export interface SimulatedAutoScalingGroupOptions {
   defaultResult?: LifecycleResult;
   /** NotificationMetadata of the hook, e.g. `{"clusterName":"sim"}`; none by default. */
   notificationMetadata?: string;
+  /** The group also has a launch lifecycle hook of this name (same timeout and DefaultResult). */
+  launchHookName?: string;
   region?: string;
   accountId?: string;
   /** The same clock as the simulated cluster's, so that timestamps line up. Default: real time. */
@@ -32,6 +34,10 @@ export interface SimulatedAutoScalingGroupOptions {
 export interface SimulatedLifecycleAction {
   instanceId: string;
   token: string;
+  transition: "terminate" | "launch";
+  /** EC2 | AutoScalingGroup | WarmPool, as the event carries them. */
+  origin: string;
+  destination: string;
   startedAt: number;
   /** When the heartbeat timeout last restarted (start or last heartbeat). */
   lastHeartbeatAt: number;
@@ -59,7 +65,7 @@ export interface RecordedCompletion {
 type Operation = "describeHook" | "recordHeartbeat" | "complete";
 
 /**
- * An Auto Scaling group with one terminate lifecycle hook, in memory: it starts lifecycle actions and
+ * An Auto Scaling group with a terminate lifecycle hook (and optionally a launch hook), in memory: it starts lifecycle actions and
  * builds the EventBridge event a real group would emit for them, records every heartbeat and completion
  * with its time, ends an action at its heartbeat or global timeout with the DefaultResult (checked
  * whenever it is asked), and answers a completion of an action no longer waiting as already complete.
@@ -93,33 +99,89 @@ export class SimulatedAutoScalingGroup implements LifecycleActions {
   }
 
   /**
-   * Puts an instance into Terminating:Wait and returns the EventBridge event announcing it, shaped as
-   * Auto Scaling emits it ("EC2 Instance-terminate Lifecycle Action").
+   * Puts an instance into Terminating:Wait (Warmed:Pending:Wait towards the warm pool) and returns the
+   * EventBridge event announcing it, shaped as Auto Scaling emits it ("EC2 Instance-terminate Lifecycle
+   * Action"). Origin/Destination default to AutoScalingGroup → EC2; a scale-in into the warm pool is
+   * AutoScalingGroup → WarmPool (https://docs.aws.amazon.com/autoscaling/ec2/userguide/warm-pools-eventbridge-events.html).
    */
   terminate(
     instanceId: string,
-    options: { token?: string } = {},
+    options: { token?: string; origin?: string; destination?: string } = {},
+  ): { event: Record<string, unknown>; token: string } {
+    return this.startAction(instanceId, "terminate", {
+      origin: options.origin ?? "AutoScalingGroup",
+      destination: options.destination ?? "EC2",
+      ...(options.token === undefined ? {} : { token: options.token }),
+    });
+  }
+
+  /**
+   * Puts an instance into Pending:Wait for the launch hook and returns the "EC2 Instance-launch Lifecycle
+   * Action" event; from the warm pool into service it is WarmPool → AutoScalingGroup. Needs launchHookName.
+   */
+  launch(
+    instanceId: string,
+    options: { token?: string; origin?: string; destination?: string } = {},
+  ): { event: Record<string, unknown>; token: string } {
+    if (this.options.launchHookName === undefined) {
+      throw new Error(`group ${this.name} has no launch lifecycle hook`);
+    }
+    return this.startAction(instanceId, "launch", {
+      origin: options.origin ?? "EC2",
+      destination: options.destination ?? "AutoScalingGroup",
+      ...(options.token === undefined ? {} : { token: options.token }),
+    });
+  }
+
+  /** The group's launch hook, if it has one. */
+  get launchHookName(): string | undefined {
+    return this.options.launchHookName;
+  }
+
+  /** Every lifecycle action started, in order, with timeouts applied as of now. */
+  allActions(): SimulatedLifecycleAction[] {
+    return this.actions.map((action) => {
+      this.expire(action);
+      return { ...action };
+    });
+  }
+
+  private startAction(
+    instanceId: string,
+    transition: "terminate" | "launch",
+    options: { token?: string; origin: string; destination: string },
   ): { event: Record<string, unknown>; token: string } {
     const now = this.clock.now();
     const token = options.token ?? randomUUID();
-    this.actions.push({ instanceId, token, startedAt: now, lastHeartbeatAt: now, state: "waiting" });
+    const { origin, destination } = options;
+    this.actions.push({
+      instanceId,
+      token,
+      transition,
+      origin,
+      destination,
+      startedAt: now,
+      lastHeartbeatAt: now,
+      state: "waiting",
+    });
     const region = this.options.region ?? "us-west-2";
     const account = this.options.accountId ?? "123456789012";
+    const launch = transition === "launch";
     const detail: Record<string, unknown> = {
       LifecycleActionToken: token,
       AutoScalingGroupName: this.name,
-      LifecycleHookName: this.hookName,
+      LifecycleHookName: launch ? this.options.launchHookName : this.hookName,
       EC2InstanceId: instanceId,
-      LifecycleTransition: terminatingTransition,
-      Origin: "AutoScalingGroup",
-      Destination: "EC2",
+      LifecycleTransition: launch ? launchingTransition : terminatingTransition,
+      Origin: origin,
+      Destination: destination,
     };
     if (this.options.notificationMetadata !== undefined)
       detail.NotificationMetadata = this.options.notificationMetadata;
     const event = {
       version: "0",
       id: randomUUID(),
-      "detail-type": terminateDetailType,
+      "detail-type": launch ? launchDetailType : terminateDetailType,
       source: autoScalingSource,
       account,
       time: new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z"),
@@ -157,7 +219,7 @@ export class SimulatedAutoScalingGroup implements LifecycleActions {
 
   async describeHook(asgName: string, hookName: string): Promise<LifecycleHookSettings> {
     this.injectedFailure("describeHook");
-    if (asgName !== this.name || hookName !== this.hookName) {
+    if (asgName !== this.name || !this.hasHook(hookName)) {
       throw new AwsCallError(
         `describing lifecycle hook ${hookName} of Auto Scaling group ${asgName}: no such hook`,
         { retryable: false, code: "ValidationError" },
@@ -187,7 +249,7 @@ export class SimulatedAutoScalingGroup implements LifecycleActions {
   }
 
   private waitingAction(ref: LifecycleActionRef): SimulatedLifecycleAction | undefined {
-    if (ref.asgName !== this.name || ref.hookName !== this.hookName) {
+    if (ref.asgName !== this.name || !this.hasHook(ref.hookName)) {
       throw new AwsCallError(
         `lifecycle action of ${ref.instanceId}: no hook ${ref.hookName} on group ${ref.asgName}`,
         {
@@ -202,6 +264,10 @@ export class SimulatedAutoScalingGroup implements LifecycleActions {
     );
     if (action) this.expire(action);
     return action?.state === "waiting" ? action : undefined;
+  }
+
+  private hasHook(hookName: string): boolean {
+    return hookName === this.hookName || hookName === this.options.launchHookName;
   }
 
   /** Ends an action whose heartbeat timeout or global timeout has passed, with the DefaultResult. */

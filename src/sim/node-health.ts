@@ -56,7 +56,59 @@ export class NodeHealth {
     this.plane.timers.after(this.plane.timings.nodeMonitorGraceMs, () => this.markUnknown(nodeName));
   }
 
+  /**
+   * The node's instance starts again (back from a warm pool, a new root volume): its kubelet registers the
+   * existing Node again and posts Ready. As the real kubelet does, it keeps spec.unschedulable, the taints
+   * and the labels an existing Node carries (it only adds, never removes: tryUpdateExistingNode in
+   * https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/kubelet_node_status.go); the node
+   * lifecycle controller removes the unreachable taints once Ready, and the pods left on it run again.
+   */
+  startKubelet(nodeName: string): void {
+    this.plane.stoppedKubelets.delete(nodeName);
+    const stored = this.plane.store.get(nodesType, undefined, nodeName) as StoredObject<Node> | undefined;
+    if (!stored) return;
+    const now = this.plane.timestamp();
+    const updated = this.plane.store.update(stored, (draft) => {
+      const others = (draft.status.conditions ?? []).filter((condition) => condition.type !== "Ready");
+      draft.status.conditions = [
+        ...others.map((condition) => ({ ...condition, status: "False" as const, lastTransitionTime: now })),
+        {
+          type: "Ready",
+          status: "True" as const,
+          reason: "KubeletReady",
+          message: "kubelet is posting ready status",
+          lastHeartbeatTime: now,
+          lastTransitionTime: now,
+        },
+      ];
+      const taints = (draft.spec.taints ?? []).filter(
+        (taint) => !unreachableTaints.some((t) => t.key === taint.key && t.effect === taint.effect),
+      );
+      if (taints.length > 0) draft.spec.taints = taints;
+      else delete draft.spec.taints;
+    });
+    emitEvent(this.plane, {
+      about: updated.object,
+      reason: "NodeReady",
+      message: `Node ${nodeName} status is now: NodeReady`,
+      type: "Normal",
+      component: "kubelet",
+    });
+    for (const pod of this.pods.onNode(nodeName)) {
+      this.plane.store.update(pod, (draft) => {
+        draft.status.conditions = setCondition(draft.status.conditions, {
+          type: "Ready",
+          status: isTerminating(draft) ? "False" : "True",
+          lastProbeTime: null,
+          lastTransitionTime: this.plane.timestamp(),
+        });
+      });
+    }
+  }
+
   private markUnknown(nodeName: string): void {
+    // The instance started again within the grace period: its kubelet never stopped posting for long.
+    if (!this.plane.stoppedKubelets.has(nodeName)) return;
     const stored = this.plane.store.get(nodesType, undefined, nodeName) as StoredObject<Node> | undefined;
     if (!stored) return;
     const now = this.plane.timestamp();

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { autoScalingSchema, lifecycleEventSchema } from "./lifecycle-script.js";
 
 /**
  * The scenario file format: a cluster (nodes, workloads, budgets), its timings and its faults.
@@ -165,6 +166,10 @@ export const scenarioSchema = z.strictObject({
   workloads: z.array(workloadSchema).default([]),
   budgets: z.array(budgetSchema).default([]),
   faults: faultsSchema.default({}),
+  /** The Auto Scaling group's options (lifecycle-script.ts). */
+  autoScaling: autoScalingSchema.optional(),
+  /** Lifecycle events in order; absent: one terminate of drainNode (lifecycle-script.ts). */
+  lifecycle: z.array(lifecycleEventSchema).min(1).optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema> & { name: string };

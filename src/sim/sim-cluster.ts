@@ -14,7 +14,7 @@ import { DeploymentController } from "./deployment-controller.js";
 import { DisruptionController } from "./disruption-controller.js";
 import type { EvictionContext } from "./eviction.js";
 import { type FaultControl, Faults } from "./faults.js";
-import type { Pod, Workload } from "./kube-objects.js";
+import type { Node, Pod, Workload } from "./kube-objects.js";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
 import { Kubelet } from "./kubelet.js";
 import { NodeHealth } from "./node-health.js";
@@ -76,6 +76,10 @@ export interface SimCluster {
   deleteNode(name: string): void;
   /** Stops the node's kubelet now: it goes Unknown after nodeMonitorGraceSeconds, its pods stay as they are. */
   stopKubelet(name: string): void;
+  /** Starts the node's kubelet again (its instance started): the Node is Ready, keeping its cordon, taints, labels. */
+  startKubelet(name: string): void;
+  /** Sets spec.unschedulable, as `kubectl cordon` / `kubectl uncordon` do (and nothing else). */
+  setUnschedulable(name: string, unschedulable: boolean): void;
   /** Forgets the watch history: watches resuming from an older resourceVersion then get 410 Expired. */
   compactWatchHistory(): void;
   /** Closes the server, open watches and timers, and removes the kubeconfig. */
@@ -232,6 +236,19 @@ export async function startSimCluster(
       if (!store.get(resourceTypes.nodes, undefined, name))
         throw new Error(`stopping the kubelet of node ${name}: no such node`);
       nodeHealth.stopKubelet(name);
+    },
+    startKubelet: (name) => {
+      if (!store.get(resourceTypes.nodes, undefined, name))
+        throw new Error(`starting the kubelet of node ${name}: no such node`);
+      nodeHealth.startKubelet(name);
+    },
+    setUnschedulable: (name, unschedulable) => {
+      const stored = store.get(resourceTypes.nodes, undefined, name) as StoredObject<Node> | undefined;
+      if (!stored) throw new Error(`cordoning node ${name}: no such node`);
+      store.update(stored, (draft) => {
+        if (unschedulable) draft.spec.unschedulable = true;
+        else delete draft.spec.unschedulable;
+      });
     },
     compactWatchHistory: () => store.compact(),
     requestsInFlight: () => api.requestsInFlight(),

@@ -179,6 +179,9 @@ describe("function", () => {
       SETTLE_SECONDS: 15,
       WAIT_FOR_VOLUME_DETACH: true,
       SURGE: "singletons",
+      LAUNCH_SETTLE_SECONDS: 30,
+      LAUNCH_TIMEOUT_SECONDS: 600,
+      LAUNCH_TIMEOUT_RESULT: "ABANDON",
       QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/notices",
     });
     expect(environment.QUEUE_URL).toEqual(resolve(drainer.queue.queueUrl));

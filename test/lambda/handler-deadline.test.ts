@@ -84,3 +84,50 @@ describe("a drain that reaches its deadline", () => {
     expect(harness.asg.action(run.token)).toMatchObject({ state: "waiting" });
   }, 60_000);
 });
+
+describe("a delivery that starts past the drain's deadline", () => {
+  let harness: LambdaHarness | undefined;
+
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+  });
+
+  async function lateDelivery(timing: { deadlineSlackMs?: number } = {}) {
+    harness = await startLambdaHarness({
+      scenario: blockedScenario,
+      env: { ON_DEADLINE: "force", DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds) },
+      timing,
+    });
+    const { event, token } = harness.asg.terminate(drainedInstance);
+    // The deadline (54 s after the start) passed 20 s before this delivery.
+    event.time = new Date(harness.clock.now() - (drainTimeoutSeconds * 0.9 + 20) * 1000).toISOString();
+    const response = await harness.invokeSqs([event], 60_000);
+    return { harness, token, response };
+  }
+
+  it("applies ON_DEADLINE=force and completes CONTINUE instead of failing", async () => {
+    const late = await lateDelivery();
+
+    expect(late.response.batchItemFailures).toEqual([]);
+    expect(late.harness.asg.completions()).toEqual([
+      expect.objectContaining({ token: late.token, result: "CONTINUE", outcome: "completed" }),
+    ]);
+    const forced = late.harness.sim.recorder.deletions().filter((deletion) => deletion.via === "delete");
+    expect(forced).toHaveLength(2);
+  }, 60_000);
+
+  it("a run that stops in progress at once past the deadline is run once more to force", async () => {
+    const late = await lateDelivery({ deadlineSlackMs: 0 });
+
+    expect(late.response.batchItemFailures).toEqual([]);
+    expect(late.harness.log.lines.map((line) => line.message)).toContain(
+      "the drain stopped at its deadline before forcing: running it once more to force",
+    );
+    expect(late.harness.asg.completions()).toEqual([
+      expect.objectContaining({ token: late.token, result: "CONTINUE", outcome: "completed" }),
+    ]);
+    const forced = late.harness.sim.recorder.deletions().filter((deletion) => deletion.via === "delete");
+    expect(forced).toHaveLength(2);
+  }, 60_000);
+});

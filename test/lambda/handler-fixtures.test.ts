@@ -55,7 +55,14 @@ function expectCompletedOnce(harness: LambdaHarness, notice: TerminationNotice):
   });
 }
 
-const byNotice = eventFixtures.filter((fixture) => fixture.expect.some((e) => e.kind === "notice"));
+const isLaunchFixture = (fixture: (typeof eventFixtures)[number]) =>
+  noticesOf(loadEventFixture(fixture.file), fixture.delivery).some(
+    (notice) => notice?.transition === "launch",
+  );
+const byNotice = eventFixtures.filter(
+  (fixture) => fixture.expect.some((e) => e.kind === "notice") && !isLaunchFixture(fixture),
+);
+const launches = eventFixtures.filter(isLaunchFixture);
 const withoutNotice = eventFixtures.filter((fixture) => !fixture.expect.some((e) => e.kind === "notice"));
 
 describe("every event fixture carrying a notice, through the handler", () => {
@@ -88,6 +95,43 @@ describe("every event fixture carrying a notice, through the handler", () => {
           }
         }
         expect(harness.sim.recorder.violations()).toEqual([]);
+      } finally {
+        await harness.stop();
+      }
+    }, 60_000);
+  }
+});
+
+describe("every launch fixture, through the handler", () => {
+  for (const fixture of launches) {
+    it(`${fixture.file}: completes the launch action once, CONTINUE when its Node is Ready, ABANDON when none comes`, async () => {
+      const event = loadEventFixture(fixture.file);
+      const [notice] = noticesOf(event, fixture.delivery);
+      if (notice === undefined || notice === null) throw new Error(`${fixture.file} carries no notice`);
+      const joined = notice.instanceId !== "i-0fedcba9876543210";
+      const harness = await startLambdaHarness({
+        scenario: fixtureScenario,
+        asg: { launchHookName: notice.hookName, hookName: "drain-before-terminate-other" },
+        // The never-joined instance's limit passes within seconds; the others have time to settle.
+        env: { LAUNCH_SETTLE_SECONDS: "1", LAUNCH_TIMEOUT_SECONDS: joined ? "3600" : "60" },
+      });
+      try {
+        harness.asg.launch(notice.instanceId, {
+          token: notice.token,
+          ...(notice.origin === undefined ? {} : { origin: notice.origin }),
+          ...(notice.destination === undefined ? {} : { destination: notice.destination }),
+        });
+
+        const response = await harness.handler(event, harness.context(60_000));
+
+        if (fixture.delivery === "sqs") expect((response as SQSBatchResponse).batchItemFailures).toEqual([]);
+        const completions = harness.asg.completions().filter((entry) => entry.token === notice.token);
+        expect(completions).toHaveLength(1);
+        expect(completions[0]).toMatchObject({
+          result: joined || notice.destination === "WarmPool" ? "CONTINUE" : "ABANDON",
+          outcome: "completed",
+        });
+        expect(harness.sim.recorder.requests().filter((r) => r.subresource === "eviction")).toEqual([]);
       } finally {
         await harness.stop();
       }

@@ -10,7 +10,18 @@ import { loadEventFixture } from "../fixtures/events/catalog.js";
 import { MemoryLog } from "./support/memory-log.js";
 
 const terminate = loadEventFixture("eventbridge-terminate.json") as { detail: Record<string, unknown> };
-const launch = loadEventFixture("eventbridge-launch.json");
+/** An Auto Scaling event that is no lifecycle action: acknowledged and ignored. */
+const otherEvent = {
+  version: "0",
+  id: "0b1c2d3e-4f50-4617-8293-a4b5c6d7e8f9",
+  "detail-type": "EC2 Instance Terminate Successful",
+  source: "aws.autoscaling",
+  account: "123456789012",
+  time: "2026-11-24T10:00:00Z",
+  region: "us-west-2",
+  resources: [],
+  detail: { EC2InstanceId: "i-0123456789abcdef0", AutoScalingGroupName: "prod-workers" },
+};
 
 function terminateOf(instanceId: string): unknown {
   return { ...terminate, detail: { ...terminate.detail, EC2InstanceId: instanceId } };
@@ -66,7 +77,7 @@ describe("an SQS batch", () => {
     const { shell, log } = shellWith(runner);
     const batch = sqsBatchOf([
       terminateOf("i-0123456789abcdef0"),
-      launch,
+      otherEvent,
       terminateOf("i-0000000000000bad0"),
     ]);
     const malformed = { ...batch.Records[0], messageId: "malformed-1", body: "{not json" };
@@ -156,7 +167,7 @@ describe("a direct invocation", () => {
     const runner = scriptedRunner(async () => completed);
     const { shell, log } = shellWith(runner);
 
-    expect(await shell.handle(launch, context)).toMatchObject({ outcome: { kind: "ignored" } });
+    expect(await shell.handle(otherEvent, context)).toMatchObject({ outcome: { kind: "ignored" } });
     expect(log.lines).toHaveLength(1);
     expect(runner.deliveries).toEqual([]);
   });

@@ -38,6 +38,22 @@ const table: [DrainEnding, OnDeadline, Expected][] = [
   [failedRetryable, "abandon", { kind: "retry", retryable: true }],
   [failedRetryable, "default-result", { kind: "retry", retryable: true }],
   [failedForbidden, "abandon", { kind: "retry", retryable: false }],
+  [
+    { kind: "launch-ready", nodeName: "n", restored: true },
+    "abandon",
+    { kind: "complete", result: "CONTINUE" },
+  ],
+  [{ kind: "launch-to-warm-pool" }, "abandon", { kind: "complete", result: "CONTINUE" }],
+  [
+    { kind: "launch-timed-out", result: "ABANDON", reason: "not Ready" },
+    "force",
+    { kind: "complete", result: "ABANDON" },
+  ],
+  [
+    { kind: "launch-timed-out", result: "CONTINUE", reason: "not Ready" },
+    "abandon",
+    { kind: "complete", result: "CONTINUE" },
+  ],
 ];
 
 describe("decideCompletion", () => {

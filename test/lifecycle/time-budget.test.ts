@@ -61,6 +61,13 @@ describe("invocationBudget", () => {
   it("never stops in the past, even past the deadline or with no time left", () => {
     const common = { now, marginMs: 30_000, deadlineSlackMs: 10_000 };
     expect(invocationBudget({ ...common, remainingMs: 0, deadline: now + 3600_000 }).stopAt).toBe(now);
-    expect(invocationBudget({ ...common, remainingMs: 900_000, deadline: now - 60_000 }).stopAt).toBe(now);
+    expect(invocationBudget({ ...common, remainingMs: 0, deadline: now - 60_000 }).stopAt).toBe(now);
+  });
+
+  it("gives a run that starts past the deadline the slack to apply the deadline policy", () => {
+    const common = { now, marginMs: 30_000, deadlineSlackMs: 10_000 };
+    expect(invocationBudget({ ...common, remainingMs: 900_000, deadline: now - 60_000 }).stopAt).toBe(
+      now + 10_000,
+    );
   });
 });

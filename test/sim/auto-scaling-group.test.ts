@@ -40,6 +40,8 @@ describe("SimulatedAutoScalingGroup.terminate", () => {
       clusterName: "sim",
       receivedAt: new Date(clock.now()).toISOString(),
       via: "eventbridge",
+      origin: "AutoScalingGroup",
+      destination: "EC2",
     });
     expect(asg.action(token)).toMatchObject({ instanceId, state: "waiting", startedAt: clock.now() });
   });
@@ -53,6 +55,39 @@ describe("SimulatedAutoScalingGroup.terminate", () => {
       notice: { token: "11111111-2222-4333-8444-555555555555", via: "sqs-eventbridge" },
     });
     expect(result.kind === "notice" && Object.hasOwn(result.notice, "clusterName")).toBe(false);
+  });
+});
+
+describe("SimulatedAutoScalingGroup: warm pools and launch hooks", () => {
+  it("a terminate towards the warm pool and a launch from it read as the production intake reads them", async () => {
+    const { asg } = group({ launchHookName: "wait-until-ready" });
+    const out = asg.terminate(instanceId, { destination: "WarmPool" });
+    const back = asg.launch(instanceId, { origin: "WarmPool" });
+
+    expect(noticeOf(out.event)).toMatchObject({ destination: "WarmPool", token: out.token });
+    expect(noticeOf(back.event)).toMatchObject({
+      transition: "launch",
+      hookName: "wait-until-ready",
+      origin: "WarmPool",
+      destination: "AutoScalingGroup",
+      token: back.token,
+    });
+    expect(await asg.describeHook(asg.name, "wait-until-ready")).toEqual(asg.hook);
+    expect(
+      await asg.complete(
+        { asgName: asg.name, hookName: "wait-until-ready", instanceId, token: back.token },
+        "CONTINUE",
+      ),
+    ).toBe("completed");
+    expect(asg.allActions().map((action) => [action.transition, action.state])).toEqual([
+      ["terminate", "waiting"],
+      ["launch", "completed"],
+    ]);
+  });
+
+  it("has no launch action without a launch hook", () => {
+    const { asg } = group();
+    expect(() => asg.launch(instanceId)).toThrow(/no launch lifecycle hook/);
   });
 });
 

@@ -85,3 +85,47 @@ describe("a node whose kubelet stopped", () => {
     ).toEqual([name]);
   });
 });
+
+describe("a stopped instance that starts again (warm pool, new root volume)", () => {
+  it("posts Ready on the same Node and keeps its cordon, taints and labels, as a re-registering kubelet does", async () => {
+    const subject = await startCluster(scenario, { manualClock: true });
+    subject.cluster.setUnschedulable(nodeA, true);
+    await subject.core.patchNode(
+      {
+        name: nodeA,
+        body: {
+          metadata: { labels: { "node.kubernetes.io/exclude-from-external-load-balancers": "true" } },
+          spec: { taints: [{ key: "eks-node-drainer/draining", value: "true", effect: "NoSchedule" }] },
+        },
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    subject.cluster.stopKubelet(nodeA);
+    await subject.clock?.advance(41_000);
+    expect(subject.cluster.view.node(nodeA)?.status.conditions?.find((c) => c.type === "Ready")?.status).toBe(
+      "Unknown",
+    );
+
+    subject.cluster.startKubelet(nodeA);
+    await subject.clock?.advance(1_000);
+
+    const node = subject.cluster.view.node(nodeA);
+    expect(node?.status.conditions?.find((c) => c.type === "Ready")?.status).toBe("True");
+    expect(node?.spec.unschedulable).toBe(true);
+    const keys = (node?.spec.taints ?? []).map((taint) => taint.key);
+    expect(keys).toContain("eks-node-drainer/draining");
+    expect(keys).not.toContain("node.kubernetes.io/unreachable");
+    expect(node?.metadata.labels?.["node.kubernetes.io/exclude-from-external-load-balancers"]).toBe("true");
+  });
+
+  it("started within the grace period, the Node never goes Unknown", async () => {
+    const subject = await startCluster(scenario, { manualClock: true });
+    subject.cluster.stopKubelet(nodeA);
+    await subject.clock?.advance(10_000);
+    subject.cluster.startKubelet(nodeA);
+    await subject.clock?.advance(60_000);
+    expect(subject.cluster.view.node(nodeA)?.status.conditions?.find((c) => c.type === "Ready")?.status).toBe(
+      "True",
+    );
+  });
+});

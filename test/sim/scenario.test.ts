@@ -126,3 +126,49 @@ describe("scenario files", () => {
     );
   });
 });
+
+describe("lifecycle scripts", () => {
+  it("are optional: a scenario without them has neither autoScaling nor lifecycle", () => {
+    const scenario = parseScenario(
+      "nodes: [{ name: n1, instanceId: i-0a1b2c3d4e5f60001, availabilityZone: us-west-2a }]",
+      "plain",
+    );
+    expect(scenario.lifecycle).toBeUndefined();
+    expect(scenario.autoScaling).toBeUndefined();
+  });
+
+  it("read each event kind with its defaults, and name a wrong field", () => {
+    const scenario = parseScenario(
+      `
+nodes: [{ name: n1, instanceId: i-0a1b2c3d4e5f60001, availabilityZone: us-west-2a }]
+autoScaling: { warmPool: true, launchHook: true }
+lifecycle:
+  - { kind: terminate, node: n1, destination: WarmPool }
+  - { kind: launch, node: n1, afterSeconds: 5 }
+  - { kind: replaceRootVolume, node: n1 }
+  - { kind: uncordon, node: n1 }
+`,
+      "script",
+    );
+    expect(scenario.autoScaling).toMatchObject({
+      warmPool: true,
+      launchHook: true,
+      instanceStartSeconds: 20,
+    });
+    expect(scenario.lifecycle).toEqual([
+      { kind: "terminate", node: "n1", destination: "WarmPool", afterSeconds: 0 },
+      { kind: "launch", node: "n1", origin: "WarmPool", afterSeconds: 5 },
+      { kind: "replaceRootVolume", node: "n1", afterSeconds: 0 },
+      { kind: "uncordon", node: "n1", afterSeconds: 0 },
+    ]);
+    expect(() =>
+      parseScenario(
+        `
+nodes: [{ name: n1, instanceId: i-0a1b2c3d4e5f60001, availabilityZone: us-west-2a }]
+lifecycle: [{ kind: terminate, node: n1, destination: Moon }]
+`,
+        "bad",
+      ),
+    ).toThrow(ScenarioError);
+  });
+});
