@@ -2,13 +2,12 @@ import { Duration, Token } from "aws-cdk-lib";
 import type * as z from "zod";
 import type { SurgeMode } from "../src/drain/surge-policy.js";
 import { settingsSchema } from "../src/lifecycle/settings.js";
-import type { LaunchSettingName } from "./launch-hooks.js";
 
 /**
  * The Lambda's environment, typed by the one list of its variables (src/lifecycle/settings.ts): a name that
  * is not in that schema does not compile.
  */
-export type SettingName = keyof z.input<typeof settingsSchema> | LaunchSettingName;
+export type SettingName = keyof z.input<typeof settingsSchema>;
 export type DrainerEnvironment = Partial<Record<SettingName, string>>;
 
 export type OnDeadline = "force" | "abandon" | "default-result";

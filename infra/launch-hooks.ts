@@ -1,9 +1,10 @@
-import { Duration, Lazy, Stack, Token } from "aws-cdk-lib";
+import { Duration, Lazy, Stack, Token, Tokenization } from "aws-cdk-lib";
 import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import type { Construct } from "constructs";
+import type { SettingName } from "./drainer-environment.js";
 import {
   defaults,
   type LifecycleDefaultResult,
@@ -19,7 +20,7 @@ import { hookedGroups } from "./notice-pipeline.js";
 export const launchDetailType = "EC2 Instance-launch Lifecycle Action";
 
 /** The drainer's settings for launch actions, read by the Lambda and the worker (src/lifecycle/settings.ts). */
-export type LaunchSettingName = "LAUNCH_SETTLE_SECONDS" | "LAUNCH_TIMEOUT_RESULT";
+export type LaunchSettingName = Extract<SettingName, "LAUNCH_SETTLE_SECONDS" | "LAUNCH_TIMEOUT_RESULT">;
 
 /**
  * Launch lifecycle hooks: the instance waits in Pending:Wait until its Node has registered and stayed
@@ -65,7 +66,8 @@ export function launchEnvironment(settings: LaunchHookSettings): Record<LaunchSe
       `launchHooks.timeoutResult must be CONTINUE or ABANDON, got ${JSON.stringify(result)}`,
     );
   }
-  return { LAUNCH_SETTLE_SECONDS: String(settle), LAUNCH_TIMEOUT_RESULT: result };
+  // A template parameter's number token becomes a string token (String() would print its encoding).
+  return { LAUNCH_SETTLE_SECONDS: Tokenization.stringifyNumber(settle), LAUNCH_TIMEOUT_RESULT: result };
 }
 
 export interface LaunchHooks {

@@ -122,7 +122,7 @@ describe("every launch fixture, through the handler", () => {
           ...(notice.destination === undefined ? {} : { destination: notice.destination }),
         });
 
-        const response = await harness.handler(event, harness.context(60_000));
+        const response = await harness.virtually(() => harness.handler(event, harness.context(60_000)));
 
         if (fixture.delivery === "sqs") expect((response as SQSBatchResponse).batchItemFailures).toEqual([]);
         const completions = harness.asg.completions().filter((entry) => entry.token === notice.token);
