@@ -7,6 +7,7 @@ import {
   type RequestContext,
   ServerConfiguration,
   setHeaderMiddleware,
+  type User,
 } from "@kubernetes/client-node";
 import { Agent, type Dispatcher, ProxyAgent } from "undici";
 import { bearerOf, type CredentialRenewal, CredentialRenewingHttpLibrary } from "./credential-renewal.js";
@@ -31,6 +32,8 @@ export class PooledKubeConfig extends KubeConfig implements CredentialRenewal {
   private pool: { key: string; dispatcher: Dispatcher | undefined } | undefined;
   private readonly poolOptions: PoolOptions;
   private readonly tokenRejectedListeners: Array<(token: string) => void> = [];
+  /** Where an exec plugin's or token file's credential is read, and the last one it gave. */
+  private credentialSource: { config: KubeConfig; lastToken: string | undefined } | undefined;
 
   constructor(options: Partial<PoolOptions> = {}) {
     super();
@@ -69,33 +72,33 @@ export class PooledKubeConfig extends KubeConfig implements CredentialRenewal {
 
   /**
    * client-node's authenticators cache what they read: ExecAuth an exec plugin's credential (`aws eks
-   * get-token`) per user until its expirationTimestamp (exec_auth.ts `tokenCache`), FileAuth a token file
-   * (the in-cluster service-account token) for 60 s (file_auth.ts `token`, `lastRead`). Forgetting the
-   * refused one makes the next request run the plugin or read the file again. Those are client-node's
-   * private fields, reached here by name; test/kube/credential-renewal.test.ts and
-   * test/worker/serve-credentials.test.ts fail should they change.
+   * get-token`) per user until its expirationTimestamp, FileAuth a token file (the in-cluster
+   * service-account token) for 60 s. Each KubeConfig has its own authenticators
+   * (https://github.com/kubernetes-client/javascript/blob/main/src/config.ts), so these credentials are
+   * read through a KubeConfig of the same users made for the purpose: a refused one is forgotten by
+   * dropping that KubeConfig, and the next request runs the plugin or reads the file again.
    */
   private dropCachedCredential(token: string): boolean {
-    const user = this.getCurrentUser();
-    if (user === null || (user.exec === undefined && user.authProvider === undefined)) return false;
-    const authenticators = (this as unknown as { authenticators?: unknown[] }).authenticators ?? [];
-    let renewable = false;
-    for (const authenticator of authenticators) {
-      const cached = authenticator as {
-        tokenCache?: Record<string, { status?: { token?: string } } | null>;
-        token?: string | null;
-        lastRead?: Date | null;
-      };
-      if (user.exec !== undefined && typeof cached.tokenCache === "object" && cached.tokenCache !== null) {
-        renewable = true;
-        if (cached.tokenCache[user.name]?.status?.token === token) cached.tokenCache[user.name] = null;
-      }
-      if (user.authProvider?.config?.tokenFile !== undefined && "lastRead" in cached) {
-        renewable = true;
-        if (cached.token === token) cached.lastRead = null;
-      }
+    if (this.credentialSource === undefined || !renewsItself(this.getCurrentUser())) return false;
+    // Only the credential that was refused: a request answered 401 with an older one changes nothing.
+    if (this.credentialSource.lastToken === token) this.credentialSource = undefined;
+    return true;
+  }
+
+  /** The KubeConfig that applies an exec plugin's or a token file's credential; this one otherwise. */
+  private credentialsFrom(): KubeConfig {
+    if (!renewsItself(this.getCurrentUser())) return this;
+    if (this.credentialSource === undefined) {
+      const config = new KubeConfig();
+      config.loadFromOptions({
+        clusters: this.getClusters(),
+        users: this.getUsers(),
+        contexts: this.getContexts(),
+        currentContext: this.getCurrentContext(),
+      });
+      this.credentialSource = { config, lastToken: undefined };
     }
-    return renewable;
+    return this.credentialSource.config;
   }
 
   override async applySecurityAuthentication(context: RequestContext): Promise<void> {
@@ -107,7 +110,14 @@ export class PooledKubeConfig extends KubeConfig implements CredentialRenewal {
     }
     const options: RequestOptions = {};
     // Fills the TLS material and the auth headers (token, exec plugin, custom authenticators).
-    await this.applyToHTTPSOptions(options);
+    const source = this.credentialsFrom();
+    await source.applyToHTTPSOptions(options);
+    if (source !== this && this.credentialSource?.config === source) {
+      const headers = options.headers;
+      const authorization =
+        headers !== undefined && "Authorization" in headers ? headers.Authorization : undefined;
+      this.credentialSource.lastToken = bearerOf(String(authorization ?? ""));
+    }
     const user = this.getCurrentUser();
     if (user?.username !== undefined && user.username !== "") {
       const basic = Buffer.from(`${user.username}:${user.password ?? ""}`).toString("base64");
@@ -190,4 +200,9 @@ export class PooledKubeConfig extends KubeConfig implements CredentialRenewal {
     this.pool = { key, dispatcher };
     return dispatcher;
   }
+}
+
+/** A user whose credential client-node renews by itself: an exec plugin, or a token file. */
+function renewsItself(user: User | null): boolean {
+  return user !== null && (user.exec !== undefined || user.authProvider?.config?.tokenFile !== undefined);
 }
