@@ -5,7 +5,7 @@ import { forceTimeOf } from "./deadline.js";
 import type { DrainState } from "./drain-state.js";
 import type { DrainEventInput } from "./events.js";
 import type { EvictionCandidate } from "./evictor.js";
-import { graceSecondsOf } from "./pod-facts.js";
+import { graceSecondsOf, isReady, isTerminating } from "./pod-facts.js";
 import type { DrainPolicy } from "./policy.js";
 import { surgeDecisionFor } from "./surge-decision.js";
 import { deploymentNameOf, notSurgeable, type SurgeDecision } from "./surge-policy.js";
@@ -166,7 +166,12 @@ export class Surger {
       workload: key,
       replicas: deployment.replicas,
       surged: deployment.replicas + group.length,
-      readyBefore: deployment.readyReplicas,
+      // The Deployment's status may lag its pods (its controller has not counted them yet): its Ready pods
+      // on this node are Ready replicas too, so that the original pods are never taken for replacements.
+      readyBefore: Math.max(
+        deployment.readyReplicas,
+        group.filter(({ pod }) => isReady(pod) && !isTerminating(pod)).length,
+      ),
       startedAt: now,
       giveUpAt: Math.min(now + this.deps.policy.surgeTimeoutMs, latest),
       status: "surging",
