@@ -24,8 +24,12 @@ export interface DrainDocument {
   startedAt?: string;
   deadline?: string;
   finishedAt?: string;
+  /** Since `startedAt`, the drain's first start: over all its runs. */
   durationSeconds?: number;
+  /** Totals over all runs of the drain. */
   counts?: DrainResult["counts"];
+  /** This run alone: when it started, how long it took, what it evicted. */
+  run?: { startedAt: string; durationSeconds: number; evicted: number; forced: number };
   evicted?: Array<{ pod: string; uid: string; tier: string; at: string; gracePeriodSeconds?: number }>;
   forced?: Array<{ pod: string; uid: string; at: string; graceSeconds: number }>;
   skipped?: Array<{ pod: string; reason: string; message: string }>;
@@ -76,6 +80,12 @@ export function drainDocument(outcome: DrainOutcome): DrainDocument {
     finishedAt: timeText(result.timings.finishedAt),
     durationSeconds: result.timings.totalMs / 1000,
     counts: result.counts,
+    run: {
+      startedAt: timeText(result.timings.runStartedAt),
+      durationSeconds: result.timings.runMs / 1000,
+      evicted: result.evicted.length,
+      forced: result.forced.filter((pod) => pod.at >= result.timings.runStartedAt).length,
+    },
     evicted: result.evicted.map((pod) => ({
       pod: podKey(pod),
       uid: pod.uid,
@@ -140,7 +150,7 @@ export function drainText(outcome: DrainOutcome): string {
     lines.push("", "Dry run: nothing was changed.");
     return `${lines.join("\n")}\n`;
   }
-  const took = durationText(result.timings.totalMs);
+  const took = tookText(result);
   const node = `node ${result.nodeName}`;
   switch (result.status) {
     case "drained":
@@ -203,4 +213,19 @@ export function lifecycleText(action: LifecycleCompletion): string {
     default:
       return `${what} not completed: ${action.reason ?? "the drain did not finish"}`;
   }
+}
+
+/**
+ * How long the drain took: this run's own time, and — when it went on from earlier runs — the time since
+ * the drain began and the totals of all its runs, so that an earlier run's figures are never this run's.
+ */
+function tookText(result: DrainResult): string {
+  const { runMs, totalMs } = result.timings;
+  const { invocations, evicted, forced } = result.counts;
+  if (invocations <= 1) return durationText(totalMs);
+  const forcedText = forced > 0 ? `, ${forced} forced` : "";
+  return (
+    `${durationText(runMs)} (this run, ${result.evicted.length} eviction(s); the drain began ` +
+    `${durationText(totalMs)} ago: ${invocations} runs, ${evicted} eviction(s)${forcedText} in all)`
+  );
 }

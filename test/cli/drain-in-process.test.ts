@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it } from "vitest";
+import type { DrainDocument } from "../../src/cli/drain-report.js";
 import type { SimCluster } from "../../src/sim/index.js";
 import {
   blockerCluster,
   drainablePodsOn,
   nodeA,
+  smallCluster,
   startScenario,
   stuckCluster,
 } from "./support/cli-scenarios.js";
@@ -19,8 +21,7 @@ afterEach(async () => {
 describe("an interrupted drain (Ctrl-C)", () => {
   it("exits 130 with its state saved on the node, and the next run continues it", async () => {
     sim = await startScenario(stuckCluster);
-    const interrupt = new AbortController();
-    setTimeout(() => interrupt.abort(new Error("interrupted")), 1_000);
+    const interrupt = interruptAtFirstEviction(sim, { accepted: false });
     const first = await runInProcess(
       ["drain", nodeA, "--kubeconfig", sim.kubeconfigPath, "--timeout", "10m"],
       {
@@ -55,6 +56,46 @@ describe("an interrupted drain (Ctrl-C)", () => {
     );
   });
 });
+
+describe("a drain continued by a second run", () => {
+  it("reports that run's own time and evictions, and the totals since the drain began apart", async () => {
+    sim = await startScenario(smallCluster);
+    const interrupt = interruptAtFirstEviction(sim);
+    const first = await runInProcess(["drain", nodeA, "--kubeconfig", sim.kubeconfigPath], {
+      signal: interrupt.signal,
+    });
+    expect(first.code, first.stderr).toBe(130);
+
+    const second = await runInProcess(["drain", nodeA, "--kubeconfig", sim.kubeconfigPath, "-o", "json"]);
+
+    expect(second.code, second.stderr).toBe(0);
+    const document = JSON.parse(second.stdout) as DrainDocument;
+    const accepted = sim.recorder
+      .requests()
+      .filter((request) => request.subresource === "eviction" && request.code < 300).length;
+    expect(document.counts).toMatchObject({ invocations: 2, evicted: accepted });
+    expect(document.run?.evicted).toBe(document.evicted?.length);
+    expect(document.run?.evicted).toBeLessThan(accepted);
+    expect(Date.parse(document.run?.startedAt ?? "")).toBeGreaterThanOrEqual(
+      Date.parse(document.startedAt ?? ""),
+    );
+    expect(document.run?.durationSeconds).toBeLessThanOrEqual(document.durationSeconds ?? 0);
+  });
+});
+
+/**
+ * Aborts as the API server answers the first eviction (accepted, unless `accepted` is false: any answer),
+ * in its handler: however loaded the machine, the drain is stopped there.
+ */
+function interruptAtFirstEviction(cluster: SimCluster, options = { accepted: true }): AbortController {
+  const interrupt = new AbortController();
+  const unsubscribe = cluster.recorder.onRequest((request) => {
+    if (request.subresource !== "eviction" || (options.accepted && request.code >= 300)) return;
+    unsubscribe();
+    interrupt.abort(new Error("interrupted"));
+  });
+  return interrupt;
+}
 
 describe("policy flags", () => {
   it("--pod-selector leaves other pods alone and --include-daemonsets evicts DaemonSet pods last", async () => {
