@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { targetGroupSchema } from "./target-groups.js";
 
 /**
  * The scenario file format: a cluster (nodes, workloads, budgets), its timings and its faults.
@@ -163,6 +164,8 @@ export const scenarioSchema = z.strictObject({
   workloads: z.array(workloadSchema).default([]),
   budgets: z.array(budgetSchema).default([]),
   faults: faultsSchema.default({}),
+  /** ELBv2 target groups: attached to the Auto Scaling group, or bound through TargetGroupBindings. */
+  targetGroups: z.array(targetGroupSchema).default([]),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema> & { name: string };
