@@ -22,6 +22,7 @@ import { simulatedLambdaShell } from "./simulated-lambda.js";
 import type { InvocationRecord } from "./simulated-shell.js";
 import { simulatedWorkerShell } from "./simulated-worker.js";
 import { SimulationTimeline } from "./simulation-timeline.js";
+import { type TargetReport, targetReports } from "./target-report.js";
 
 export type { InvocationRecord } from "./simulated-shell.js";
 
@@ -94,6 +95,8 @@ export interface SimulationReport {
   podsCountedGone: string[];
   /** Accepted evictions per workload ("namespace/Kind/name", a ReplicaSet's pods under its Deployment). */
   evictionsPerWorkload: Record<string, number>;
+  /** Each target group the node had targets in (its instance, its pods' IPs): when they drained and left. */
+  targets: TargetReport[];
   /** Why the simulation stopped early, if it did. */
   stoppedEarly?: string;
 }
@@ -303,6 +306,7 @@ function report(parts: {
     podsReturning,
     podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
+    targets: targetReports(sim.targetGroups, parts.timeline.nodeTargets),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
   };
 }

@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
+import type { LoadBalancing } from "../aws/load-balancing.js";
 import { SqsContinuations } from "../aws/sqs-continuations.js";
 import type { Clock } from "../drain/clock.js";
 import {
@@ -33,6 +34,8 @@ export interface WorkerParts {
     "concurrency" | "waitTimeSeconds" | "visibilityTimeoutSeconds" | "retryDelaySeconds" | "onSettled"
   >;
   random?: (() => number) | undefined;
+  /** The group's traffic sources and ELBv2 targets, for the wait for target deregistration. */
+  loadBalancing?: LoadBalancing | undefined;
   /** Told of every notice the job handles, with its outcome or failure (simulate's record). */
   onNotice?: (
     delivery: Delivery,
@@ -55,6 +58,7 @@ export function wireQueueWorker(parts: WorkerParts): QueueWorker {
     timing: defaultTiming,
     telemetry: parts.telemetry,
     ...(parts.random === undefined ? {} : { random: parts.random }),
+    ...(parts.loadBalancing === undefined ? {} : { loadBalancing: parts.loadBalancing }),
   });
   const observed =
     onNotice === undefined

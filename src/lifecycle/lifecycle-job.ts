@@ -1,10 +1,12 @@
 import type { V1Node } from "@kubernetes/client-node";
 import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory.js";
 import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
+import type { LoadBalancing } from "../aws/load-balancing.js";
 import type { Clock } from "../drain/clock.js";
 import { ClusterError, isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
+import { listTargetGroupBindings } from "../kube/target-group-bindings.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
@@ -19,6 +21,7 @@ import type { NoticeOutcome } from "./notice-outcome.js";
 import { resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
 import type { Settings } from "./settings.js";
+import { type TargetWaitSetup, withTargetDeregistration } from "./target-deregistration.js";
 import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
 
 /** The job's time rules, injectable so that tests run invocations of a second. */
@@ -55,6 +58,8 @@ export interface LifecycleJobDependencies {
   /** Metrics, notifications and Kubernetes Events; the log and clock above are used for them too. */
   telemetry?: Omit<TelemetrySetup, "log" | "clock">;
   random?: () => number;
+  /** The group's traffic sources and ELBv2 targets: the wait for target deregistration needs them. */
+  loadBalancing?: LoadBalancing;
 }
 
 /** One notice's work as it goes: where to close it and what to tell its telemetry. */
@@ -210,18 +215,21 @@ export class LifecycleJob {
       hook,
       actionStartedAt: Date.parse(notice.receivedAt),
       nodeName,
-      drain: (signal, observer) =>
-        drainNode({
-          cluster: on.link.port,
-          clock,
-          nodeName,
-          policy,
-          deadline,
-          stopAt: budget.stopAt,
-          signal,
-          observer,
-          ...(random === undefined ? {} : { random }),
-        }),
+      drain: withTargetDeregistration(
+        (signal, observer) =>
+          drainNode({
+            cluster: on.link.port,
+            clock,
+            nodeName,
+            policy,
+            deadline,
+            stopAt: budget.stopAt,
+            signal,
+            observer,
+            ...(random === undefined ? {} : { random }),
+          }),
+        this.targetWait(on.link, work, { nodeName, deadline, stopAt: budget.stopAt }),
+      ),
       lastHeartbeatAt,
       log,
       observer: (event) => {
@@ -246,6 +254,31 @@ export class LifecycleJob {
       });
     }
     return this.close(work, run.ending, store, run.lastHeartbeatAt);
+  }
+
+  /** The wait for target deregistration after the drain, when load balancing is wired in. */
+  private targetWait(
+    link: ClusterLink,
+    work: NoticeWork,
+    at: { nodeName: string; deadline: number; stopAt: number },
+  ): TargetWaitSetup | undefined {
+    const { loadBalancing, settings, clock } = this.deps;
+    if (loadBalancing === undefined) return undefined;
+    const { notice } = work.delivery;
+    return {
+      clock,
+      loadBalancing,
+      bindings: () => listTargetGroupBindings(link.client),
+      podsOnNode: () => link.port.listPodsOnNode(at.nodeName),
+      asgName: notice.asgName,
+      instanceId: notice.instanceId,
+      wait: settings.WAIT_FOR_TARGET_DEREGISTRATION,
+      deregister: settings.DEREGISTER_TARGETS,
+      deadline: at.deadline,
+      stopAt: at.stopAt,
+      log: work.telemetry.log,
+      onProgress: (progress) => work.telemetry.targetsProgress(progress),
+    };
   }
 
   /**

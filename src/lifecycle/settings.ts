@@ -33,6 +33,14 @@ export const settingsSchema = z.object({
   SETTLE_SECONDS: z.coerce.number().int().min(0).default(0),
   /** Wait for the drained pods' volumes to detach before completing. */
   WAIT_FOR_VOLUME_DETACH: booleanFlag.default(true),
+  /**
+   * Before completing, wait until the instance has left every target group it is a target of (the group's
+   * traffic sources, instance TargetGroupBindings) and the evicted pods' IPs have left the ip target groups
+   * of TargetGroupBindings. Unset: wait when there is any such target group.
+   */
+  WAIT_FOR_TARGET_DEREGISTRATION: booleanFlag.optional(),
+  /** Deregister the instance from the group's target groups when the drain ends, instead of only waiting. */
+  DEREGISTER_TARGETS: booleanFlag.default(false),
   /** Surge before evict: off | annotated (eks-node-drainer/surge: "true") | singletons | blocked. The CLI's --surge. */
   SURGE: z.enum(SURGE_MODES).default("annotated"),
   /** SQS queue the notices arrive on; used to schedule a continuation when an invocation runs out of time. */
