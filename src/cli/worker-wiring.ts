@@ -10,6 +10,7 @@ import {
   type Delivery,
   defaultTiming,
   drainPolicyOf,
+  InterruptionJob,
   type JobLog,
   LifecycleJob,
   type NoticeOutcome,
@@ -76,10 +77,20 @@ export function wireQueueWorker(parts: WorkerParts): QueueWorker {
             }
           },
         };
+  const interruptions = new InterruptionJob({
+    settings: parts.settings,
+    policy: drainPolicyOf(parts.settings),
+    clock,
+    instances: parts.instances,
+    clusters: connectedCluster(parts.link),
+    log: parts.log,
+    ...(parts.random === undefined ? {} : { random: parts.random }),
+  });
   return new QueueWorker({
     sqs: parts.sqs,
     queueUrl: parts.queueUrl,
     job: observed,
+    interruptions,
     continuations: new SqsContinuations(parts.sqs, parts.queueUrl),
     log: parts.log,
     clock,

@@ -13,6 +13,7 @@ import {
   type DrainNotifier,
   defaultTiming,
   drainPolicyOf,
+  InterruptionJob,
   type JobLog,
   type JobTiming,
   LifecycleJob,
@@ -92,6 +93,15 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
     ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
     ...(dependencies.loadBalancing === undefined ? {} : { loadBalancing: dependencies.loadBalancing }),
   });
+  const interruptions = new InterruptionJob({
+    settings,
+    policy: drainPolicyOf(settings, dependencies.policy),
+    clock,
+    instances: dependencies.instances,
+    clusters: links,
+    log,
+    ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
+  });
   const selfInvocation = (context: InvocationContext): ContinuationScheduler =>
     new SelfInvocationContinuations(dependencies.lambda, context.invokedFunctionArn);
   const queueUrl = settings.QUEUE_URL;
@@ -105,6 +115,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
         );
   const shell = new InvocationShell({
     job,
+    interruptions,
     log,
     sqsContinuations: (context) => queue ?? selfInvocation(context),
     directContinuations: selfInvocation,

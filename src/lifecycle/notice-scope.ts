@@ -43,7 +43,7 @@ export function unservedCluster(settings: Settings, clusterName: string): string
  * failures (AwsCallError) propagate.
  */
 export async function resolveCluster(
-  notice: TerminationNotice,
+  notice: Pick<TerminationNotice, "instanceId" | "clusterName">,
   settings: Settings,
   instances: InstanceDirectory,
 ): Promise<ClusterResolution> {

@@ -81,6 +81,7 @@ function drainEvicting(clock: ManualClock, onEvicted: () => void, status: DrainS
     observer({
       kind: "evicted",
       at: clock.now(),
+      nodeName: "ip-10-0-1-10.us-west-2.compute.internal",
       pod: { namespace: "shop", name: "web-1", uid: "u1" },
       tier: "ordinary",
     });
