@@ -71,6 +71,9 @@ export class NodeDrainer extends Construct {
       clusterNames: [props.clusterName, ...(props.servedClusters ?? [])],
       autoScalingGroupNames: groupNames,
       inVpc: props.vpc !== undefined,
+      ...(props.deregisterTargetGroups === undefined
+        ? {}
+        : { deregisterTargetGroupArns: props.deregisterTargetGroups }),
     });
     this.queue.grantSendMessages(this.role);
 
@@ -80,6 +83,7 @@ export class NodeDrainer extends Construct {
       QUEUE_URL: this.queue.queueUrl,
       ...drainEnvironment(props.drain),
     };
+    if ((props.deregisterTargetGroups ?? []).length > 0) environment.DEREGISTER_TARGETS = "true";
     if (props.servedClusters) {
       environment.SERVED_CLUSTERS = [props.clusterName, ...props.servedClusters].join(",");
     }
