@@ -155,7 +155,8 @@ describe("in a VPC", () => {
 });
 
 describe("with deregisterTargetGroups", () => {
-  const targetGroup = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/workers/73e2d6bc24d8a067";
+  const targetGroup =
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/workers/73e2d6bc24d8a067";
   const { stack } = drainerStack({ deregisterTargetGroups: [targetGroup] });
   const statements = identityStatements(stack);
 
