@@ -93,6 +93,16 @@ export function simulationSummary(report: SimulationReport): string {
           : `gone ${durationText(Math.abs(completion.at - target.deregisteredAt))} ${target.deregisteredAt <= completion.at ? "before" : "after"} the completion`;
     row("target group", `${target.targetGroup} (${target.targetType} ${target.targets.join(", ")}): ${left}`);
   }
+  if (report.spot !== undefined) {
+    const { spot } = report;
+    row(
+      "spot interruption",
+      spot.drainSeconds === null
+        ? `warning at ${spot.warningAfterSeconds}s; its drain did not end`
+        : `drained ${spot.drainSeconds}s after the warning (window ${spot.windowSeconds}s); ` +
+            `lifecycle action completed ${spot.completions.completed}× (${spot.completions.calls} completion calls)`,
+    );
+  }
   if (report.stoppedEarly !== undefined) row("stopped early", report.stoppedEarly);
   lines.push("");
   lines.push(
@@ -145,6 +155,7 @@ export function simulationDocument(report: SimulationReport) {
     podsCountedGone: report.podsCountedGone,
     evictionsPerWorkload: report.evictionsPerWorkload,
     targets: targetsDocument(report, seconds),
+    ...(report.spot === undefined ? {} : { spot: report.spot }),
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
     ...deadlineOf(report.timeline, seconds),
     pods: report.pods,

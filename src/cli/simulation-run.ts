@@ -22,6 +22,7 @@ import { simulatedLambdaShell } from "./simulated-lambda.js";
 import type { InvocationRecord } from "./simulated-shell.js";
 import { simulatedWorkerShell } from "./simulated-worker.js";
 import { SimulationTimeline } from "./simulation-timeline.js";
+import { deliverSpotEvents, type SpotReport, spotReport } from "./spot-simulation.js";
 import { type TargetReport, targetReports } from "./target-report.js";
 
 export type { InvocationRecord } from "./simulated-shell.js";
@@ -97,6 +98,8 @@ export interface SimulationReport {
   evictionsPerWorkload: Record<string, number>;
   /** Each target group the node had targets in (its instance, its pods' IPs): when they drained and left. */
   targets: TargetReport[];
+  /** With a scenario's `spot`: the interruption warning's drain against its two minutes. */
+  spot?: SpotReport;
   /** Why the simulation stopped early, if it did. */
   stoppedEarly?: string;
 }
@@ -161,17 +164,33 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const invocations: InvocationRecord[] = [];
   let stoppedEarly: string | undefined;
   try {
-    const { event } = group.terminate(instanceId);
-    timeline.add({
-      at: startedAt,
-      source: "auto-scaling",
-      kind: "terminate",
-      level: "info",
-      text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to ${shell.via}`,
-    });
-    const delivered = await shell.deliver(event, { giveUpAt, signal: request.signal });
-    invocations.push(...delivered.invocations);
-    stoppedEarly = delivered.stoppedEarly;
+    if (scenario.spot !== undefined) {
+      const delivered = await deliverSpotEvents({
+        spot: scenario.spot,
+        group,
+        shell,
+        clock,
+        instanceId,
+        nodeName,
+        startedAt,
+        until: { giveUpAt, signal: request.signal },
+        add: (entry) => timeline.add(entry),
+      });
+      invocations.push(...delivered.invocations);
+      stoppedEarly = delivered.stoppedEarly;
+    } else {
+      const { event } = group.terminate(instanceId);
+      timeline.add({
+        at: startedAt,
+        source: "auto-scaling",
+        kind: "terminate",
+        level: "info",
+        text: `${instanceId} (node ${nodeName}) entered Terminating:Wait; the terminate lifecycle event goes to ${shell.via}`,
+      });
+      const delivered = await shell.deliver(event, { giveUpAt, signal: request.signal });
+      invocations.push(...delivered.invocations);
+      stoppedEarly = delivered.stoppedEarly;
+    }
   } finally {
     clearInterval(ticker);
     // Pods may still be going away after the completion: let the last moments reach the timeline, and
@@ -307,6 +326,15 @@ function report(parts: {
     podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
     targets: targetReports(sim.targetGroups, parts.timeline.nodeTargets),
+    ...(scenario.spot === undefined
+      ? {}
+      : {
+          spot: spotReport(scenario.spot, {
+            invocations: parts.invocations,
+            group,
+            startedAt: parts.startedAt,
+          }),
+        }),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
   };
 }

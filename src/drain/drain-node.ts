@@ -252,7 +252,7 @@ function freshState(deadline: number, now: number): DrainState {
   };
 }
 
-/** The node's saved state (a resumed drain keeps its start and deadline), or a fresh one. */
+/** The node's saved state (a resumed drain keeps its start, and the nearer deadline), or a fresh one. */
 function startingState(node: V1Node, request: DrainRequest, report: RunReport, now: number): DrainState {
   let saved: DrainState | undefined;
   try {
@@ -271,5 +271,11 @@ function startingState(node: V1Node, request: DrainRequest, report: RunReport, n
     return unfinished === undefined || unfinished.length === 0 ? fresh : { ...fresh, surges: unfinished };
   }
   const { outcome: _previous, ...resumed } = saved;
-  return { ...resumed, counts: { ...saved.counts, invocations: saved.counts.invocations + 1 } };
+  // A later request may bring a nearer deadline (a Spot interruption warning during a longer drain): the
+  // nearer one holds. It never moves a saved deadline later.
+  return {
+    ...resumed,
+    deadline: Math.min(saved.deadline, request.deadline),
+    counts: { ...saved.counts, invocations: saved.counts.invocations + 1 },
+  };
 }

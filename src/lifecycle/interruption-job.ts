@@ -124,6 +124,7 @@ export class InterruptionJob {
       kind: "drained",
       nodeName,
       status: result.status,
+      event: notice.kind,
       reason: `${what} for ${notice.kind} of ${notice.instanceId}: ${result.status}`,
     };
   }

@@ -19,6 +19,12 @@ export type NoticeOutcome =
   /** Another delivery of the same notice carries (or carried) the drain. */
   | { kind: "duplicate"; reason: string; nodeName?: string }
   /** An EC2 interruption event drained (or cordoned) the node; there is no lifecycle action of its own. */
-  | { kind: "drained"; reason: string; nodeName: string; status: string }
+  | {
+      kind: "drained";
+      reason: string;
+      nodeName: string;
+      status: string;
+      event: "spot-interruption" | "rebalance-recommendation" | "state-change";
+    }
   /** The lifecycle action ended elsewhere: nothing more to do. */
   | { kind: "stopped"; reason: string; nodeName?: string };

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { spotSchema } from "./spot-warnings.js";
 import { targetGroupSchema } from "./target-groups.js";
 
 /**
@@ -166,6 +167,8 @@ export const scenarioSchema = z.strictObject({
   faults: faultsSchema.default({}),
   /** ELBv2 target groups: attached to the Auto Scaling group, or bound through TargetGroupBindings. */
   targetGroups: z.array(targetGroupSchema).default([]),
+  /** Spot: an interruption warning (and a rebalance recommendation, the terminate hook) for the drain node. */
+  spot: spotSchema.optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema> & { name: string };

@@ -79,7 +79,10 @@ export async function startSimulatedDeployment(
     clock,
     sim,
     asg,
-    instances: new SimulatedInstances(sim, { "eks:cluster-name": clusterName }),
+    instances: new SimulatedInstances(sim, {
+      "eks:cluster-name": clusterName,
+      "aws:autoscaling:groupName": asg.name,
+    }),
     clusterAccess: options.clusterAccess?.(sim) ?? simulatedClusterAccess(sim),
     ...(queue === undefined ? {} : { queue }),
     ...(elbv2 === undefined ? {} : { elbv2 }),
