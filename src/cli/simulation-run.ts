@@ -333,6 +333,7 @@ function report(parts: {
             invocations: parts.invocations,
             group,
             startedAt: parts.startedAt,
+            timeline: parts.timeline.all(),
           }),
         }),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),

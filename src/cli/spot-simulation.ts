@@ -82,6 +82,8 @@ export interface SpotReport {
   /** drainEndedAfterSeconds − warningAfterSeconds: how long the drain took of the window. */
   drainSeconds: number | null;
   windowSeconds: number;
+  /** The deadline the drain ran under from the warning on, seconds since the start. */
+  deadlineAfterSeconds: number | null;
   /** The terminate hook's event, seconds since the start, if the scenario has one. */
   terminateHookAfterSeconds: number | null;
   /** CompleteLifecycleAction calls that found the action waiting (1: completed once) and all calls. */
@@ -90,7 +92,12 @@ export interface SpotReport {
 
 export function spotReport(
   spot: ScenarioSpot,
-  parts: { invocations: readonly InvocationRecord[]; group: SimulatedAutoScalingGroup; startedAt: number },
+  parts: {
+    invocations: readonly InvocationRecord[];
+    group: SimulatedAutoScalingGroup;
+    startedAt: number;
+    timeline: readonly TimelineEntry[];
+  },
 ): SpotReport {
   const seconds = (at: number) => Math.round(at - parts.startedAt) / 1000;
   const drain = parts.invocations.find(
@@ -99,12 +106,17 @@ export function spotReport(
   );
   const drainEnded = drain === undefined ? null : seconds(drain.endedAt);
   const calls = parts.group.completions();
+  const warningAt = parts.startedAt + spot.interruptionAtSeconds * 1000;
+  const deadlineAt = parts.timeline.find(
+    (entry) => entry.at >= warningAt && entry.deadlineAt !== undefined,
+  )?.deadlineAt;
   return {
     warningAfterSeconds: spot.interruptionAtSeconds,
     drainEndedAfterSeconds: drainEnded,
     drainSeconds:
       drainEnded === null ? null : Math.round((drainEnded - spot.interruptionAtSeconds) * 1000) / 1000,
     windowSeconds: spotWindowSeconds,
+    deadlineAfterSeconds: deadlineAt === undefined ? null : seconds(deadlineAt),
     terminateHookAfterSeconds: spot.terminateHookAtSeconds ?? null,
     completions: {
       completed: calls.filter((call) => call.outcome === "completed").length,

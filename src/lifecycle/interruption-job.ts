@@ -6,6 +6,7 @@ import type { DrainObserver } from "../drain/events.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import { type InterruptionNotice, spotWarningMs } from "../events/interruption-notice.js";
 import type { ClusterConnector } from "./cluster-links.js";
+import { logDrainEvent } from "./drain-run.js";
 import { describeError, type JobLog } from "./job-log.js";
 import { locateNode } from "./node-locator.js";
 import { NoticeError, noticeError } from "./notice-error.js";
@@ -106,6 +107,7 @@ export class InterruptionJob {
       stopAt,
       ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
       observer: (event) => {
+        logDrainEvent(log, event);
         try {
           delivery.observer?.(event);
         } catch (error) {

@@ -51,6 +51,7 @@ describe("simulate scenarios/spot-interruption.yaml", () => {
     expect(document.violations).toEqual([]);
     expect(document.podsLeft).toEqual([]);
     // The terminate hook's drain ran under the warning's deadline (two minutes minus the 10 s margin).
-    expect(document.deadlineSeconds).toBeLessThanOrEqual(document.spot.warningAfterSeconds + 110);
+    expect(document.spot.deadlineAfterSeconds).toBeLessThanOrEqual(document.spot.warningAfterSeconds + 110);
+    expect(document.spot.deadlineAfterSeconds).toBeGreaterThan(document.spot.warningAfterSeconds + 100);
   }, 120_000);
 });
