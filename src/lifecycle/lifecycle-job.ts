@@ -12,6 +12,7 @@ import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
 import { runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
+import { maxRecordedPodIps } from "./lifecycle-record.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
 import { admit } from "./notice-admission.js";
@@ -228,7 +229,7 @@ export class LifecycleJob {
             observer,
             ...(random === undefined ? {} : { random }),
           }),
-        this.targetWait(on.link, work, { nodeName, deadline, stopAt: budget.stopAt }),
+        this.targetWait(on.link, work, { store, deadline, stopAt: budget.stopAt }),
       ),
       lastHeartbeatAt,
       log,
@@ -260,7 +261,7 @@ export class LifecycleJob {
   private targetWait(
     link: ClusterLink,
     work: NoticeWork,
-    at: { nodeName: string; deadline: number; stopAt: number },
+    at: { store: NodeRecordStore; deadline: number; stopAt: number },
   ): TargetWaitSetup | undefined {
     const { loadBalancing, settings, clock } = this.deps;
     if (loadBalancing === undefined) return undefined;
@@ -269,7 +270,7 @@ export class LifecycleJob {
       clock,
       loadBalancing,
       bindings: () => listTargetGroupBindings(link.client),
-      podsOnNode: () => link.port.listPodsOnNode(at.nodeName),
+      podsOnNode: () => link.port.listPodsOnNode(at.store.nodeName),
       asgName: notice.asgName,
       instanceId: notice.instanceId,
       wait: settings.WAIT_FOR_TARGET_DEREGISTRATION,
@@ -278,6 +279,7 @@ export class LifecycleJob {
       stopAt: at.stopAt,
       log: work.telemetry.log,
       onProgress: (progress) => work.telemetry.targetsProgress(progress),
+      evictedIps: evictedIpsOn(at.store, notice.token),
     };
   }
 
@@ -315,6 +317,23 @@ export class LifecycleJob {
       throw noticeError(context, error);
     }
   }
+}
+
+/** The evicted pods' IPs kept in the node's lifecycle record, so that a continuation waits for them too. */
+function evictedIpsOn(store: NodeRecordStore, token: string): TargetWaitSetup["evictedIps"] {
+  return {
+    recall: async () => {
+      const read = await store.update((record) => ({ value: record?.podIps ?? [] }));
+      return read.kind === "updated" ? read.value : [];
+    },
+    remember: async (ips) => {
+      await store.update((record) => {
+        const current = record ?? { token };
+        const podIps = [...new Set([...(current.podIps ?? []), ...ips])].slice(-maxRecordedPodIps);
+        return { value: undefined, write: { ...current, podIps } };
+      });
+    },
+  };
 }
 
 /** Runs an AWS or setup call, wrapping its failure with context (if any) and its retryability. */

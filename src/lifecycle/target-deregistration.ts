@@ -35,6 +35,8 @@ export interface TargetWaitSetup {
   log: JobLog;
   onProgress?: (progress: TargetProgress) => void;
   pollMs?: number;
+  /** Where the evicted pods' IPs are kept between runs (the node's lifecycle record): a continuation waits for them too. */
+  evictedIps?: { recall(): Promise<string[]>; remember(ips: readonly string[]): Promise<void> };
 }
 
 type Drain = (signal: AbortSignal, observer: DrainObserver) => Promise<DrainResult>;
@@ -68,11 +70,27 @@ export function withTargetDeregistration(drain: Drain, setup: TargetWaitSetup | 
       if (event.kind === "evicted" || event.kind === "forced") evicted.add(podKey(event.pod));
       observer(event);
     });
+    const fresh = [...evicted].flatMap((key) => addresses.get(key) ?? []);
+    const remembered = await keptIps(setup, fresh);
     if (result.status !== "drained" && result.status !== "deadline-forced") return result;
-    const podIps = [...evicted].flatMap((key) => addresses.get(key) ?? []);
+    const podIps = [...new Set([...remembered, ...fresh])];
     const ended = await waitForTargets(setup, podIps, signal);
     return ended === "out-of-time" ? { ...result, status: "in-progress" } : result;
   };
+}
+
+/** Keeps this run's evicted IPs with those of earlier runs, and returns the earlier ones. Best effort. */
+async function keptIps(setup: TargetWaitSetup, fresh: readonly string[]): Promise<string[]> {
+  const store = setup.evictedIps;
+  if (store === undefined) return [];
+  try {
+    const earlier = await store.recall();
+    if (fresh.length > 0) await store.remember(fresh);
+    return earlier;
+  } catch (error) {
+    setup.log.warn("keeping the evicted pods' IPs on the node failed", { error: describeError(error) });
+    return [];
+  }
 }
 
 async function podAddresses(setup: TargetWaitSetup): Promise<Map<string, string>> {

@@ -163,6 +163,35 @@ describe("the wait for target deregistration", () => {
     expect(clock.now()).toBe(setup.stopAt);
   });
 
+  it("keeps the evicted IPs for a continuation, which waits for them though it evicts nothing", async () => {
+    const { clock, asg, web, setup, progress } = rig({ delays: { group: 5, ip: 300 } });
+    const kept: string[] = [];
+    setup.evictedIps = {
+      recall: async () => [...kept],
+      remember: async (ips) => {
+        kept.push(...ips);
+      },
+    };
+    setup.stopAt = clock.now() + 60 * second;
+    asg.terminate(instanceId);
+    const first = withTargetDeregistration(
+      drainEvicting(clock, () => web.deregister(podIp)),
+      setup,
+    );
+    expect((await onVirtualTime(clock, () => first(new AbortController().signal, () => {}))).status).toBe(
+      "in-progress",
+    );
+    expect(kept).toEqual([podIp]);
+
+    setup.stopAt = setup.deadline;
+    const continuation = withTargetDeregistration(async () => ({ status: "drained" }) as DrainResult, setup);
+    const startedAt = clock.now();
+    await onVirtualTime(clock, () => continuation(new AbortController().signal, () => {}));
+    // The pod's IP drains for 300 s from its eviction, about 60 s before the continuation began.
+    expect(clock.now() - startedAt).toBeGreaterThanOrEqual(230 * second);
+    expect(progress.at(-1)).toMatchObject({ kind: "deregistered" });
+  });
+
   it("with DEREGISTER_TARGETS deregisters the instance from the group's target groups itself", async () => {
     const { clock, web, setup, deregistered, ingress } = rig({ setup: { deregister: true } });
     const drain = withTargetDeregistration(
