@@ -65,8 +65,8 @@ export async function deliverSpotEvents(parts: {
   const delivered = await Promise.all(deliveries);
   const stoppedEarly = delivered.find((entry) => entry.stoppedEarly !== undefined)?.stoppedEarly;
   return {
-    invocations: delivered
-      .flatMap((entry) => entry.invocations)
+    // A shell may report all its deliveries to each call (the queue worker does): each record once.
+    invocations: [...new Set(delivered.flatMap((entry) => entry.invocations))]
       .sort((a, b) => a.startedAt - b.startedAt)
       .map((invocation, attempt) => ({ ...invocation, attempt })),
     ...(stoppedEarly === undefined ? {} : { stoppedEarly }),
