@@ -34,6 +34,13 @@ export class NodeDrainerStack extends Stack {
       ...(config.waitForVolumeDetach === undefined
         ? {}
         : { waitForVolumeDetach: config.waitForVolumeDetach }),
+      ...(config.waitForTargetDeregistration === undefined
+        ? {}
+        : { waitForTargetDeregistration: config.waitForTargetDeregistration }),
+      ...(config.spotDeadlineMargin === undefined
+        ? {}
+        : { spotDeadlineMargin: Duration.seconds(config.spotDeadlineMargin) }),
+      ...(config.rebalanceAction === undefined ? {} : { rebalanceAction: config.rebalanceAction }),
     };
     const drainerProps: NodeDrainerProps = {
       clusterName: config.clusterName,
@@ -45,6 +52,9 @@ export class NodeDrainerStack extends Stack {
       ...(config.defaultResult === undefined ? {} : { defaultResult: config.defaultResult }),
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
       ...(config.servedClusters === undefined ? {} : { servedClusters: config.servedClusters }),
+      ...(config.deregisterTargetGroups === undefined
+        ? {}
+        : { deregisterTargetGroups: config.deregisterTargetGroups }),
       ...(config.kubernetesGroup === undefined ? {} : { kubernetesGroup: config.kubernetesGroup }),
       ...(config.accessEntry === undefined ? {} : { accessEntry: config.accessEntry }),
       ...(config.logRetentionDays === undefined
