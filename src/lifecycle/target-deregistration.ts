@@ -74,7 +74,9 @@ export function withTargetDeregistration(drain: Drain, setup: TargetWaitSetup | 
     const remembered = await keptIps(setup, fresh);
     if (result.status !== "drained" && result.status !== "deadline-forced") return result;
     const podIps = [...new Set([...remembered, ...fresh])];
-    const ended = await waitForTargets(setup, podIps, signal);
+    // The engine's deadline may be nearer than the job's (a Spot warning's drain it resumed).
+    const deadline = Math.min(setup.deadline, result.deadline);
+    const ended = await waitForTargets({ ...setup, deadline }, podIps, signal);
     return ended === "out-of-time" ? { ...result, status: "in-progress" } : result;
   };
 }

@@ -87,7 +87,7 @@ function drainEvicting(clock: ManualClock, onEvicted: () => void, status: DrainS
     });
     onEvicted();
     await clock.sleep(2 * second);
-    return { status } as DrainResult;
+    return { status, deadline: Number.POSITIVE_INFINITY } as DrainResult;
   };
 }
 
@@ -150,6 +150,19 @@ describe("the wait for target deregistration", () => {
     expect(log.find("target groups still draining at the deadline")).toHaveLength(1);
   });
 
+  it("waits no longer than the engine's deadline when it is nearer (a Spot warning's drain)", async () => {
+    const { clock, asg, web, setup, progress } = rig({ delays: { group: 900, ip: 20 } });
+    const engineDeadline = clock.now() + 110 * second;
+    asg.terminate(instanceId);
+    const drain = withTargetDeregistration(async (signal, observer) => {
+      const result = await drainEvicting(clock, () => web.deregister(podIp))(signal, observer);
+      return { ...result, deadline: engineDeadline };
+    }, setup);
+    await onVirtualTime(clock, () => drain(new AbortController().signal, () => {}));
+    expect(clock.now()).toBe(engineDeadline);
+    expect(progress.at(-1)).toMatchObject({ kind: "timed-out", atDeadline: true });
+  });
+
   it("leaves the rest to a continuation when this run's time ends before the deadline", async () => {
     const { clock, asg, web, setup } = rig();
     setup.stopAt = clock.now() + 10 * second;
@@ -184,7 +197,10 @@ describe("the wait for target deregistration", () => {
     expect(kept).toEqual([podIp]);
 
     setup.stopAt = setup.deadline;
-    const continuation = withTargetDeregistration(async () => ({ status: "drained" }) as DrainResult, setup);
+    const continuation = withTargetDeregistration(
+      async () => ({ status: "drained", deadline: Number.POSITIVE_INFINITY }) as DrainResult,
+      setup,
+    );
     const startedAt = clock.now();
     await onVirtualTime(clock, () => continuation(new AbortController().signal, () => {}));
     // The pod's IP drains for 300 s from its eviction, about 60 s before the continuation began.
