@@ -85,6 +85,7 @@ export function wireQueueWorker(parts: WorkerParts): QueueWorker {
     clusters: connectedCluster(parts.link),
     log: parts.log,
     ...(parts.random === undefined ? {} : { random: parts.random }),
+    ...(parts.telemetry.kubeEvents === false ? { kubeEvents: false as const } : {}),
   });
   return new QueueWorker({
     sqs: parts.sqs,

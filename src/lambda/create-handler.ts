@@ -101,6 +101,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
     clusters: links,
     log,
     ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
+    ...(dependencies.kubeEvents === false ? { kubeEvents: false as const } : {}),
   });
   const selfInvocation = (context: InvocationContext): ContinuationScheduler =>
     new SelfInvocationContinuations(dependencies.lambda, context.invokedFunctionArn);

@@ -5,6 +5,7 @@ import { DRAIN_STATE_ANNOTATION } from "../drain/drain-state.js";
 import type { DrainObserver } from "../drain/events.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import { type InterruptionNotice, spotWarningMs } from "../events/interruption-notice.js";
+import { nodeDrainEvents } from "../kube/node-drain-events.js";
 import type { ClusterConnector } from "./cluster-links.js";
 import { logDrainEvent } from "./drain-run.js";
 import { describeError, type JobLog } from "./job-log.js";
@@ -28,6 +29,8 @@ export interface InterruptionJobDependencies {
   clusters: ClusterConnector;
   log: JobLog;
   random?: () => number;
+  /** Kubernetes Events on the node and its pods (the drain's own catalog); false for none. */
+  kubeEvents?: false;
 }
 
 export interface InterruptionDelivery {
@@ -98,6 +101,18 @@ export class InterruptionJob {
       deadline: new Date(deadline).toISOString(),
     });
     const { random } = this.deps;
+    const uid = located.node.metadata?.uid;
+    const events =
+      this.deps.kubeEvents === false
+        ? undefined
+        : nodeDrainEvents(link.client, {
+            nodeName,
+            ...(uid === undefined ? {} : { nodeUid: uid }),
+            trigger: triggerText(notice),
+            clock,
+            onError: (error) =>
+              log.warn("writing a Kubernetes event failed", { error: describeError(error) }),
+          });
     const result = await drainNode({
       cluster: link.port,
       clock,
@@ -108,6 +123,7 @@ export class InterruptionJob {
       ...(delivery.signal === undefined ? {} : { signal: delivery.signal }),
       observer: (event) => {
         logDrainEvent(log, event);
+        events?.observe(event);
         try {
           delivery.observer?.(event);
         } catch (error) {
@@ -116,6 +132,7 @@ export class InterruptionJob {
       },
       ...(random === undefined ? {} : { random }),
     });
+    await events?.flush().catch(() => undefined);
     log.info("interruption drain ended", {
       nodeName,
       status: result.status,
@@ -154,6 +171,17 @@ export class InterruptionJob {
         return { deadline, policy: { ...policy, podSelector: cordonOnlySelector }, what: "cordoning" };
       }
     }
+  }
+}
+
+function triggerText(notice: InterruptionNotice): string {
+  switch (notice.kind) {
+    case "spot-interruption":
+      return `Spot Instance interruption warning for ${notice.instanceId} (${notice.instanceAction} at ${notice.eventTime} + 2 min)`;
+    case "rebalance-recommendation":
+      return `EC2 rebalance recommendation for ${notice.instanceId}`;
+    case "state-change":
+      return `instance ${notice.instanceId} ${notice.state}`;
   }
 }
 

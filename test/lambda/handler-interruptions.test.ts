@@ -56,6 +56,10 @@ describe("EC2 interruption events through the handler", () => {
     const eventSecond = Math.floor(at / 1000) * 1000;
     expect(started?.fields.deadline).toBe(new Date(eventSecond + 110_000).toISOString());
     expect(shopPodsOnNode()).toEqual([]);
+    const nodeEvents = harness.sim.view.events().filter((event) => event.reason === "DrainStarted");
+    expect(nodeEvents.map((event) => event.message ?? event.note)).toEqual([
+      expect.stringContaining(`Spot Instance interruption warning for ${drainedInstance}`),
+    ]);
   }, 60_000);
 
   it("an instance shutting down is drained, unless a drain is already recorded on its node", async () => {
