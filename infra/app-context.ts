@@ -31,6 +31,11 @@ export const appContextSchema = z.object({
   deleteNode: flag.optional(),
   settleSeconds: seconds.min(0).optional(),
   waitForVolumeDetach: flag.optional(),
+  waitForTargetDeregistration: flag.optional(),
+  spotDeadlineMargin: seconds.min(0).max(110).optional(),
+  rebalanceAction: z.enum(["cordon", "drain"]).optional(),
+  /** Target group ARNs the drainer may deregister the instance from (and does: DEREGISTER_TARGETS). */
+  deregisterTargetGroups: list.optional(),
   servedClusters: list.optional(),
   kubernetesGroup: z.string().min(1).optional(),
   accessEntry: flag.optional(),

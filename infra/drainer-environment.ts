@@ -33,6 +33,15 @@ export interface DrainSettings {
   readonly waitForVolumeDetach?: boolean;
   /** SURGE: which Deployments get their replacement Ready before their pods are evicted. */
   readonly surge?: SurgeMode;
+  /**
+   * WAIT_FOR_TARGET_DEREGISTRATION: wait, before completing, until the node's load balancer targets are
+   * deregistered. Unset: wait whenever the group or a TargetGroupBinding has a target group.
+   */
+  readonly waitForTargetDeregistration?: boolean;
+  /** SPOT_DEADLINE_MARGIN_SECONDS: a Spot interruption's drain ends this long before the two minutes. */
+  readonly spotDeadlineMargin?: Duration;
+  /** REBALANCE_ACTION: what a rebalance recommendation does to the node. */
+  readonly rebalanceAction?: "cordon" | "drain";
 }
 
 export class DrainSettingsError extends Error {
@@ -71,6 +80,15 @@ export function drainEnvironment(settings: DrainSettings = {}): DrainerEnvironme
     ),
     WAIT_FOR_VOLUME_DETACH: String(settings.waitForVolumeDetach ?? settingDefaults.WAIT_FOR_VOLUME_DETACH),
     SURGE: settings.surge ?? settingDefaults.SURGE,
+    SPOT_DEADLINE_MARGIN_SECONDS: wholeSeconds(
+      "spot deadline margin",
+      settings.spotDeadlineMargin ?? Duration.seconds(settingDefaults.SPOT_DEADLINE_MARGIN_SECONDS),
+      0,
+    ),
+    REBALANCE_ACTION: settings.rebalanceAction ?? settingDefaults.REBALANCE_ACTION,
+    ...(settings.waitForTargetDeregistration === undefined
+      ? {}
+      : { WAIT_FOR_TARGET_DEREGISTRATION: String(settings.waitForTargetDeregistration) }),
   };
 }
 

@@ -15,6 +15,8 @@ export interface DrainerPermissionsProps {
   readonly autoScalingGroupNames: readonly string[];
   /** Whether the function runs in a VPC (it then manages its network interfaces). */
   readonly inVpc: boolean;
+  /** Target groups (ARNs) it may deregister the instance from (DEREGISTER_TARGETS); none: it only waits. */
+  readonly deregisterTargetGroupArns?: readonly string[];
 }
 
 export const statementIds = {
@@ -24,6 +26,8 @@ export const statementIds = {
   instances: "DescribeInstances",
   networkInterfaces: "ManageVpcNetworkInterfaces",
   selfInvocation: "InvokeItselfForContinuations",
+  loadBalancerTargets: "DescribeLoadBalancerTargets",
+  deregisterTargets: "DeregisterTargetsOfTheGroups",
 } as const;
 
 /** arn:PARTITION:autoscaling:REGION:ACCOUNT:autoScalingGroup:*:autoScalingGroupName/NAME */
@@ -78,11 +82,31 @@ export function grantDrainerPermissions(role: iam.Role, props: DrainerPermission
       resources: ["*"],
     }),
   );
+  // The wait for target deregistration: the group's traffic sources and the targets' health.
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2autoscaling.html
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awselasticloadbalancingv2.html
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: statementIds.loadBalancerTargets,
+      actions: ["autoscaling:DescribeTrafficSources", "elasticloadbalancing:DescribeTargetHealth"],
+      resources: ["*"],
+    }),
+  );
   acknowledgeWildcardResource(
     role,
     "*",
-    "autoscaling:DescribeLifecycleHooks and ec2:DescribeInstances support no resource-level permissions (service authorization reference); the statements holding this wildcard allow only those read-only actions, or, in a VPC, only the network-interface actions Lambda needs, which are not resource-scoped either.",
+    "autoscaling:DescribeLifecycleHooks, autoscaling:DescribeTrafficSources, ec2:DescribeInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permissions (service authorization reference); the statements holding this wildcard allow only those read-only actions, or, in a VPC, only the network-interface actions Lambda needs, which are not resource-scoped either.",
   );
+  const deregisterArns = [...new Set(props.deregisterTargetGroupArns ?? [])];
+  if (deregisterArns.length > 0) {
+    role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: statementIds.deregisterTargets,
+        actions: ["elasticloadbalancing:DeregisterTargets"],
+        resources: deregisterArns,
+      }),
+    );
+  }
 
   role.addToPolicy(
     new iam.PolicyStatement({

@@ -87,6 +87,11 @@ export interface NodeDrainerProps {
    * when the hook may have expired. Default 20 minutes.
    */
   readonly queueVisibilityTimeout?: Duration;
+  /**
+   * Target groups (ARNs) attached to the groups: when the drain ends, the drainer deregisters the instance
+   * from them itself (DEREGISTER_TARGETS=true) instead of only waiting, and may deregister from these only.
+   */
+  readonly deregisterTargetGroups?: readonly string[];
 }
 
 export class NodeDrainerConfigError extends Error {

@@ -34,6 +34,13 @@ export class NodeDrainerStack extends Stack {
       ...(config.waitForVolumeDetach === undefined
         ? {}
         : { waitForVolumeDetach: config.waitForVolumeDetach }),
+      ...(config.waitForTargetDeregistration === undefined
+        ? {}
+        : { waitForTargetDeregistration: config.waitForTargetDeregistration }),
+      ...(config.spotDeadlineMargin === undefined
+        ? {}
+        : { spotDeadlineMargin: Duration.seconds(config.spotDeadlineMargin) }),
+      ...(config.rebalanceAction === undefined ? {} : { rebalanceAction: config.rebalanceAction }),
     };
     const drainerProps: NodeDrainerProps = {
       clusterName: config.clusterName,
@@ -46,6 +53,9 @@ export class NodeDrainerStack extends Stack {
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
       ...(config.launchHooks === undefined ? {} : { launchHooks: config.launchHooks }),
       ...(config.servedClusters === undefined ? {} : { servedClusters: config.servedClusters }),
+      ...(config.deregisterTargetGroups === undefined
+        ? {}
+        : { deregisterTargetGroups: config.deregisterTargetGroups }),
       ...(config.kubernetesGroup === undefined ? {} : { kubernetesGroup: config.kubernetesGroup }),
       ...(config.accessEntry === undefined ? {} : { accessEntry: config.accessEntry }),
       ...(config.logRetentionDays === undefined

@@ -32,6 +32,7 @@ export interface NodeDrainerWorkerProps
     | "webhookUrl"
     | "alarmTopic"
     | "launchHooks"
+    | "deregisterTargetGroups"
   > {
   /** Default eks-node-drainer/eks-node-drainer, as deploy/in-cluster has it. */
   readonly serviceAccount?: WorkerServiceAccount;
@@ -82,6 +83,9 @@ export class NodeDrainerWorker extends Construct {
       clusterNames: [props.clusterName],
       autoScalingGroupNames: pipeline.groupNames,
       inVpc: false,
+      ...(props.deregisterTargetGroups === undefined
+        ? {}
+        : { deregisterTargetGroupArns: props.deregisterTargetGroups }),
     });
     // Receive, extend visibility, delete; send continuations.
     this.queue.grantConsumeMessages(this.role);

@@ -79,6 +79,9 @@ export class NodeDrainer extends Construct {
       clusterNames: [props.clusterName, ...(props.servedClusters ?? [])],
       autoScalingGroupNames: groupNames,
       inVpc: props.vpc !== undefined,
+      ...(props.deregisterTargetGroups === undefined
+        ? {}
+        : { deregisterTargetGroupArns: props.deregisterTargetGroups }),
     });
     this.queue.grantSendMessages(this.role);
 
@@ -89,6 +92,7 @@ export class NodeDrainer extends Construct {
       ...drainEnvironment(props.drain),
       ...(launchHooks === undefined ? {} : launchEnvironment(launchHooks.settings)),
     };
+    if ((props.deregisterTargetGroups ?? []).length > 0) environment.DEREGISTER_TARGETS = "true";
     if (props.servedClusters) {
       environment.SERVED_CLUSTERS = [props.clusterName, ...props.servedClusters].join(",");
     }

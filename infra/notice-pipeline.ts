@@ -13,6 +13,20 @@ import {
 
 export const terminateDetailType = "EC2 Instance-terminate Lifecycle Action";
 
+/**
+ * EC2 events about instances going away, which the drainer also acts on. EC2 events carry the instance,
+ * not its group, so no pattern can select the group's instances: the drainer looks the group up from the
+ * instance's aws:autoscaling:groupName tag and ignores other groups' (ASG_NAMES).
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/spot-instance-termination-notices.html
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/rebalance-recommendations.html
+ * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/monitoring-instance-state-changes.html
+ */
+export const interruptionDetailTypes = [
+  "EC2 Spot Instance Interruption Warning",
+  "EC2 Instance Rebalance Recommendation",
+];
+export const stateChangeDetailType = "EC2 Instance State-change Notification";
+
 interface HookedGroup {
   /** Construct id of its hook: stable when the list is reordered, so no hook is replaced needlessly. */
   readonly key: string;
@@ -39,6 +53,8 @@ export interface NoticePipeline {
   queue: sqs.Queue;
   deadLetterQueue: sqs.Queue;
   rule: events.Rule;
+  /** Spot interruption warnings and rebalance recommendations; state changes to shutting-down / stopping. */
+  ec2Rules: events.Rule[];
 }
 
 /**
@@ -120,5 +136,22 @@ export function createNoticePipeline(
     },
     targets: [new targets.SqsQueue(queue, { deadLetterQueue })],
   });
-  return { groupNames, lifecycleHooks, queue, deadLetterQueue, rule };
+  const ec2Rules = [
+    new events.Rule(scope, "InterruptionRule", {
+      description:
+        "Spot Instance interruption warnings and rebalance recommendations, to the node drainer's queue",
+      eventPattern: { source: ["aws.ec2"], detailType: interruptionDetailTypes },
+      targets: [new targets.SqsQueue(queue, { deadLetterQueue })],
+    }),
+    new events.Rule(scope, "StateChangeRule", {
+      description: "EC2 instances shutting down or stopping, to the node drainer's queue",
+      eventPattern: {
+        source: ["aws.ec2"],
+        detailType: [stateChangeDetailType],
+        detail: { state: ["shutting-down", "stopping"] },
+      },
+      targets: [new targets.SqsQueue(queue, { deadLetterQueue })],
+    }),
+  ];
+  return { groupNames, lifecycleHooks, queue, deadLetterQueue, rule, ec2Rules };
 }

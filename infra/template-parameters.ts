@@ -107,6 +107,27 @@ export function templateParameters(scope: Construct) {
       allowedValues: [...SURGE_MODES],
       default: settingDefaults.SURGE,
     }),
+    waitForTargetDeregistration: parameter("WaitForTargetDeregistration", {
+      type: "String",
+      description:
+        "Wait, before completing, until the node's load balancer targets are deregistered: empty waits whenever a target group has the node's targets.",
+      allowedValues: ["", ...booleans],
+      default: "",
+    }),
+    spotDeadlineMarginSeconds: parameter("SpotDeadlineMarginSeconds", {
+      type: "Number",
+      description:
+        "A Spot interruption warning's drain ends this many seconds before the two minutes are up.",
+      minValue: 0,
+      maxValue: 110,
+      default: settingDefaults.SPOT_DEADLINE_MARGIN_SECONDS,
+    }),
+    rebalanceAction: parameter("RebalanceAction", {
+      type: "String",
+      description: "What an EC2 Instance Rebalance Recommendation does to the node: cordon or drain.",
+      allowedValues: ["cordon", "drain"],
+      default: settingDefaults.REBALANCE_ACTION,
+    }),
     codeBucket: parameter("CodeBucket", {
       type: "String",
       description:

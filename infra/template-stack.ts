@@ -110,6 +110,12 @@ export class NodeDrainerTemplateStack extends Stack {
     drainer.setSetting("SETTLE_SECONDS", parameters.settleSeconds.valueAsString);
     drainer.setSetting("WAIT_FOR_VOLUME_DETACH", parameters.waitForVolumeDetach.valueAsString);
     drainer.setSetting("SURGE", parameters.surge.valueAsString);
+    drainer.setSetting(
+      "WAIT_FOR_TARGET_DEREGISTRATION",
+      parameters.waitForTargetDeregistration.valueAsString,
+    );
+    drainer.setSetting("SPOT_DEADLINE_MARGIN_SECONDS", parameters.spotDeadlineMarginSeconds.valueAsString);
+    drainer.setSetting("REBALANCE_ACTION", parameters.rebalanceAction.valueAsString);
 
     for (const alarm of drainer.alarms.all) {
       (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmActions = Token.asList(

@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
+import type { LoadBalancing } from "../aws/load-balancing.js";
 import type { Clock } from "../drain/clock.js";
 import type { Terminal } from "./terminal.js";
 
@@ -15,6 +16,8 @@ export interface CliContext {
   cwd: string;
   /** Auto Scaling lifecycle actions in a region (the SDK's default region when undefined). */
   lifecycleActions: (region: string | undefined) => LifecycleActions;
+  /** Traffic sources and ELBv2 targets in a region, for the worker's wait for target deregistration. */
+  loadBalancing?: (region: string | undefined) => LoadBalancing;
   /** SQS in a region, for the queue worker (`serve`). */
   queueClient: (region: string | undefined) => SQSClient;
   /** EC2 instance lookups in a region, for the queue worker (`serve`). */

@@ -136,7 +136,10 @@ summary checked against the simulator's record of budget violations. It waits fo
 workloads' replacements to be Ready, then reports, per workload that had pods on the node
 (availability: desired, minReady, zeroReadySeconds, belowDesiredSeconds, restored), its Ready replicas
 over the run. Both shells run the same lifecycle job
-and give the same --output json document.
+and give the same --output json document. A scenario with targetGroups adds a local ELBv2 endpoint and
+reports, per target group the node had targets in, when they were deregistered against the completion
+(targets); a scenario with spot sends the Spot interruption warning (and a rebalance recommendation, the
+terminate hook) at their times and reports the warning's drain against its two minutes (spot).
 
 A scenario with a lifecycle: script (and autoScaling: options) plays Auto Scaling's side instead: each
 terminate, launch, root-volume replacement or operator cordon/uncordon in order, warm pools and launch

@@ -2,9 +2,12 @@
  * The eks-node-drainer command line (bundled to dist/cli.js): wires the process — arguments, streams,
  * environment, clock, Ctrl-C — to runCli and exits with its code.
  */
+import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { defaultCredentialSource } from "../aws/credentials.js";
 import { Ec2InstanceDirectory } from "../aws/instance-directory.js";
+import { AutoScalingTrafficSources, Elbv2TargetGroups } from "../aws/load-balancing-clients.js";
 import { systemClock } from "../drain/clock.js";
 import { EXIT } from "./exit-codes.js";
 import { autoScalingLifecycle } from "./lifecycle-completion.js";
@@ -32,6 +35,13 @@ const code = await runCli(process.argv.slice(2), {
   signal: interrupt.signal,
   cwd: process.cwd(),
   lifecycleActions: autoScalingLifecycle,
+  loadBalancing: (region) => {
+    const options = region === undefined ? {} : { region };
+    return {
+      trafficSources: new AutoScalingTrafficSources(new AutoScalingClient(options)),
+      targets: new Elbv2TargetGroups(new ElasticLoadBalancingV2Client(options)),
+    };
+  },
   queueClient: (region) => new SQSClient(region === undefined ? {} : { region }),
   instanceDirectory: (region) =>
     new Ec2InstanceDirectory({

@@ -12,6 +12,7 @@ import {
   type ContinuationScheduler,
   type Delivery,
   describeError,
+  type InterruptionDelivery,
   isRetryable,
   type JobLog,
   type NoticeOutcome,
@@ -22,6 +23,8 @@ export interface QueueWorkerOptions {
   queueUrl: string;
   /** The lifecycle job (LifecycleJob), run once per message. */
   job: { run(delivery: Delivery): Promise<NoticeOutcome> };
+  /** The EC2 interruption events' job (InterruptionJob); without it they are ignored. */
+  interruptions?: { run(delivery: InterruptionDelivery): Promise<NoticeOutcome> };
   /** How a drain is continued (SendMessage on the same queue); used only if a drain outlives its turn. */
   continuations: ContinuationScheduler;
   log: JobLog;
@@ -124,6 +127,19 @@ export class QueueWorker {
       if (intake.kind === "ignored") {
         log.info("notice ignored", { ...fields, reason: intake.reason });
         result = "ignored";
+      } else if (intake.kind === "interruption") {
+        const handler = this.options.interruptions;
+        const outcome: NoticeOutcome =
+          handler === undefined
+            ? { kind: "ignored", reason: `${intake.notice.kind} events are not handled here` }
+            : await handler.run({
+                notice: intake.notice,
+                remainingMs: () => Number.POSITIVE_INFINITY,
+                signal: shutdown,
+              });
+        const { kind, ...details } = outcome;
+        log.info(`notice ${kind}`, { ...fields, instanceId: intake.notice.instanceId, ...details });
+        result = kind;
       } else {
         const outcome = await this.options.job.run({
           notice: intake.notice,

@@ -152,6 +152,7 @@ export async function serveCommand(args: readonly string[], context: CliContext)
     settings,
     clock: context.clock,
     lifecycle: context.lifecycleActions(region),
+    loadBalancing: context.loadBalancing?.(region),
     instances: context.instanceDirectory(region),
     link: { clusterName: flags["cluster-name"], client: connection.client, port: connection.cluster },
     sqs,

@@ -6,6 +6,7 @@ import { createHandler } from "../lambda/create-handler.js";
 import type { InvocationSummary } from "../lambda/invocation-shell.js";
 import { describeError, type JobLog, readSettings } from "../lifecycle/index.js";
 import type { SimulatedDeployment } from "../sim/simulated-deployment.js";
+import { simulatedLoadBalancing } from "./simulated-load-balancing.js";
 import type { InvocationRecord, SimulatedShell } from "./simulated-shell.js";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:eks-node-drainer-sim";
@@ -60,6 +61,7 @@ export function simulatedLambdaShell(
 ): SimulatedShell {
   const { clock } = options;
   const lambda = capturingLambdaClient();
+  const loadBalancing = simulatedLoadBalancing(deployment);
   const handler = createHandler({
     settings: readSettings({ ...options.settings, CLUSTER_NAME: deployment.clusterName }),
     lifecycle: deployment.asg,
@@ -70,6 +72,7 @@ export function simulatedLambdaShell(
     log: options.log,
     clock,
     ...(options.random === undefined ? {} : { random: options.random }),
+    ...(loadBalancing === undefined ? {} : { loadBalancing }),
   });
   return {
     via: "the handler",

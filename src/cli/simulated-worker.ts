@@ -4,6 +4,7 @@ import { describeError, type JobLog, readSettings } from "../lifecycle/index.js"
 import type { SimulatedDeployment } from "../sim/simulated-deployment.js";
 import { CliError } from "./cli-error.js";
 import { connectToCluster } from "./cluster-connection.js";
+import { simulatedLoadBalancing } from "./simulated-load-balancing.js";
 import type { InvocationRecord, SimulatedShell } from "./simulated-shell.js";
 import { wireQueueWorker } from "./worker-wiring.js";
 
@@ -46,6 +47,7 @@ export function simulatedWorkerShell(
     settings: readSettings({ ...options.settings, CLUSTER_NAME: deployment.clusterName }),
     clock,
     lifecycle: deployment.asg,
+    loadBalancing: simulatedLoadBalancing(deployment),
     instances: deployment.instances,
     link: { clusterName: deployment.clusterName, client: connection.client, port: connection.cluster },
     sqs,

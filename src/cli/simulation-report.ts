@@ -115,6 +115,25 @@ export function simulationSummary(report: SimulationReport): string {
   if (report.podsReturning.length > 0) {
     row("came back, left", `${report.podsReturning.join(", ")} (tolerate the cordon; see the timeline)`);
   }
+  for (const target of report.targets) {
+    const left =
+      target.deregisteredAt === undefined
+        ? "still registered"
+        : completion === undefined
+          ? `gone after ${durationText(target.deregisteredAt - report.startedAt)}`
+          : `gone ${durationText(Math.abs(completion.at - target.deregisteredAt))} ${target.deregisteredAt <= completion.at ? "before" : "after"} the completion`;
+    row("target group", `${target.targetGroup} (${target.targetType} ${target.targets.join(", ")}): ${left}`);
+  }
+  if (report.spot !== undefined) {
+    const { spot } = report;
+    row(
+      "spot interruption",
+      spot.drainSeconds === null
+        ? `warning at ${spot.warningAfterSeconds}s; its drain did not end`
+        : `drained ${spot.drainSeconds}s after the warning (window ${spot.windowSeconds}s); ` +
+            `lifecycle action completed ${spot.completions.completed}× (${spot.completions.calls} completion calls)`,
+    );
+  }
   if (report.stoppedEarly !== undefined) row("stopped early", report.stoppedEarly);
   lines.push("");
   lines.push(
@@ -168,6 +187,8 @@ export function simulationDocument(report: SimulationReport) {
     podsReturning: report.podsReturning,
     podsCountedGone: report.podsCountedGone,
     evictionsPerWorkload: report.evictionsPerWorkload,
+    targets: targetsDocument(report, seconds),
+    ...(report.spot === undefined ? {} : { spot: report.spot }),
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),
     nodeAfter: report.nodeAfter,
     lifecycleActions: report.lifecycleActions.map((action) => ({
@@ -191,6 +212,29 @@ export function simulationDocument(report: SimulationReport) {
 }
 
 export type SimulationDocument = ReturnType<typeof simulationDocument>;
+
+/**
+ * `targets`: each target group the node had targets in. Times are seconds since the lifecycle event, as
+ * everywhere in the document; `endedBeforeCompletionSeconds` = completedAfterSeconds −
+ * deregisteredAfterSeconds (positive: the node's targets got no more traffic before the instance was let go).
+ */
+function targetsDocument(report: SimulationReport, seconds: (at: number) => number) {
+  const completedAt = report.completion?.at;
+  return report.targets.map((entry) => ({
+    targetGroup: entry.targetGroup,
+    targetGroupArn: entry.targetGroupArn,
+    targetType: entry.targetType,
+    deregistrationDelaySeconds: entry.deregistrationDelaySeconds,
+    targets: entry.targets,
+    drainingAfterSeconds: entry.drainingAt === undefined ? null : seconds(entry.drainingAt),
+    deregisteredAfterSeconds: entry.deregisteredAt === undefined ? null : seconds(entry.deregisteredAt),
+    completedAfterSeconds: completedAt === undefined ? null : seconds(completedAt),
+    endedBeforeCompletionSeconds:
+      completedAt === undefined || entry.deregisteredAt === undefined
+        ? null
+        : Math.round(completedAt - entry.deregisteredAt) / 1000,
+  }));
+}
 
 /** The drain's deadline, from its first start: seconds since the lifecycle event. */
 function deadlineOf(timeline: readonly TimelineEntry[], seconds: (at: number) => number) {

@@ -24,6 +24,8 @@ import { simulatedLambdaShell } from "./simulated-lambda.js";
 import type { InvocationRecord } from "./simulated-shell.js";
 import { simulatedWorkerShell } from "./simulated-worker.js";
 import { SimulationTimeline } from "./simulation-timeline.js";
+import { deliverSpotEvents, type SpotReport, spotReport } from "./spot-simulation.js";
+import { type TargetReport, targetReports } from "./target-report.js";
 
 export type { InvocationRecord } from "./simulated-shell.js";
 
@@ -98,6 +100,10 @@ export interface SimulationReport {
   podsCountedGone: string[];
   /** Accepted evictions per workload ("namespace/Kind/name", a ReplicaSet's pods under its Deployment). */
   evictionsPerWorkload: Record<string, number>;
+  /** Each target group the node had targets in (its instance, its pods' IPs): when they drained and left. */
+  targets: TargetReport[];
+  /** With a scenario's `spot`: the interruption warning's drain against its two minutes. */
+  spot?: SpotReport;
   /** Why the simulation stopped early, if it did. */
   stoppedEarly?: string;
   /** The drained node at the end; null when the Node was deleted. */
@@ -178,7 +184,21 @@ export async function runSimulation(request: SimulationRequest): Promise<Simulat
   const invocations: InvocationRecord[] = [];
   let stoppedEarly: string | undefined;
   try {
-    if (scenario.lifecycle === undefined) {
+    if (scenario.spot !== undefined) {
+      const delivered = await deliverSpotEvents({
+        spot: scenario.spot,
+        group,
+        shell,
+        clock,
+        instanceId,
+        nodeName,
+        startedAt,
+        until: { giveUpAt, signal: request.signal },
+        add: (entry) => timeline.add(entry),
+      });
+      invocations.push(...delivered.invocations);
+      stoppedEarly = delivered.stoppedEarly;
+    } else if (scenario.lifecycle === undefined) {
       const { event } = group.terminate(instanceId);
       timeline.add({
         at: startedAt,
@@ -349,6 +369,17 @@ function report(parts: {
     podsReturning,
     podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
+    targets: targetReports(sim.targetGroups, parts.timeline.nodeTargets),
+    ...(scenario.spot === undefined
+      ? {}
+      : {
+          spot: spotReport(scenario.spot, {
+            invocations: parts.invocations,
+            group,
+            startedAt: parts.startedAt,
+            timeline: parts.timeline.all(),
+          }),
+        }),
     ...(parts.stoppedEarly === undefined ? {} : { stoppedEarly: parts.stoppedEarly }),
     nodeAfter:
       node === undefined

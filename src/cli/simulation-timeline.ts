@@ -8,6 +8,7 @@ import type { JobLog, LogFields } from "../lifecycle/index.js";
 import type { SimulatedAutoScalingGroup } from "../sim/auto-scaling-group.js";
 import type { PodDisruptionBudget, SimCluster } from "../sim/index.js";
 import { type RecordedPod, recordedPods } from "../timeline/index.js";
+import { type NodeTargets, nodeTargetsOf, targetEntries } from "./target-report.js";
 import {
   apiEntry,
   autoScalingEntries,
@@ -34,6 +35,9 @@ export class SimulationTimeline implements JobLog {
   /** Budgets covering pods of the drained node, with the status last shown. */
   private readonly budgetStatus = new Map<string, string | undefined>();
   private readonly client: KubeClient;
+  /** The node's load balancer targets (its instance, its pods' IPs) and the lines already written of them. */
+  readonly nodeTargets: NodeTargets;
+  private readonly targetsSeen = new Set<string>();
   private feed: ResourceFeed | undefined;
   /** The drained node's pods at the start: workload, tier and budgets of each. */
   readonly pods: RecordedPod[];
@@ -55,6 +59,7 @@ export class SimulationTimeline implements JobLog {
         this.watched.set(pod.metadata.uid, key);
       }
     }
+    this.nodeTargets = nodeTargetsOf(sim, nodeName);
     const budgets = sim.view.budgets();
     // The simulator keeps objects as the API server sends them (times as strings): the JSON a client reads.
     this.pods = recordedPods(
@@ -134,6 +139,7 @@ export class SimulationTimeline implements JobLog {
     }
     fresh.push(...this.budgetChanges(budgets));
     fresh.push(...autoScalingEntries(this.group, this.autoScalingSeen));
+    fresh.push(...targetEntries(this.sim.targetGroups, this.nodeTargets, this.clock.now(), this.targetsSeen));
     fresh.sort((a, b) => a.at - b.at);
     this.entries.push(...fresh);
     return fresh;

@@ -67,7 +67,16 @@ export function handlerEntry(
 }
 
 function summaryFields(fields: LogFields): string {
-  const keys = ["nodeName", "attempt", "status", "reason", "error", "deadline", "nextAttempt"];
+  const keys = [
+    "nodeName",
+    "attempt",
+    "status",
+    "reason",
+    "error",
+    "deadline",
+    "nextAttempt",
+    "targetGroups",
+  ];
   return keys
     .filter((key) => fields[key] !== undefined)
     .map((key) => `${key} ${typeof fields[key] === "string" ? fields[key] : JSON.stringify(fields[key])}`)

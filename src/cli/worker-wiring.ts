@@ -1,6 +1,7 @@
 import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
+import type { LoadBalancing } from "../aws/load-balancing.js";
 import { SqsContinuations } from "../aws/sqs-continuations.js";
 import type { Clock } from "../drain/clock.js";
 import {
@@ -9,6 +10,7 @@ import {
   type Delivery,
   defaultTiming,
   drainPolicyOf,
+  InterruptionJob,
   type JobLog,
   LifecycleJob,
   type NoticeOutcome,
@@ -33,6 +35,8 @@ export interface WorkerParts {
     "concurrency" | "waitTimeSeconds" | "visibilityTimeoutSeconds" | "retryDelaySeconds" | "onSettled"
   >;
   random?: (() => number) | undefined;
+  /** The group's traffic sources and ELBv2 targets, for the wait for target deregistration. */
+  loadBalancing?: LoadBalancing | undefined;
   /** Told of every notice the job handles, with its outcome or failure (simulate's record). */
   onNotice?: (
     delivery: Delivery,
@@ -55,6 +59,7 @@ export function wireQueueWorker(parts: WorkerParts): QueueWorker {
     timing: defaultTiming,
     telemetry: parts.telemetry,
     ...(parts.random === undefined ? {} : { random: parts.random }),
+    ...(parts.loadBalancing === undefined ? {} : { loadBalancing: parts.loadBalancing }),
   });
   const observed =
     onNotice === undefined
@@ -72,10 +77,21 @@ export function wireQueueWorker(parts: WorkerParts): QueueWorker {
             }
           },
         };
+  const interruptions = new InterruptionJob({
+    settings: parts.settings,
+    policy: drainPolicyOf(parts.settings),
+    clock,
+    instances: parts.instances,
+    clusters: connectedCluster(parts.link),
+    log: parts.log,
+    ...(parts.random === undefined ? {} : { random: parts.random }),
+    ...(parts.telemetry.kubeEvents === false ? { kubeEvents: false as const } : {}),
+  });
   return new QueueWorker({
     sqs: parts.sqs,
     queueUrl: parts.queueUrl,
     job: observed,
+    interruptions,
     continuations: new SqsContinuations(parts.sqs, parts.queueUrl),
     log: parts.log,
     clock,

@@ -42,6 +42,11 @@ export interface DrainRequest {
    * deadline. Without it (the CLI), a saved unfinished state is resumed.
    */
   actionToken?: string;
+  /**
+   * The deadline is a hard one (the instance goes at it regardless, as after a Spot interruption warning):
+   * a resumed drain whose saved deadline is later takes this one.
+   */
+  nearerDeadlineHolds?: boolean;
 }
 
 export class DrainRequestError extends Error {
@@ -258,7 +263,7 @@ function freshState(deadline: number, now: number): DrainState {
   };
 }
 
-/** The node's saved state (a resumed drain keeps its start and deadline), or a fresh one. */
+/** The node's saved state (a resumed drain keeps its start, and the nearer deadline), or a fresh one. */
 function startingState(node: V1Node, request: DrainRequest, report: RunReport, now: number): DrainState {
   let saved: DrainState | undefined;
   try {
@@ -293,6 +298,9 @@ function startingState(node: V1Node, request: DrainRequest, report: RunReport, n
   return {
     ...resumed,
     ...(resumed.actionToken === undefined && token !== undefined ? { actionToken: token } : {}),
+    // A Spot interruption warning during a longer drain brings a nearer deadline, and it holds; a
+    // deadline saved on the node is otherwise never moved.
+    ...(request.nearerDeadlineHolds === true ? { deadline: Math.min(saved.deadline, request.deadline) } : {}),
     counts: { ...saved.counts, invocations: saved.counts.invocations + 1 },
   };
 }

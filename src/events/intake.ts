@@ -1,5 +1,6 @@
 import { looksLikeAutoScalingNotification, readAutoScalingNotification } from "./asg-notification.js";
 import { looksLikeContinuation, readContinuation } from "./continuation.js";
+import { isEc2Event, readEc2Event } from "./ec2-event.js";
 import { describeValue, EventError } from "./event-error.js";
 import { looksLikeEventBridgeEvent, readEventBridgeEvent } from "./eventbridge-event.js";
 import type { IntakeResult } from "./intake-result.js";
@@ -39,7 +40,9 @@ export function parseSqsBody(body: unknown): IntakeResult {
 
 function readMessage(message: Record<string, unknown>, viaSqs: boolean): IntakeResult {
   if (looksLikeContinuation(message)) return readContinuation(message);
-  if (looksLikeEventBridgeEvent(message)) return readEventBridgeEvent(message, viaSqs);
+  if (looksLikeEventBridgeEvent(message)) {
+    return isEc2Event(message) ? readEc2Event(message) : readEventBridgeEvent(message, viaSqs);
+  }
   if (looksLikeAutoScalingNotification(message)) return readAutoScalingNotification(message);
   throw new EventError(
     "(message)",

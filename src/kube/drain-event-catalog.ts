@@ -147,6 +147,31 @@ export const drainEventCatalog = {
       `Still attached after ${durationText(waitedMs)}${atDeadline ? " (the drain deadline)" : ""}: ` +
       nameList(volumes),
   }),
+  waitingForTargets: entry<{ targetGroups: readonly string[]; until: number }>({
+    reason: "WaitingForTargetDeregistration",
+    type: "Normal",
+    subject: "Node",
+    when: "the node is drained but it (or its evicted pods' IPs) is still a target of load balancer target groups (and again when that list changes)",
+    message: ({ targetGroups, until }) =>
+      `Waiting until ${timeText(until)} for ${countText(targetGroups.length, "target group")} to finish ` +
+      `deregistering the node's targets: ${nameList(targetGroups)}`,
+  }),
+  targetsDeregistered: entry<{ targetGroups: readonly string[]; waitedMs: number }>({
+    reason: "TargetsDeregistered",
+    type: "Normal",
+    subject: "Node",
+    when: "the node's targets have left every target group the drain waited for",
+    message: ({ targetGroups, waitedMs }) =>
+      `The node's load balancer targets deregistered after ${durationText(waitedMs)}: ${nameList(targetGroups)}`,
+  }),
+  targetDeregistrationTimedOut: entry<{ targetGroups: readonly string[]; waitedMs: number }>({
+    reason: "TargetDeregistrationTimedOut",
+    type: "Warning",
+    subject: "Node",
+    when: "the drain deadline came while target groups were still draining the node's targets",
+    message: ({ targetGroups, waitedMs }) =>
+      `Still draining after ${durationText(waitedMs)} (the drain deadline): ${nameList(targetGroups)}`,
+  }),
   drainPaused: entry<{ phase: string; reason: "stop-at" | "abort" }>({
     reason: "DrainPaused",
     type: "Normal",

@@ -20,7 +20,10 @@ export type HandlerOccurrence =
       result: "CONTINUE" | "ABANDON" | "DEFAULT-RESULT";
       reason: string;
     }
-  | { kind: "drain-error"; at: number; message: string };
+  | { kind: "drain-error"; at: number; message: string }
+  | { kind: "targets-waiting"; at: number; targetGroups: string[]; until: number }
+  | { kind: "targets-deregistered"; at: number; targetGroups: string[]; waitedMs: number }
+  | { kind: "targets-timed-out"; at: number; targetGroups: string[]; waitedMs: number };
 
 export interface DrainEventReporterOptions {
   nodeName: string;
@@ -85,6 +88,24 @@ export class DrainEventReporter {
       // Replaces the engine's vaguer "failed" ending, so that one DrainFailed event says what went wrong.
       this.pendingFailure = { at: occurrence.at, problem: occurrence.message };
       return;
+    }
+    switch (occurrence.kind) {
+      case "targets-waiting": {
+        const { targetGroups, until } = occurrence;
+        this.write(catalog.waitingForTargets, { targetGroups, until }, this.node(), occurrence.at, true);
+        return;
+      }
+      case "targets-deregistered": {
+        const { targetGroups, waitedMs } = occurrence;
+        this.write(catalog.targetsDeregistered, { targetGroups, waitedMs }, this.node(), occurrence.at, true);
+        return;
+      }
+      case "targets-timed-out": {
+        const { targetGroups, waitedMs } = occurrence;
+        const entry = catalog.targetDeregistrationTimedOut;
+        this.write(entry, { targetGroups, waitedMs }, this.node(), occurrence.at, true);
+        return;
+      }
     }
     this.writePendingFailure();
     const { instanceId, reason } = occurrence;

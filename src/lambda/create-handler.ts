@@ -3,6 +3,7 @@ import type { SQSClient } from "@aws-sdk/client-sqs";
 import type { ClusterAccess } from "../aws/cluster-access.js";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
+import type { LoadBalancing } from "../aws/load-balancing.js";
 import { defaultContinuationDelaySeconds, SqsContinuations } from "../aws/sqs-continuations.js";
 import { type Clock, systemClock } from "../drain/clock.js";
 import type { DrainPolicy } from "../drain/policy.js";
@@ -12,6 +13,7 @@ import {
   type DrainNotifier,
   defaultTiming,
   drainPolicyOf,
+  InterruptionJob,
   type JobLog,
   type JobTiming,
   LifecycleJob,
@@ -32,6 +34,8 @@ export interface HandlerDependencies {
   settings: Settings;
   /** Auto Scaling (or the simulated group): hook settings, heartbeats, completion. */
   lifecycle: LifecycleActions;
+  /** The group's traffic sources and ELBv2 targets, for the wait for target deregistration; none: no wait. */
+  loadBalancing?: LoadBalancing;
   /** EKS DescribeCluster + tokens (or a stand-in pointing at a simulated cluster). */
   clusterAccess: ClusterAccess;
   /** EC2 instance lookups: private DNS name fallback and cluster tags. */
@@ -87,6 +91,17 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
     timing: { ...defaultTiming, ...dependencies.timing },
     telemetry: telemetryOf(dependencies, log, redactor),
     ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
+    ...(dependencies.loadBalancing === undefined ? {} : { loadBalancing: dependencies.loadBalancing }),
+  });
+  const interruptions = new InterruptionJob({
+    settings,
+    policy: drainPolicyOf(settings, dependencies.policy),
+    clock,
+    instances: dependencies.instances,
+    clusters: links,
+    log,
+    ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
+    ...(dependencies.kubeEvents === false ? { kubeEvents: false as const } : {}),
   });
   const selfInvocation = (context: InvocationContext): ContinuationScheduler =>
     new SelfInvocationContinuations(dependencies.lambda, context.invokedFunctionArn);
@@ -101,6 +116,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
         );
   const shell = new InvocationShell({
     job,
+    interruptions,
     log,
     sqsContinuations: (context) => queue ?? selfInvocation(context),
     directContinuations: selfInvocation,

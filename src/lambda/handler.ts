@@ -1,6 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
 import { EKSClient } from "@aws-sdk/client-eks";
+import { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context } from "aws-lambda";
@@ -8,6 +9,7 @@ import { AutoScalingLifecycle } from "../aws/auto-scaling-lifecycle.js";
 import { EksClusterAccess } from "../aws/cluster-access.js";
 import { defaultCredentialSource } from "../aws/credentials.js";
 import { Ec2InstanceDirectory } from "../aws/instance-directory.js";
+import { AutoScalingTrafficSources, Elbv2TargetGroups } from "../aws/load-balancing-clients.js";
 import { readSettings, SettingsError } from "../lifecycle/index.js";
 import { createHandler, type DrainerHandler } from "./create-handler.js";
 import type { HandlerResponse } from "./invocation-shell.js";
@@ -36,9 +38,14 @@ function build(): DrainerHandler {
     throw new SettingsError("invalid Lambda environment: AWS_REGION: Lambda sets it; it is missing");
   }
   const credentials = defaultCredentialSource();
+  const autoScaling = new AutoScalingClient({ region });
   return createHandler({
     settings,
-    lifecycle: new AutoScalingLifecycle(new AutoScalingClient({ region })),
+    lifecycle: new AutoScalingLifecycle(autoScaling),
+    loadBalancing: {
+      trafficSources: new AutoScalingTrafficSources(autoScaling),
+      targets: new Elbv2TargetGroups(new ElasticLoadBalancingV2Client({ region })),
+    },
     clusterAccess: new EksClusterAccess({ eks: new EKSClient({ region }), region, credentials }),
     instances: new Ec2InstanceDirectory({
       region,

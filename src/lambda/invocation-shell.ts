@@ -10,6 +10,7 @@ import {
   type ContinuationScheduler,
   type Delivery,
   describeError,
+  type InterruptionDelivery,
   type JobLog,
   type LogFields,
   type NoticeOutcome,
@@ -33,6 +34,8 @@ export type HandlerResponse = SQSBatchResponse | InvocationSummary;
 export interface InvocationShellOptions {
   /** The lifecycle job (LifecycleJob), run once per notice. */
   job: { run(delivery: Delivery): Promise<NoticeOutcome> };
+  /** The EC2 interruption events' job (InterruptionJob); without it they are ignored. */
+  interruptions?: { run(delivery: InterruptionDelivery): Promise<NoticeOutcome> };
   log: JobLog;
   /** How a notice that arrived on SQS is continued (SendMessage, or self-invocation without a queue). */
   sqsContinuations: (context: InvocationContext) => ContinuationScheduler;
@@ -148,6 +151,18 @@ export class InvocationShell {
     if (intake.kind === "ignored") {
       this.options.log.info("notice ignored", { ...fields, reason: intake.reason });
       return { kind: "ignored", reason: intake.reason };
+    }
+    if (intake.kind === "interruption") {
+      const notice = intake.notice;
+      Object.assign(fields, { instanceId: notice.instanceId, event: notice.kind });
+      const handler = this.options.interruptions;
+      const outcome: NoticeOutcome =
+        handler === undefined
+          ? { kind: "ignored", reason: `${notice.kind} events are not handled here` }
+          : await handler.run({ notice, remainingMs: () => context.getRemainingTimeInMillis() });
+      const { kind, ...details } = outcome;
+      this.options.log.info(`notice ${kind}`, { ...fields, ...details });
+      return outcome;
     }
     const { notice, attempt } = intake;
     // The callers' failure lines read `fields` too: from here on they name the notice.

@@ -160,7 +160,8 @@ export function endingOf(
   }
 }
 
-function logDrainEvent(log: JobLog, event: DrainEvent): void {
+/** Logs the drain events worth a line (the rest would drown the log). */
+export function logDrainEvent(log: JobLog, event: DrainEvent): void {
   if (event.kind === "api-error") {
     log.warn("drain: Kubernetes API error", { ...event, at: iso(event.at) });
     return;

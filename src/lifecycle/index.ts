@@ -20,6 +20,11 @@ export {
 export { type DrainNotifier, type NotifierSetup, notifierFromSettings } from "./drain-notifier.js";
 export { drainPolicyOf } from "./drain-policy-settings.js";
 export type { DrainRun } from "./drain-run.js";
+export {
+  type InterruptionDelivery,
+  InterruptionJob,
+  type InterruptionJobDependencies,
+} from "./interruption-job.js";
 export { describeError, type JobLog, type LogFields, withKeys } from "./job-log.js";
 export {
   defaultTiming,

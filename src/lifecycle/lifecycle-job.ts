@@ -1,17 +1,20 @@
 import type { V1Node } from "@kubernetes/client-node";
 import type { InstanceDirectory, InstanceFacts } from "../aws/instance-directory.js";
 import type { LifecycleActions, LifecycleHookSettings } from "../aws/lifecycle.js";
+import type { LoadBalancing } from "../aws/load-balancing.js";
 import type { Clock } from "../drain/clock.js";
 import { ClusterError, isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import { isLaunch } from "../events/termination-notice.js";
+import { listTargetGroupBindings } from "../kube/target-group-bindings.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
 import { type DrainRun, runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
 import { handleLaunch } from "./launch-action.js";
+import { maxRecordedPodIps } from "./lifecycle-record.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
 import { admit } from "./notice-admission.js";
@@ -22,6 +25,7 @@ import { leftToOthers, resolveCluster, unservedCluster, unservedGroup } from "./
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
 import { heartbeatBeforeRetry } from "./retry-heartbeat.js";
 import type { Settings } from "./settings.js";
+import { type TargetWaitSetup, withTargetDeregistration } from "./target-deregistration.js";
 import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
 
 /** The job's time rules, injectable so that tests run invocations of a second. */
@@ -61,6 +65,8 @@ export interface LifecycleJobDependencies {
   /** Metrics, notifications and Kubernetes Events; the log and clock above are used for them too. */
   telemetry?: Omit<TelemetrySetup, "log" | "clock">;
   random?: () => number;
+  /** The group's traffic sources and ELBv2 targets: the wait for target deregistration needs them. */
+  loadBalancing?: LoadBalancing;
 }
 
 /** One notice's work as it goes: where to close it and what to tell its telemetry. */
@@ -243,20 +249,23 @@ export class LifecycleJob {
         hook,
         actionStartedAt: Date.parse(notice.receivedAt),
         nodeName,
-        drain: (signal, observer) =>
-          drainNode({
-            cluster: on.link.port,
-            clock,
-            nodeName,
-            policy,
-            deadline,
-            stopAt,
-            signal,
-            observer,
-            // A token known only to this run (a hook finished by hand) names no lifecycle action.
-            ...(delivery.byInstance === true ? {} : { actionToken: notice.token }),
-            ...(random === undefined ? {} : { random }),
-          }),
+        drain: withTargetDeregistration(
+          (signal, observer) =>
+            drainNode({
+              cluster: on.link.port,
+              clock,
+              nodeName,
+              policy,
+              deadline,
+              stopAt,
+              signal,
+              observer,
+              // A token known only to this run (a hook finished by hand) names no lifecycle action.
+              ...(delivery.byInstance === true ? {} : { actionToken: notice.token }),
+              ...(random === undefined ? {} : { random }),
+            }),
+          this.targetWait(on.link, work, { store, deadline, stopAt }),
+        ),
         lastHeartbeatAt: beatAt,
         heartbeatAtOnce,
         log,
@@ -309,6 +318,32 @@ export class LifecycleJob {
     );
   }
 
+  /** The wait for target deregistration after the drain, when load balancing is wired in. */
+  private targetWait(
+    link: ClusterLink,
+    work: NoticeWork,
+    at: { store: NodeRecordStore; deadline: number; stopAt: number },
+  ): TargetWaitSetup | undefined {
+    const { loadBalancing, settings, clock } = this.deps;
+    if (loadBalancing === undefined) return undefined;
+    const { notice } = work.delivery;
+    return {
+      clock,
+      loadBalancing,
+      bindings: () => listTargetGroupBindings(link.client),
+      podsOnNode: () => link.port.listPodsOnNode(at.store.nodeName),
+      asgName: notice.asgName,
+      instanceId: notice.instanceId,
+      wait: settings.WAIT_FOR_TARGET_DEREGISTRATION,
+      deregister: settings.DEREGISTER_TARGETS,
+      deadline: at.deadline,
+      stopAt: at.stopAt,
+      log: work.telemetry.log,
+      onProgress: (progress) => work.telemetry.targetsProgress(progress),
+      evictedIps: evictedIpsOn(at.store, notice.token),
+    };
+  }
+
   /**
    * Connects to the cluster and finds the instance's node. A connection kept from an earlier invocation
    * may have been closed while the container was frozen: after a network failure the lookup is tried once
@@ -343,6 +378,23 @@ export class LifecycleJob {
       throw noticeError(context, error);
     }
   }
+}
+
+/** The evicted pods' IPs kept in the node's lifecycle record, so that a continuation waits for them too. */
+function evictedIpsOn(store: NodeRecordStore, token: string): TargetWaitSetup["evictedIps"] {
+  return {
+    recall: async () => {
+      const read = await store.update((record) => ({ value: record?.podIps ?? [] }));
+      return read.kind === "updated" ? read.value : [];
+    },
+    remember: async (ips) => {
+      await store.update((record) => {
+        const current = record ?? { token };
+        const podIps = [...new Set([...(current.podIps ?? []), ...ips])].slice(-maxRecordedPodIps);
+        return { value: undefined, write: { ...current, podIps } };
+      });
+    },
+  };
 }
 
 /** Runs an AWS or setup call, wrapping its failure with context (if any) and its retryability. */

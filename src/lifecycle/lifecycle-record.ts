@@ -22,7 +22,14 @@ export interface LifecycleRecord {
   handedOff?: { attempt: number; at: number };
   /** Set once the action was completed (or left to the DefaultResult) by this program. */
   completion?: { result: RecordedResult; at: number; by: string };
+  /**
+   * IPs of the pods the drain evicted, kept for the wait for target deregistration of a later run
+   * (a continuation no longer sees those pods). At most `maxRecordedPodIps`, the latest.
+   */
+  podIps?: string[];
 }
+
+export const maxRecordedPodIps = 512;
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -35,6 +42,7 @@ const recordSchema = z.object({
   completion: z
     .object({ result: z.enum(["CONTINUE", "ABANDON", "DEFAULT-RESULT"]), at: iso, by: z.string() })
     .optional(),
+  podIps: z.array(z.string().min(1).max(45)).max(maxRecordedPodIps).optional(),
 });
 
 export type RecordReading =
@@ -70,6 +78,7 @@ export function readLifecycleRecord(node: V1Node, token: string): RecordReading 
   if (stored.lastHeartbeatAt) record.lastHeartbeatAt = Date.parse(stored.lastHeartbeatAt);
   if (stored.handedOff) record.handedOff = { ...stored.handedOff, at: Date.parse(stored.handedOff.at) };
   if (stored.completion) record.completion = { ...stored.completion, at: Date.parse(stored.completion.at) };
+  if (stored.podIps) record.podIps = [...stored.podIps];
   return { kind: "found", record };
 }
 
@@ -80,5 +89,8 @@ export function encodeLifecycleRecord(record: LifecycleRecord): string {
   if (record.lastHeartbeatAt !== undefined) stored.lastHeartbeatAt = time(record.lastHeartbeatAt);
   if (record.handedOff) stored.handedOff = { ...record.handedOff, at: time(record.handedOff.at) };
   if (record.completion) stored.completion = { ...record.completion, at: time(record.completion.at) };
+  if (record.podIps !== undefined && record.podIps.length > 0) {
+    stored.podIps = record.podIps.slice(-maxRecordedPodIps);
+  }
   return JSON.stringify(stored);
 }

@@ -18,5 +18,13 @@ export type NoticeOutcome =
   | { kind: "continued"; nextAttempt: number; reason: string; nodeName: string; scheduled: string }
   /** Another delivery of the same notice carries (or carried) the drain. */
   | { kind: "duplicate"; reason: string; nodeName?: string }
+  /** An EC2 interruption event drained (or cordoned) the node; there is no lifecycle action of its own. */
+  | {
+      kind: "drained";
+      reason: string;
+      nodeName: string;
+      status: string;
+      event: "spot-interruption" | "rebalance-recommendation" | "state-change";
+    }
   /** The lifecycle action ended elsewhere: nothing more to do. */
   | { kind: "stopped"; reason: string; nodeName?: string };

@@ -64,7 +64,7 @@ export function leftToOthers(log: JobLog, notice: TerminationNotice, reason: str
  * failures (AwsCallError) propagate.
  */
 export async function resolveCluster(
-  notice: TerminationNotice,
+  notice: Pick<TerminationNotice, "instanceId" | "clusterName" | "metadataText">,
   settings: Settings,
   instances: InstanceDirectory,
 ): Promise<ClusterResolution> {
@@ -85,7 +85,10 @@ export async function resolveCluster(
  * over (with this reason) when it is not a cluster name, or names a cluster this deployment does not serve
  * while it has a configured one to use instead. JSON metadata (`{"clusterName": …}`) is never passed over.
  */
-function passedOverHint(notice: TerminationNotice, settings: Settings): string | undefined {
+function passedOverHint(
+  notice: Pick<TerminationNotice, "clusterName" | "metadataText">,
+  settings: Settings,
+): string | undefined {
   const text = notice.metadataText;
   if (text === undefined) return undefined;
   const quoted = JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
@@ -101,7 +104,7 @@ function passedOverHint(notice: TerminationNotice, settings: Settings): string |
 }
 
 async function fromInstanceTags(
-  notice: TerminationNotice,
+  notice: Pick<TerminationNotice, "instanceId">,
   instances: InstanceDirectory,
 ): Promise<ClusterResolution> {
   const instance = await instances.describe(notice.instanceId);

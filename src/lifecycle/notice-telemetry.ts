@@ -21,6 +21,7 @@ import type { DrainNotifier } from "./drain-notifier.js";
 import type { DrainRun } from "./drain-run.js";
 import { describeError, type JobLog, type NoticeLogKeys, withKeys } from "./job-log.js";
 import type { NoticeOutcome } from "./notice-outcome.js";
+import type { TargetProgress } from "./target-deregistration.js";
 
 /** What the handler shares between notices: where logs, metrics, events and notifications go. */
 export interface TelemetrySetup {
@@ -120,6 +121,22 @@ export class NoticeTelemetry {
     this.metrics?.outcome(ending.kind);
     if (ending.kind === "failed") {
       this.events?.report({ kind: "drain-error", at: this.setup.clock.now(), message: ending.message });
+    }
+  }
+
+  /** The wait for target deregistration: Kubernetes Events on the node name the groups still draining. */
+  targetsProgress(progress: TargetProgress): void {
+    const { at, targetGroups } = progress;
+    switch (progress.kind) {
+      case "waiting":
+        this.events?.report({ kind: "targets-waiting", at, targetGroups, until: progress.until });
+        return;
+      case "deregistered":
+        this.events?.report({ kind: "targets-deregistered", at, targetGroups, waitedMs: progress.waitedMs });
+        return;
+      case "timed-out":
+        this.events?.report({ kind: "targets-timed-out", at, targetGroups, waitedMs: progress.waitedMs });
+        return;
     }
   }
 

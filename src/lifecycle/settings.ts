@@ -33,6 +33,21 @@ export const settingsSchema = z.object({
   SETTLE_SECONDS: z.coerce.number().int().min(0).default(0),
   /** Wait for the drained pods' volumes to detach before completing. */
   WAIT_FOR_VOLUME_DETACH: booleanFlag.default(true),
+  /**
+   * Before completing, wait until the instance has left every target group it is a target of (the group's
+   * traffic sources, instance TargetGroupBindings) and the evicted pods' IPs have left the ip target groups
+   * of TargetGroupBindings. Unset: wait when there is any such target group.
+   */
+  WAIT_FOR_TARGET_DEREGISTRATION: booleanFlag.optional(),
+  /** Deregister the instance from the group's target groups when the drain ends, instead of only waiting. */
+  DEREGISTER_TARGETS: booleanFlag.default(false),
+  /**
+   * A Spot Instance interruption warning drains at once with a deadline this long before the two minutes
+   * are up (pods are force-deleted at deadline − their grace period).
+   */
+  SPOT_DEADLINE_MARGIN_SECONDS: z.coerce.number().int().min(0).max(110).default(10),
+  /** What an EC2 Instance Rebalance Recommendation does to the node: cordon it, or drain it. */
+  REBALANCE_ACTION: z.enum(["cordon", "drain"]).default("cordon"),
   /** Surge before evict: off | annotated (eks-node-drainer/surge: "true") | singletons | blocked. The CLI's --surge. */
   SURGE: z.enum(SURGE_MODES).default("annotated"),
   /** SQS queue the notices arrive on; used to schedule a continuation when an invocation runs out of time. */

@@ -12,6 +12,7 @@ import {
   maxHeartbeatTimeoutSeconds,
   minHeartbeatTimeoutSeconds,
 } from "../aws/lifecycle.js";
+import type { GroupTrafficSources, TrafficSource } from "../aws/load-balancing.js";
 import { autoScalingSource, launchDetailType, terminateDetailType } from "../events/eventbridge-event.js";
 import { launchingTransition, terminatingTransition } from "../events/lifecycle-fields.js";
 
@@ -29,6 +30,14 @@ export interface SimulatedAutoScalingGroupOptions {
   accountId?: string;
   /** The same clock as the simulated cluster's, so that timestamps line up. Default: real time. */
   clock?: { now(): number };
+  /**
+   * Target groups attached to the group (traffic sources of type elbv2): listed by trafficSources, and
+   * told when an instance starts terminating (Auto Scaling deregisters it from them).
+   */
+  targetGroups?: {
+    attachedToGroup(): string[];
+    deregisterFromAttached(instanceId: string): void;
+  };
 }
 
 export interface SimulatedLifecycleAction {
@@ -70,7 +79,7 @@ type Operation = "describeHook" | "recordHeartbeat" | "complete";
  * with its time, ends an action at its heartbeat or global timeout with the DefaultResult (checked
  * whenever it is asked), and answers a completion of an action no longer waiting as already complete.
  */
-export class SimulatedAutoScalingGroup implements LifecycleActions {
+export class SimulatedAutoScalingGroup implements LifecycleActions, GroupTrafficSources {
   readonly name: string;
   readonly hookName: string;
   readonly hook: LifecycleHookSettings;
@@ -153,6 +162,8 @@ export class SimulatedAutoScalingGroup implements LifecycleActions {
   ): { event: Record<string, unknown>; token: string } {
     const now = this.clock.now();
     const token = options.token ?? randomUUID();
+    // A terminating instance leaves the group's attached target groups (their deregistration delay runs).
+    if (transition === "terminate") this.options.targetGroups?.deregisterFromAttached(instanceId);
     const { origin, destination } = options;
     this.actions.push({
       instanceId,
@@ -201,6 +212,21 @@ export class SimulatedAutoScalingGroup implements LifecycleActions {
     );
     if (found) this.expire(found);
     return found ? { ...found } : undefined;
+  }
+
+  /** DescribeTrafficSources: the attached target groups (type elbv2). */
+  async trafficSources(asgName: string): Promise<TrafficSource[]> {
+    if (asgName !== this.name) {
+      throw new AwsCallError(
+        `describing the traffic sources of Auto Scaling group ${asgName}: no such group`,
+        {
+          retryable: false,
+          code: "ValidationError",
+        },
+      );
+    }
+    const arns = this.options.targetGroups?.attachedToGroup() ?? [];
+    return arns.map((identifier) => ({ type: "elbv2", identifier }));
   }
 
   heartbeats(): RecordedHeartbeat[] {

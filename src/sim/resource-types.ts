@@ -174,6 +174,15 @@ export const resourceTypes = {
     verbs: readOnly,
     hasStatus: true,
   }),
+  /** The AWS Load Balancer Controller's binding of a Service to an ELBv2 target group (read only here). */
+  targetGroupBindings: {
+    ...resource("elbv2.k8s.aws", "targetgroupbindings", "TargetGroupBinding", {
+      namespaced: true,
+      verbs: readOnly,
+      hasStatus: true,
+    }),
+    version: "v1beta1",
+  },
 } as const satisfies Record<string, ResourceType>;
 
 const byPath = new Map<string, ResourceType>(

@@ -1,5 +1,7 @@
 import * as z from "zod";
 import { autoScalingSchema, lifecycleEventSchema } from "./lifecycle-script.js";
+import { spotSchema } from "./spot-warnings.js";
+import { targetGroupSchema } from "./target-groups.js";
 
 /**
  * The scenario file format: a cluster (nodes, workloads, budgets), its timings and its faults.
@@ -170,6 +172,10 @@ export const scenarioSchema = z.strictObject({
   autoScaling: autoScalingSchema.optional(),
   /** Lifecycle events in order; absent: one terminate of drainNode (lifecycle-script.ts). */
   lifecycle: z.array(lifecycleEventSchema).min(1).optional(),
+  /** ELBv2 target groups: attached to the Auto Scaling group, or bound through TargetGroupBindings. */
+  targetGroups: z.array(targetGroupSchema).default([]),
+  /** Spot: an interruption warning (and a rebalance recommendation, the terminate hook) for the drain node. */
+  spot: spotSchema.optional(),
 });
 
 export type Scenario = z.infer<typeof scenarioSchema> & { name: string };

@@ -17,6 +17,7 @@ import { type FaultControl, Faults } from "./faults.js";
 import type { Node, Pod, Workload } from "./kube-objects.js";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
 import { Kubelet } from "./kubelet.js";
+import { LoadBalancerController } from "./load-balancer-controller.js";
 import { NodeHealth } from "./node-health.js";
 import { NodeLifecycle } from "./node-lifecycle.js";
 import { ObjectStore, type StoredObject } from "./object-store.js";
@@ -28,6 +29,7 @@ import { resourceTypes } from "./resource-types.js";
 import { budgetSchema, type Scenario, type ScenarioBudget, workloadSchema } from "./scenario-schema.js";
 import { Scheduler } from "./scheduler.js";
 import { StatefulSetController } from "./stateful-set-controller.js";
+import { TargetGroupDirectory } from "./target-groups.js";
 import { TimerSet } from "./timer-set.js";
 import { tlsMaterial } from "./tls-material.js";
 import { WatchHub } from "./watch-hub.js";
@@ -57,6 +59,8 @@ export interface SimCluster {
   readonly view: ClusterView;
   /** Each workload's time below its desired Ready count and with none Ready, since the cluster started. */
   readonly availability: AvailabilityView;
+  /** The scenario's ELBv2 target groups, kept by a simulated AWS Load Balancer Controller. */
+  readonly targetGroups: TargetGroupDirectory;
   /** The kubeconfig's YAML. */
   kubeconfig(): string;
   /**
@@ -131,6 +135,9 @@ export async function startSimCluster(
   new AttachDetachController(plane);
 
   seedCluster(plane, scenario);
+  const targetGroups = new TargetGroupDirectory(scenario.targetGroups, clock);
+  const view = clusterView(store, scenario.nodes);
+  new LoadBalancerController(plane, targetGroups, () => view.instances()).start();
   disruption.syncAll();
   availability.begin();
   const stopKubelet = scenario.faults.stopKubelet;
@@ -185,8 +192,9 @@ export async function startSimCluster(
     clock,
     recorder,
     faults,
-    view: clusterView(store, scenario.nodes),
+    view,
     availability,
+    targetGroups,
     kubeconfig: () => yaml,
     addWorkload: (input) => {
       const workload = workloadSchema.parse(input);

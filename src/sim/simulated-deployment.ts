@@ -5,6 +5,7 @@ import {
   type SimulatedAutoScalingGroupOptions,
   simulatedClusterAccess,
 } from "./auto-scaling-group.js";
+import { Elbv2Endpoint } from "./elbv2-endpoint.js";
 import type { Scenario } from "./scenario-schema.js";
 import { type SimCluster, type SimClusterOptions, startSimCluster } from "./sim-cluster.js";
 import { SimulatedInstances } from "./simulated-instances.js";
@@ -46,6 +47,8 @@ export interface SimulatedDeployment {
   clusterAccess: ClusterAccess;
   /** Present when asked for. */
   queue?: SimulatedNoticeQueue;
+  /** A local ELBv2 endpoint over the scenario's target groups; present when the scenario has any. */
+  elbv2?: Elbv2Endpoint;
   stop(): Promise<void>;
 }
 
@@ -65,19 +68,27 @@ export async function startSimulatedDeployment(
     hookName: "drain-before-terminate",
     notificationMetadata: JSON.stringify({ clusterName }),
     clock,
+    targetGroups: sim.targetGroups,
     ...options.asg,
   });
   const queue = options.queue === undefined ? undefined : await startNoticeQueue(clock, options.queue);
+  const elbv2 = sim.targetGroups.all().length === 0 ? undefined : new Elbv2Endpoint(sim.targetGroups);
+  await elbv2?.start();
   return {
     clusterName,
     clock,
     sim,
     asg,
-    instances: new SimulatedInstances(sim, { "eks:cluster-name": clusterName }),
+    instances: new SimulatedInstances(sim, {
+      "eks:cluster-name": clusterName,
+      "aws:autoscaling:groupName": asg.name,
+    }),
     clusterAccess: options.clusterAccess?.(sim) ?? simulatedClusterAccess(sim),
     ...(queue === undefined ? {} : { queue }),
+    ...(elbv2 === undefined ? {} : { elbv2 }),
     stop: async () => {
       await queue?.endpoint.stop();
+      await elbv2?.stop();
       await sim.stop();
     },
   };

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Clock } from "../time/clock.js";
+import { bodyOf, LoopbackServer } from "./loopback-server.js";
 import { QueueError, SimulatedQueue } from "./sqs-queue.js";
 
 export interface SqsEndpointOptions {
@@ -25,25 +25,21 @@ const maxWaitSeconds = 20;
 export class SqsEndpoint {
   private readonly queues = new Map<string, SimulatedQueue>();
   private readonly closing = new AbortController();
-  private server: Server | undefined;
-  private base = "";
+  private readonly server = new LoopbackServer((request, response) => void this.serve(request, response));
 
   constructor(private readonly options: SqsEndpointOptions) {}
 
-  async start(): Promise<void> {
-    const server = createServer((request, response) => void this.serve(request, response));
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    this.server = server;
-    this.base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  start(): Promise<void> {
+    return this.server.start();
   }
 
   /** The endpoint's URL ("http://127.0.0.1:PORT"). */
   get url(): string {
-    return this.base;
+    return this.server.url;
   }
 
   createQueue(name: string, settings: QueueSettings = {}): SimulatedQueue {
-    const url = `${this.base}/${this.options.accountId ?? "123456789012"}/${name}`;
+    const url = `${this.server.url}/${this.options.accountId ?? "123456789012"}/${name}`;
     const queue = new SimulatedQueue({ name, url, clock: this.options.clock, ...settings });
     this.queues.set(url, queue);
     return queue;
@@ -51,10 +47,7 @@ export class SqsEndpoint {
 
   async stop(): Promise<void> {
     this.closing.abort();
-    const server = this.server;
-    if (server === undefined) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.server.stop();
   }
 
   private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -149,15 +142,6 @@ export class SqsEndpoint {
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) ? value : fallback;
-}
-
-function bodyOf(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    request.on("error", reject);
-  });
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -33,6 +33,20 @@ describe("drainNode: resuming", () => {
     expect(cluster.violations).toEqual([]);
   });
 
+  it("takes a nearer deadline from a later run (a Spot interruption warning) and forces by it", async () => {
+    const { cluster, clock, drain } = fixture();
+    cluster.addWorkload(workload("Deployment", "solo", { graceSeconds: 30, budget: { minAvailable: 1 } }));
+    const first = await drain({}, { deadline: clock.now() + HOUR, stopAt: clock.now() + 60_000 });
+    expect(first.status).toBe("in-progress");
+
+    const spotDeadline = clock.now() + 110_000;
+    const second = await drain({}, { deadline: spotDeadline });
+
+    expect(second.deadline).toBe(spotDeadline);
+    expect(second.status).toBe("deadline-forced");
+    expect(second.forced).toEqual([expect.objectContaining({ at: spotDeadline - 30_000 })]);
+  });
+
   it("resumes after an abort (a killed run) and keeps the original deadline for forcing", async () => {
     const { cluster, clock, drain } = fixture();
     cluster.addWorkload(workload("Deployment", "web", { replicas: 2 }));

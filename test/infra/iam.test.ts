@@ -62,6 +62,12 @@ describe("the drainer's role", () => {
         },
         { sid: "DescribeInstances", effect: "Allow", actions: ["ec2:DescribeInstances"], resources: ["*"] },
         {
+          sid: "DescribeLoadBalancerTargets",
+          effect: "Allow",
+          actions: ["autoscaling:DescribeTrafficSources", "elasticloadbalancing:DescribeTargetHealth"],
+          resources: ["*"],
+        },
+        {
           sid: "DescribeClusters",
           effect: "Allow",
           actions: ["eks:DescribeCluster"],
@@ -110,7 +116,12 @@ describe("the drainer's role", () => {
     const unscoped = statements
       .filter((statement) => statement.resources.includes("*"))
       .flatMap((s) => s.actions);
-    expect(unscoped.sort()).toEqual(["autoscaling:DescribeLifecycleHooks", "ec2:DescribeInstances"]);
+    expect(unscoped.sort()).toEqual([
+      "autoscaling:DescribeLifecycleHooks",
+      "autoscaling:DescribeTrafficSources",
+      "ec2:DescribeInstances",
+      "elasticloadbalancing:DescribeTargetHealth",
+    ]);
   });
 
   it("has no managed policy and trusts only Lambda", () => {
@@ -150,5 +161,21 @@ describe("in a VPC", () => {
       resources: ["*"],
     });
     expect(statements).toHaveLength(9);
+  });
+});
+
+describe("with deregisterTargetGroups", () => {
+  const targetGroup =
+    "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/workers/73e2d6bc24d8a067";
+  const { stack } = drainerStack({ deregisterTargetGroups: [targetGroup] });
+  const statements = identityStatements(stack);
+
+  it("may deregister targets of exactly those target groups", () => {
+    expect(statements).toContainEqual({
+      sid: "DeregisterTargetsOfTheGroups",
+      effect: "Allow",
+      actions: ["elasticloadbalancing:DeregisterTargets"],
+      resources: [targetGroup],
+    });
   });
 });

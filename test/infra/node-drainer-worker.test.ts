@@ -24,7 +24,8 @@ describe("NodeDrainerWorker: the construct's worker mode", () => {
   it("creates the hooks, the rule and the notices queue with its dead-letter queue, and no Lambda", () => {
     const { template } = workerStack();
     template.resourceCountIs("AWS::AutoScaling::LifecycleHook", 2);
-    template.resourceCountIs("AWS::Events::Rule", 1);
+    // The terminate hooks' rule, and the two EC2 rules (interruptions; instances shutting down or stopping).
+    template.resourceCountIs("AWS::Events::Rule", 3);
     template.resourceCountIs("AWS::SQS::Queue", 2);
     template.resourceCountIs("AWS::Lambda::Function", 0);
     template.resourceCountIs("AWS::Lambda::EventSourceMapping", 0);

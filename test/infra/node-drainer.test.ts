@@ -60,8 +60,15 @@ describe("lifecycle hooks", () => {
   });
 });
 
+/** The rules, by their pattern's source. */
+function rulesOf(source: string) {
+  return Object.values(template.findResources("AWS::Events::Rule"))
+    .map(propertiesOf)
+    .filter((rule) => (rule.EventPattern as { source: string[] }).source.includes(source));
+}
+
 describe("EventBridge rule", () => {
-  const rule = propertiesOf(onlyResource(template, "AWS::Events::Rule"));
+  const [rule = {}] = rulesOf("aws.autoscaling");
 
   it("matches terminate lifecycle actions of the hooked groups and this drainer's hook only", () => {
     expect(rule.EventPattern).toEqual({
@@ -182,6 +189,9 @@ describe("function", () => {
       LAUNCH_SETTLE_SECONDS: 30,
       LAUNCH_TIMEOUT_SECONDS: 600,
       LAUNCH_TIMEOUT_RESULT: "ABANDON",
+      DEREGISTER_TARGETS: false,
+      SPOT_DEADLINE_MARGIN_SECONDS: 10,
+      REBALANCE_ACTION: "cordon",
       QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/notices",
     });
     expect(environment.QUEUE_URL).toEqual(resolve(drainer.queue.queueUrl));

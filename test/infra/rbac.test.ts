@@ -46,6 +46,7 @@ describe("deploy/rbac.yaml", () => {
       "core/persistentvolumeclaims": ["get"],
       "apps/deployments": ["get", "list", "patch"],
       "autoscaling/horizontalpodautoscalers": ["list"],
+      "elbv2.k8s.aws/targetgroupbindings": ["list"],
     });
   });
 

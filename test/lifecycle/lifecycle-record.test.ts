@@ -26,6 +26,7 @@ describe("the lifecycle record annotation", () => {
       lastHeartbeatAt: at + 60_000,
       handedOff: { attempt: 2, at: at + 30_000 },
       completion: { result: "CONTINUE", at: at + 120_000, by: "req-1/msg-1" },
+      podIps: ["10.0.1.23", "2600:1f14::5"],
     };
     expect(readLifecycleRecord(nodeWith(encodeLifecycleRecord(record)), token)).toEqual({
       kind: "found",

@@ -24,7 +24,8 @@ function group(options: ConstructorParameters<typeof SimulatedAutoScalingGroup>[
 
 function noticeOf(event: unknown) {
   const result = parseInvocationEvent(event);
-  if (result.kind !== "notice") throw new Error(`expected a notice, got ${result.reason}`);
+  if (result.kind !== "notice")
+    throw new Error(`expected a notice, got ${result.kind === "ignored" ? result.reason : result.kind}`);
   return result.notice;
 }
 

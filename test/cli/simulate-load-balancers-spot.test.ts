@@ -1,0 +1,57 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
+
+afterAll(() => removeBuiltCli());
+
+interface TargetEntry {
+  targetGroup: string;
+  targetType: "instance" | "ip";
+  targets: string[];
+  drainingAfterSeconds: number | null;
+  deregisteredAfterSeconds: number | null;
+  completedAfterSeconds: number | null;
+  endedBeforeCompletionSeconds: number | null;
+}
+
+describe("simulate scenarios/target-groups.yaml", () => {
+  it("completes the lifecycle action only after every instance and ip target of the node has left, within the deadline", async () => {
+    const run = await runBuiltCli(["simulate", "scenarios/target-groups.yaml", "--output", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    const targets: TargetEntry[] = document.targets;
+    expect(targets.map((entry) => [entry.targetGroup, entry.targetType])).toEqual([
+      ["workers-ingress", "instance"],
+      ["k8s-shop-api", "instance"],
+      ["k8s-shop-web", "ip"],
+    ]);
+    expect(targets.find((entry) => entry.targetType === "ip")?.targets).toHaveLength(2);
+    const completedAfter = document.lifecycleAction.completedAfterSeconds;
+    for (const entry of targets) {
+      expect(entry.deregisteredAfterSeconds, entry.targetGroup).not.toBeNull();
+      expect(entry.deregisteredAfterSeconds ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(completedAfter);
+      expect(entry.endedBeforeCompletionSeconds ?? -1).toBeGreaterThanOrEqual(0);
+    }
+    // The group's target group drains for 30 s after the lifecycle event: the completion cannot be earlier.
+    expect(completedAfter).toBeGreaterThanOrEqual(30);
+    expect(completedAfter).toBeLessThan(document.deadlineSeconds);
+    expect(document.violations).toEqual([]);
+  }, 120_000);
+});
+
+describe("simulate scenarios/spot-interruption.yaml", () => {
+  it("drains within 110 s of the warning and completes the same instance's terminate hook once", async () => {
+    const run = await runBuiltCli(["simulate", "scenarios/spot-interruption.yaml", "--output", "json"]);
+    expect(run.code, run.stderr).toBe(0);
+    const document = JSON.parse(run.stdout);
+    expect(document.spot.drainSeconds).toBeGreaterThan(0);
+    expect(document.spot.drainSeconds).toBeLessThanOrEqual(110);
+    expect(document.spot.windowSeconds).toBe(120);
+    expect(document.spot.completions).toEqual({ completed: 1, calls: 1 });
+    expect(document.lifecycleAction).toMatchObject({ state: "completed", result: "CONTINUE" });
+    expect(document.violations).toEqual([]);
+    expect(document.podsLeft).toEqual([]);
+    // The terminate hook's drain ran under the warning's deadline (two minutes minus the 10 s margin).
+    expect(document.spot.deadlineAfterSeconds).toBeLessThanOrEqual(document.spot.warningAfterSeconds + 110);
+    expect(document.spot.deadlineAfterSeconds).toBeGreaterThan(document.spot.warningAfterSeconds + 100);
+  }, 120_000);
+});
