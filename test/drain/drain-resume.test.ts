@@ -40,7 +40,7 @@ describe("drainNode: resuming", () => {
     expect(first.status).toBe("in-progress");
 
     const spotDeadline = clock.now() + 110_000;
-    const second = await drain({}, { deadline: spotDeadline });
+    const second = await drain({}, { deadline: spotDeadline, nearerDeadlineHolds: true });
 
     expect(second.deadline).toBe(spotDeadline);
     expect(second.status).toBe("deadline-forced");

@@ -93,7 +93,7 @@ describe("the drainer's role", () => {
         },
       ]),
     );
-    expect(statements).toHaveLength(8);
+    expect(statements).toHaveLength(9);
   });
 
   it("may invoke only the function itself, any version or alias of it (continuations of direct invocations)", () => {
@@ -160,7 +160,7 @@ describe("in a VPC", () => {
       ],
       resources: ["*"],
     });
-    expect(statements).toHaveLength(9);
+    expect(statements).toHaveLength(10);
   });
 });
 
