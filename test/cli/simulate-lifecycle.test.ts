@@ -1,37 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { simulationDocument, simulationSummary } from "../../src/cli/simulation-report.js";
-import { runSimulation, type SimulationReport } from "../../src/cli/simulation-run.js";
-import type { SimCluster } from "../../src/sim/index.js";
-import { createManualClock } from "../../src/time/manual-clock.js";
-import { onVirtualTime } from "../support/virtual-time.js";
-
-/** Runs a scenario file of the package through `simulate`'s path on the virtual clock. */
-async function simulate(
-  file: string,
-  via: "lambda" | "worker" = "lambda",
-): Promise<{ report: SimulationReport; document: ReturnType<typeof simulationDocument> }> {
-  const clock = createManualClock();
-  let sim: SimCluster | undefined;
-  const report = await onVirtualTime(
-    clock,
-    () =>
-      runSimulation({
-        scenarioPath: new URL(`../../scenarios/${file}`, import.meta.url).pathname,
-        clock,
-        heartbeatTimeoutSeconds: 60,
-        lambdaTimeoutMs: 900_000,
-        via,
-        timeoutMs: 3_600_000,
-        onCluster: (cluster) => {
-          sim = cluster;
-        },
-        onEntries: () => {},
-        signal: new AbortController().signal,
-      }),
-    { busy: () => (sim?.requestsInFlight() ?? 0) > 0 },
-  );
-  return { report, document: simulationDocument(report) };
-}
+import type { simulationDocument } from "../../src/cli/simulation-report.js";
+import { simulationSummary } from "../../src/cli/simulation-report.js";
+import { simulate } from "./support/virtual-simulation.js";
 
 const drainerKeys = (record: Record<string, string>) =>
   Object.keys(record).filter((key) => key.startsWith("eks-node-drainer/"));

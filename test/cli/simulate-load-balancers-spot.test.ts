@@ -1,7 +1,5 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
-
-afterAll(() => removeBuiltCli());
+import { describe, expect, it } from "vitest";
+import { simulate } from "./support/virtual-simulation.js";
 
 interface TargetEntry {
   targetGroup: string;
@@ -15,9 +13,8 @@ interface TargetEntry {
 
 describe("simulate scenarios/target-groups.yaml", () => {
   it("completes the lifecycle action only after every instance and ip target of the node has left, within the deadline", async () => {
-    const run = await runBuiltCli(["simulate", "scenarios/target-groups.yaml", "--output", "json"]);
-    expect(run.code, run.stderr).toBe(0);
-    const document = JSON.parse(run.stdout);
+    const { document } = await simulate("target-groups.yaml");
+    expect(document.exitCode).toBe(0);
     const targets: TargetEntry[] = document.targets;
     expect(targets.map((entry) => [entry.targetGroup, entry.targetType])).toEqual([
       ["workers-ingress", "instance"],
@@ -25,7 +22,7 @@ describe("simulate scenarios/target-groups.yaml", () => {
       ["k8s-shop-web", "ip"],
     ]);
     expect(targets.find((entry) => entry.targetType === "ip")?.targets).toHaveLength(2);
-    const completedAfter = document.lifecycleAction.completedAfterSeconds;
+    const completedAfter = document.lifecycleAction.completedAfterSeconds ?? Number.NaN;
     for (const entry of targets) {
       expect(entry.deregisteredAfterSeconds, entry.targetGroup).not.toBeNull();
       expect(entry.deregisteredAfterSeconds ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(completedAfter);
@@ -33,25 +30,26 @@ describe("simulate scenarios/target-groups.yaml", () => {
     }
     // The group's target group drains for 30 s after the lifecycle event: the completion cannot be earlier.
     expect(completedAfter).toBeGreaterThanOrEqual(30);
-    expect(completedAfter).toBeLessThan(document.deadlineSeconds);
+    expect(completedAfter).toBeLessThan(document.deadlineSeconds ?? Number.NaN);
     expect(document.violations).toEqual([]);
-  }, 120_000);
+  });
 });
 
 describe("simulate scenarios/spot-interruption.yaml", () => {
   it("drains within 110 s of the warning and completes the same instance's terminate hook once", async () => {
-    const run = await runBuiltCli(["simulate", "scenarios/spot-interruption.yaml", "--output", "json"]);
-    expect(run.code, run.stderr).toBe(0);
-    const document = JSON.parse(run.stdout);
-    expect(document.spot.drainSeconds).toBeGreaterThan(0);
-    expect(document.spot.drainSeconds).toBeLessThanOrEqual(110);
-    expect(document.spot.windowSeconds).toBe(120);
-    expect(document.spot.completions).toEqual({ completed: 1, calls: 1 });
+    const { document } = await simulate("spot-interruption.yaml");
+    expect(document.exitCode).toBe(0);
+    const spot = document.spot;
+    if (spot === undefined) throw new Error("the simulation reports no spot section");
+    expect(spot.drainSeconds).toBeGreaterThan(0);
+    expect(spot.drainSeconds).toBeLessThanOrEqual(110);
+    expect(spot.windowSeconds).toBe(120);
+    expect(spot.completions).toEqual({ completed: 1, calls: 1 });
     expect(document.lifecycleAction).toMatchObject({ state: "completed", result: "CONTINUE" });
     expect(document.violations).toEqual([]);
     expect(document.podsLeft).toEqual([]);
     // The terminate hook's drain ran under the warning's deadline (two minutes minus the 10 s margin).
-    expect(document.spot.deadlineAfterSeconds).toBeLessThanOrEqual(document.spot.warningAfterSeconds + 110);
-    expect(document.spot.deadlineAfterSeconds).toBeGreaterThan(document.spot.warningAfterSeconds + 100);
-  }, 120_000);
+    expect(spot.deadlineAfterSeconds).toBeLessThanOrEqual(spot.warningAfterSeconds + 110);
+    expect(spot.deadlineAfterSeconds).toBeGreaterThan(spot.warningAfterSeconds + 100);
+  });
 });
