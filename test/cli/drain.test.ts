@@ -2,6 +2,7 @@ import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeClientFromKubeconfig } from "../../src/kube/kube-client.js";
 import type { SimCluster } from "../../src/sim/index.js";
+import { createManualClock } from "../../src/time/manual-clock.js";
 import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
 import {
   drainablePodsOn,
@@ -12,6 +13,7 @@ import {
   startScenario,
   stuckCluster,
 } from "./support/cli-scenarios.js";
+import { runInProcess } from "./support/in-process.js";
 
 afterAll(removeBuiltCli);
 
@@ -136,26 +138,30 @@ describe("drain --dry-run", () => {
 
 describe("drain that reaches its deadline", () => {
   let sim: SimCluster;
+  const clock = createManualClock();
 
   beforeAll(async () => {
-    sim = await startScenario(stuckCluster);
+    sim = await startScenario(stuckCluster, { clock });
   });
 
   afterAll(() => sim.stop());
 
   it("exits 2 and leaves the pod with --on-deadline leave", async () => {
-    const run = await runBuiltCli([
-      "drain",
-      nodeA,
-      "--kubeconfig",
-      sim.kubeconfigPath,
-      "--timeout",
-      "3s",
-      "--on-deadline",
-      "leave",
-      "--output",
-      "json",
-    ]);
+    const run = await runInProcess(
+      [
+        "drain",
+        nodeA,
+        "--kubeconfig",
+        sim.kubeconfigPath,
+        "--timeout",
+        "3s",
+        "--on-deadline",
+        "leave",
+        "--output",
+        "json",
+      ],
+      { virtualTime: { clock, sim } },
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(JSON.parse(run.stdout)).toMatchObject({
       status: "deadline-left",
@@ -174,16 +180,10 @@ describe("drain that reaches its deadline", () => {
       setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
     );
     await kube.close();
-    const run = await runBuiltCli([
-      "drain",
-      nodeA,
-      "--kubeconfig",
-      sim.kubeconfigPath,
-      "--timeout",
-      "3s",
-      "--on-deadline",
-      "force",
-    ]);
+    const run = await runInProcess(
+      ["drain", nodeA, "--kubeconfig", sim.kubeconfigPath, "--timeout", "3s", "--on-deadline", "force"],
+      { virtualTime: { clock, sim } },
+    );
     expect(run.code, run.stderr).toBe(2);
     expect(run.stdout).toMatch(
       /deadline reached after .* \(deadline \S+Z, timeout 3\.0s\); 1 pod\(s\) forced/,

@@ -1,4 +1,5 @@
 import { parseScenario, type SimCluster, startSimCluster } from "../../../src/sim/index.js";
+import type { Clock } from "../../../src/time/clock.js";
 
 export const nodeA = "ip-10-0-1-10.us-west-2.compute.internal";
 export const nodeB = "ip-10-0-1-11.us-west-2.compute.internal";
@@ -113,8 +114,8 @@ workloads:
     startupSeconds: 0.3
 `;
 
-export async function startScenario(yaml: string): Promise<SimCluster> {
-  return startSimCluster(parseScenario(yaml, "cli test scenario"));
+export async function startScenario(yaml: string, options: { clock?: Clock } = {}): Promise<SimCluster> {
+  return startSimCluster(parseScenario(yaml, "cli test scenario"), options);
 }
 
 /** Pods still on a node that a drain must remove (not DaemonSet pods). */
