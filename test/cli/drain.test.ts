@@ -1,8 +1,6 @@
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { kubeClientFromKubeconfig } from "../../src/kube/kube-client.js";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SimCluster } from "../../src/sim/index.js";
-import { createManualClock } from "../../src/time/manual-clock.js";
+import { createManualClock, type ManualClock } from "../../src/time/manual-clock.js";
 import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
 import {
   drainablePodsOn,
@@ -138,13 +136,15 @@ describe("drain --dry-run", () => {
 
 describe("drain that reaches its deadline", () => {
   let sim: SimCluster;
-  const clock = createManualClock();
+  let clock: ManualClock;
 
-  beforeAll(async () => {
+  // Each case on a cluster of its own, on its own virtual clock.
+  beforeEach(async () => {
+    clock = createManualClock();
     sim = await startScenario(stuckCluster, { clock });
   });
 
-  afterAll(() => sim.stop());
+  afterEach(() => sim.stop());
 
   it("exits 2 and leaves the pod with --on-deadline leave", async () => {
     const run = await runInProcess(
@@ -173,13 +173,6 @@ describe("drain that reaches its deadline", () => {
   });
 
   it("exits 2 after forcing the pod with --on-deadline force", async () => {
-    // The node keeps the first drain's finished state; uncordon it so that this is a new drain.
-    const kube = kubeClientFromKubeconfig({ path: sim.kubeconfigPath });
-    await kube.core.patchNode(
-      { name: nodeA, body: { spec: { unschedulable: false } } },
-      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
-    );
-    await kube.close();
     const run = await runInProcess(
       ["drain", nodeA, "--kubeconfig", sim.kubeconfigPath, "--timeout", "3s", "--on-deadline", "force"],
       { virtualTime: { clock, sim } },

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { SimCluster } from "../../src/sim/index.js";
 import { type CliRun, removeBuiltCli, repoRoot, runBuiltCli } from "./support/built-cli.js";
 import { drainablePodsOn, nodeA, nodeB, smallCluster, startScenario } from "./support/cli-scenarios.js";
@@ -97,11 +97,12 @@ describe("drain of two nodes in one command, with kubectl's flags", () => {
 describe("drain --selector, --dry-run and --disable-eviction", () => {
   let sim: SimCluster;
 
-  beforeAll(async () => {
+  // Each case on a cluster of its own: what one writes is never what another sees.
+  beforeEach(async () => {
     sim = await startScenario(smallCluster);
   });
 
-  afterAll(() => sim.stop());
+  afterEach(() => sim.stop());
 
   it("plans only with a bare --dry-run or --dry-run=server: nothing is written", async () => {
     for (const flag of ["--dry-run", "--dry-run=server"]) {
