@@ -9,6 +9,7 @@ if (major < needed[0] || (major === needed[0] && minor < needed[1])) {
   );
   process.exit(1);
 }
-// Stack traces (--verbose) name the source files through dist/cli.js.map.
-process.setSourceMapsEnabled(true);
+// Stack traces (printed with --verbose only) name the source files through dist/cli.js.map. Node reads the
+// whole map when it is enabled (tens of MB of memory), so only then.
+if (process.argv.includes("--verbose") || process.argv.includes("-v")) process.setSourceMapsEnabled(true);
 await import("../dist/cli.js");

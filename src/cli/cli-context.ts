@@ -14,14 +14,17 @@ export interface CliContext {
   signal: AbortSignal;
   /** The working directory, for relative paths. */
   cwd: string;
-  /** Auto Scaling lifecycle actions in a region (the SDK's default region when undefined). */
-  lifecycleActions: (region: string | undefined) => LifecycleActions;
+  /**
+   * Auto Scaling lifecycle actions in a region (the SDK's default region when undefined). The AWS parts
+   * may be loaded on demand (a promise), so that commands that need none never load the SDK.
+   */
+  lifecycleActions: (region: string | undefined) => LifecycleActions | Promise<LifecycleActions>;
   /** Traffic sources and ELBv2 targets in a region, for the worker's wait for target deregistration. */
-  loadBalancing?: (region: string | undefined) => LoadBalancing;
+  loadBalancing?: (region: string | undefined) => LoadBalancing | Promise<LoadBalancing>;
   /** SQS in a region, for the queue worker (`serve`). */
-  queueClient: (region: string | undefined) => SQSClient;
+  queueClient: (region: string | undefined) => SQSClient | Promise<SQSClient>;
   /** EC2 instance lookups in a region, for the queue worker (`serve`). */
-  instanceDirectory: (region: string | undefined) => InstanceDirectory;
+  instanceDirectory: (region: string | undefined) => InstanceDirectory | Promise<InstanceDirectory>;
   /** Jitter source for retries; Math.random unless a test seeds it. */
   random?: () => number;
 }

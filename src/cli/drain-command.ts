@@ -232,13 +232,13 @@ async function drainOne(target: NodeTarget, setup: DrainSetup): Promise<ExitCode
     display.observe(event);
   };
   if (flags["complete-lifecycle-action"] && dryRun) {
-    await describeHookOrFail(context.lifecycleActions(flags.region), flags.asg ?? "", flags.hook ?? "");
+    await describeHookOrFail(await context.lifecycleActions(flags.region), flags.asg ?? "", flags.hook ?? "");
   }
   const hookDrain =
     flags["complete-lifecycle-action"] && !dryRun
       ? await drainForLifecycleAction({
           ...lifecycleRequest(flags, target.instanceId, target.nodeName),
-          lifecycle: context.lifecycleActions(flags.region),
+          lifecycle: await context.lifecycleActions(flags.region),
           link: { clusterName: flags.context ?? "kubeconfig", client: connection.client, port: cluster },
           nodeName: target.nodeName,
           policy,

@@ -1,5 +1,3 @@
-import { AutoScalingClient } from "@aws-sdk/client-auto-scaling";
-import { AutoScalingLifecycle } from "../aws/auto-scaling-lifecycle.js";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions, LifecycleResult } from "../aws/lifecycle.js";
 import type { Clock } from "../drain/clock.js";
@@ -39,11 +37,6 @@ export interface LifecycleRequest {
   hookName: string;
   instanceId: string;
   result: LifecycleResult;
-}
-
-/** The Auto Scaling API through the SDK's default credentials and region (or `region`). */
-export function autoScalingLifecycle(region: string | undefined): LifecycleActions {
-  return new AutoScalingLifecycle(new AutoScalingClient(region === undefined ? {} : { region }));
 }
 
 export interface HookDrainRequest extends LifecycleRequest {

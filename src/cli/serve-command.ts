@@ -147,13 +147,13 @@ export async function serveCommand(args: readonly string[], context: CliContext)
   const metrics = new WorkerMetrics();
   const notifications = notifierFromSettings(settings, { onSecret: (secret) => redactor.addSecret(secret) });
   for (const problem of notifications.problems) log.error("webhook notifications are off", { problem });
-  const sqs = context.queueClient(region);
+  const sqs = await context.queueClient(region);
   const worker = wireQueueWorker({
     settings,
     clock: context.clock,
-    lifecycle: context.lifecycleActions(region),
-    loadBalancing: context.loadBalancing?.(region),
-    instances: context.instanceDirectory(region),
+    lifecycle: await context.lifecycleActions(region),
+    loadBalancing: await context.loadBalancing?.(region),
+    instances: await context.instanceDirectory(region),
     link: { clusterName: flags["cluster-name"], client: connection.client, port: connection.cluster },
     sqs,
     queueUrl: flags["queue-url"],
