@@ -68,6 +68,9 @@ export const policyFlagSpecs = {
   "skip-wait-for-delete-timeout": { type: "string" },
   "disable-eviction": { type: "boolean" },
   surge: { type: "string" },
+  "unreachable-after": { type: "string" },
+  "out-of-service-taint": { type: "boolean" },
+  "max-evictions-per-owner": { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
 export const policyFlagShape = {
@@ -106,6 +109,22 @@ export const policyFlagShape = {
   "disable-eviction": z.boolean().default(false),
   /** The Lambda's SURGE setting. */
   surge: choice(SURGE_MODES).default("annotated"),
+  /** UNREACHABLE_AFTER_SECONDS: a Node not Ready this long is unreachable (its stuck pods count as gone). */
+  "unreachable-after": durationFlag("60s"),
+  /** OUT_OF_SERVICE_TAINT: taint an unreachable node node.kubernetes.io/out-of-service, so volumes detach. */
+  "out-of-service-taint": z.boolean().default(false),
+  /** MAX_EVICTIONS_PER_OWNER: evictions of pods that keep coming back, per owner, before they are left. */
+  "max-evictions-per-owner": z
+    .string()
+    .default("2")
+    .transform((text, context) => {
+      const count = Number(text);
+      if (!/^\d+$/.test(text.trim()) || count < 1) {
+        context.addIssue({ code: "custom", message: `expected a whole number ≥ 1, got "${text}"` });
+        return z.NEVER;
+      }
+      return count;
+    }),
 };
 
 /** kubectl drain's --grace-period (drain only: the plan shows each pod's own grace). */
@@ -141,6 +160,9 @@ export function policyOf(flags: PolicyFlags, dryRun: boolean): DrainPolicy {
       ? {}
       : { skipWaitForDeleteTimeoutMs: flags["skip-wait-for-delete-timeout"] }),
     surge: flags.surge,
+    unreachableAfterMs: flags["unreachable-after"],
+    outOfServiceTaint: flags["out-of-service-taint"],
+    maxEvictionsPerOwner: flags["max-evictions-per-owner"],
     ...(flags["pod-selector"] === undefined ? {} : { podSelector: flags["pod-selector"] }),
   });
 }

@@ -37,7 +37,16 @@ const policyHelp = `Drain policy:
                               start a Deployment's replacement and wait until it is Ready before
                               evicting: for Deployments annotated eks-node-drainer/surge: "true"
                               (default), also single replicas, also those whose budget never allows
-                              an eviction; replicas are restored after the eviction`;
+                              an eviction; replicas are restored after the eviction
+      --unreachable-after DUR a node not Ready this long is unreachable: its pods stuck terminating past
+                              their grace count as gone (default 60s; the Lambda's
+                              UNREACHABLE_AFTER_SECONDS)
+      --out-of-service-taint  taint an unreachable node node.kubernetes.io/out-of-service so that its
+                              volumes detach (OUT_OF_SERVICE_TAINT); uncordon removes it
+      --max-evictions-per-owner N
+                              evict pods that keep coming back to the node (same owner) at most N times
+                              each drain, then leave them to the deadline (default 2;
+                              MAX_EVICTIONS_PER_OWNER)`;
 
 export const mainHelp = `eks-node-drainer: drain Kubernetes nodes before EC2 Auto Scaling terminates them.
 

@@ -12,6 +12,9 @@ export function drainPolicyOf(settings: Settings, overrides: Partial<DrainPolicy
     settleMs: settings.SETTLE_SECONDS * 1000,
     waitForVolumeDetach: settings.WAIT_FOR_VOLUME_DETACH,
     surge: settings.SURGE,
+    unreachableAfterMs: settings.UNREACHABLE_AFTER_SECONDS * 1000,
+    outOfServiceTaint: settings.OUT_OF_SERVICE_TAINT,
+    maxEvictionsPerOwner: settings.MAX_EVICTIONS_PER_OWNER,
     onDeadline: settings.ON_DEADLINE === "force" ? "force" : "leave",
     ...overrides,
   });

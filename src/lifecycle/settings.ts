@@ -50,6 +50,12 @@ export const settingsSchema = z.object({
   REBALANCE_ACTION: z.enum(["cordon", "drain"]).default("cordon"),
   /** Surge before evict: off | annotated (eks-node-drainer/surge: "true") | singletons | blocked. The CLI's --surge. */
   SURGE: z.enum(SURGE_MODES).default("annotated"),
+  /** A Node not Ready this long during a drain is unreachable: its pods stuck terminating count as gone. */
+  UNREACHABLE_AFTER_SECONDS: z.coerce.number().int().min(0).default(60),
+  /** Taint an unreachable node node.kubernetes.io/out-of-service, so that its volumes detach. */
+  OUT_OF_SERVICE_TAINT: booleanFlag.default(false),
+  /** Evictions of pods that keep coming back to the node, per owner and drain, before they are left. */
+  MAX_EVICTIONS_PER_OWNER: z.coerce.number().int().min(1).default(2),
   /** SQS queue the notices arrive on; used to schedule a continuation when an invocation runs out of time. */
   QUEUE_URL: z.string().url().optional(),
   /** Optional SNS topic for drain start / finish / failure notifications. */

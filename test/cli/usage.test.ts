@@ -81,6 +81,11 @@ describe("usage errors exit 64 with one line", () => {
     [["drain", "node-1", "--on-deadline", "panic"], /--on-deadline: expected force or leave, got "panic"/],
     [["drain", "node-1", "--output", "yaml"], /--output: expected text or json/],
     [["drain", "node-1", "--grace-period", "ten"], /--grace-period: expected whole seconds/],
+    [
+      ["drain", "node-1", "--max-evictions-per-owner", "0"],
+      /--max-evictions-per-owner: expected a whole number/,
+    ],
+    [["drain", "node-1", "--unreachable-after", "soon"], /--unreachable-after: expected a duration/],
     [["drain", "node-1", "--pod-selector", "app in (a"], /--pod-selector: /],
     [
       ["drain", "node-1", "--complete-lifecycle-action"],

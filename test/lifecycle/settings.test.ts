@@ -46,4 +46,22 @@ describe("drainPolicyOf", () => {
     });
     expect(drainPolicyOf(readSettings({})).onDeadline).toBe("force");
   });
+
+  it("maps the unreachable-node and returning-pod settings, the CLI's flags of the same names", () => {
+    expect(
+      drainPolicyOf(
+        readSettings({
+          UNREACHABLE_AFTER_SECONDS: "30",
+          OUT_OF_SERVICE_TAINT: "true",
+          MAX_EVICTIONS_PER_OWNER: "3",
+        }),
+      ),
+    ).toMatchObject({ unreachableAfterMs: 30_000, outOfServiceTaint: true, maxEvictionsPerOwner: 3 });
+    expect(drainPolicyOf(readSettings({}))).toMatchObject({
+      unreachableAfterMs: 60_000,
+      outOfServiceTaint: false,
+      maxEvictionsPerOwner: 2,
+    });
+    expect(() => readSettings({ MAX_EVICTIONS_PER_OWNER: "0" })).toThrow("MAX_EVICTIONS_PER_OWNER: ");
+  });
 });
