@@ -192,6 +192,9 @@ describe("function", () => {
       DEREGISTER_TARGETS: false,
       SPOT_DEADLINE_MARGIN_SECONDS: 10,
       REBALANCE_ACTION: "cordon",
+      UNREACHABLE_AFTER_SECONDS: 60,
+      OUT_OF_SERVICE_TAINT: false,
+      MAX_EVICTIONS_PER_OWNER: 2,
       QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/notices",
     });
     expect(environment.QUEUE_URL).toEqual(resolve(drainer.queue.queueUrl));
