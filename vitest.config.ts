@@ -1,13 +1,15 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects. `unit`: everything under test/ but test/e2e, one folder per folder of src/ (and the
+ * cross-cutting suites: faults, stateful, observability, architecture), all in process, drains on the
+ * virtual clock. `e2e`: what runs as a user runs it — the built CLI and the Lambda bundle in processes
+ * of their own, the CDK app through its command line, the worker stopped by a signal.
+ * `npx vitest run --project unit` runs the fast part alone.
+ */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     globalSetup: ["test/support/global-setup.ts"],
-    // Drains run on the virtual clock: a test takes well under 10 s; the few end-to-end ones (a built
-    // CLI, a bundle, a CDK synth in a process) say how long they may take.
-    testTimeout: 10_000,
-    hookTimeout: 30_000,
     pool: "forks",
     maxWorkers: 2,
     // The test files of a worker share its module graph (imported once, not once per file): no test
@@ -15,5 +17,28 @@ export default defineConfig({
     // and restores what it mocks — as `--sequence.shuffle` runs check.
     isolate: false,
     allowOnly: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/e2e/**"],
+          // Drains run on the virtual clock: a test takes well under 10 s.
+          testTimeout: 10_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          // Processes, bundles and real time: each may take a while on a loaded machine.
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
   },
 });

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
-import { instanceA, nodeA, smallCluster } from "./support/cli-scenarios.js";
+import { type CliRun, removeBuiltCli, runBuiltCli } from "../../cli/support/built-cli.js";
+import { instanceA, nodeA, smallCluster } from "../../cli/support/cli-scenarios.js";
 
 const scenarioDir = mkdtempSync(join(tmpdir(), "eks-node-drainer-simulate-"));
 const scenarioFile = join(scenarioDir, "small.yaml");

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { esbuildLambdaOptions } from "../../../infra/lambda-bundle.js";
+import { esbuildLambdaOptions } from "../../../../infra/lambda-bundle.js";
 
 export interface BuiltBundle {
   path: string;

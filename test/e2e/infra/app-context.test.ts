@@ -4,10 +4,10 @@ import { promisify } from "node:util";
 import { App } from "aws-cdk-lib";
 import { Template } from "aws-cdk-lib/assertions";
 import { describe, expect, it } from "vitest";
-import { AppContextError, readAppContext } from "../../infra/app-context.js";
-import { projectRoot } from "../../infra/lambda-bundle.js";
-import { NodeDrainerStack } from "../../infra/node-drainer-stack.js";
-import { inlineCode } from "./drainer-stacks.js";
+import { AppContextError, readAppContext } from "../../../infra/app-context.js";
+import { projectRoot } from "../../../infra/lambda-bundle.js";
+import { NodeDrainerStack } from "../../../infra/node-drainer-stack.js";
+import { inlineCode } from "../../infra/drainer-stacks.js";
 
 const from = (context: Record<string, unknown>) => readAppContext((key) => context[key]);
 

@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { projectRoot } from "../../../infra/lambda-bundle.js";
+import { projectRoot } from "../../../../infra/lambda-bundle.js";
 
 /** The Node 22 the project pins (the `node` devDependency), as the Lambda runtime is Node 22. */
 export const node22 = join(projectRoot, "node_modules", ".bin", "node");

@@ -1,13 +1,13 @@
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import { removeBuiltCli, runBuiltCli } from "../cli/support/built-cli.js";
-import { podsLeftToDrain } from "../faults/support/drain-invariants.js";
+import { removeBuiltCli, runBuiltCli } from "../../cli/support/built-cli.js";
+import { podsLeftToDrain } from "../../faults/support/drain-invariants.js";
 import {
   drainedInstance,
   drainedNode,
   quickDrainScenario,
   slowDrainScenario,
-} from "../lambda/support/scenarios.js";
-import { startWorkerRig, until, type WorkerRig } from "./support/worker-rig.js";
+} from "../../lambda/support/scenarios.js";
+import { startWorkerRig, until, type WorkerRig } from "../../worker/support/worker-rig.js";
 
 let rig: WorkerRig | undefined;
 
@@ -126,7 +126,7 @@ describe("eks-node-drainer serve: the in-cluster queue worker", () => {
     expect(await worker.exited).toBe(0);
     const help = worker.terminal.stdout;
     const { readFileSync } = await import("node:fs");
-    const source = readFileSync(new URL("../../src/cli/serve-command.ts", import.meta.url), "utf8");
+    const source = readFileSync(new URL("../../../src/cli/serve-command.ts", import.meta.url), "utf8");
     const specs = source.slice(source.indexOf("const serveFlagSpecs"), source.indexOf("} satisfies"));
     const flags = [...specs.matchAll(/^\s+"?([a-z-]+)"?: \{ type:/gm)].map((match) => match[1]);
     expect(flags.length).toBeGreaterThan(20);

@@ -1,5 +1,5 @@
-import { describeInstancesAnswer, ec2ErrorAnswer, type FakeInstance } from "../../support/ec2-answers.js";
-import type { AwsAnswer, AwsRequest, AwsRoute } from "../../support/fake-aws.js";
+import { describeInstancesAnswer, ec2ErrorAnswer, type FakeInstance } from "../../../support/ec2-answers.js";
+import type { AwsAnswer, AwsRequest, AwsRoute } from "../../../support/fake-aws.js";
 
 /** The AWS side of a drain as the bundled handler sees it: EKS, Auto Scaling and EC2 on one fake endpoint. */
 export interface DrainerAwsOptions {

@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildScript, projectRoot } from "../../infra/lambda-bundle.js";
-import { loadEventFixture } from "../fixtures/events/catalog.js";
-import { closedPortUrl } from "../support/fake-aws.js";
+import { buildScript, projectRoot } from "../../../infra/lambda-bundle.js";
+import { loadEventFixture } from "../../fixtures/events/catalog.js";
+import { closedPortUrl } from "../../support/fake-aws.js";
 import { type BuiltBundle, buildBundle, packageReport } from "./support/bundle-build.js";
 import { invokeBundle, node22 } from "./support/bundle-process.js";
 

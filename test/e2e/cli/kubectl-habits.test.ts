@@ -2,9 +2,15 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SimCluster } from "../../src/sim/index.js";
-import { type CliRun, removeBuiltCli, repoRoot, runBuiltCli } from "./support/built-cli.js";
-import { drainablePodsOn, nodeA, nodeB, smallCluster, startScenario } from "./support/cli-scenarios.js";
+import type { SimCluster } from "../../../src/sim/index.js";
+import { type CliRun, removeBuiltCli, repoRoot, runBuiltCli } from "../../cli/support/built-cli.js";
+import {
+  drainablePodsOn,
+  nodeA,
+  nodeB,
+  smallCluster,
+  startScenario,
+} from "../../cli/support/cli-scenarios.js";
 
 afterAll(removeBuiltCli);
 

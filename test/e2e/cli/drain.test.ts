@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { SimCluster } from "../../src/sim/index.js";
-import { createManualClock, type ManualClock } from "../../src/time/manual-clock.js";
-import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
+import type { SimCluster } from "../../../src/sim/index.js";
+import { createManualClock, type ManualClock } from "../../../src/time/manual-clock.js";
+import { type CliRun, removeBuiltCli, runBuiltCli } from "../../cli/support/built-cli.js";
 import {
   drainablePodsOn,
   instanceB,
@@ -10,8 +10,8 @@ import {
   smallCluster,
   startScenario,
   stuckCluster,
-} from "./support/cli-scenarios.js";
-import { runInProcess } from "./support/in-process.js";
+} from "../../cli/support/cli-scenarios.js";
+import { runInProcess } from "../../cli/support/in-process.js";
 
 afterAll(removeBuiltCli);
 

@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import type { SimCluster } from "../../src/sim/index.js";
-import { type CliRun, removeBuiltCli, runBuiltCli } from "./support/built-cli.js";
-import { smallCluster, startScenario, writeRequests } from "./support/cli-scenarios.js";
+import type { SimCluster } from "../../../src/sim/index.js";
+import { type CliRun, removeBuiltCli, runBuiltCli } from "../../cli/support/built-cli.js";
+import { smallCluster, startScenario, writeRequests } from "../../cli/support/cli-scenarios.js";
 
 const files = mkdtempSync(join(tmpdir(), "eks-node-drainer-bad-input-"));
 let sim: SimCluster;
