@@ -69,6 +69,7 @@ export async function simulateCommand(args: readonly string[], context: CliConte
     throw new CliError("cannot find this package's scenarios/default.yaml: pass a scenario file");
   }
   const text = flags.output === "text";
+  const jsonLines = flags["log-format"] === "json";
   let origin: number | undefined;
   const report = await runSimulation({
     scenarioPath,
@@ -87,8 +88,15 @@ export async function simulateCommand(args: readonly string[], context: CliConte
     },
     onEntries: (entries) => {
       for (const entry of entries) {
-        if (!text || (entry.level === "detail" && !flags.verbose)) continue;
-        context.terminal.write(timelineLine(entry, origin ?? entry.at));
+        if (entry.level === "detail" && !flags.verbose) continue;
+        if (jsonLines) {
+          // --log-format json: the timeline as JSON lines on stderr, whatever --output prints on stdout.
+          const { at, deadlineAt, ...rest } = entry;
+          const seconds = Math.round((at - (origin ?? at)) / 100) / 10;
+          context.terminal.log(`${JSON.stringify({ time: new Date(at).toISOString(), seconds, ...rest })}\n`);
+        } else if (text) {
+          context.terminal.write(timelineLine(entry, origin ?? entry.at));
+        }
       }
     },
     ...(flags.verbose

@@ -53,7 +53,7 @@ describe("simulate a small scenario", () => {
 
 describe("simulate with no scenario", () => {
   it("runs the package's default scenario in under 30 s, naming the budgets that hold pods back", async () => {
-    const run = await runBuiltCli(["simulate", "--output", "json"]);
+    const run = await runBuiltCli(["simulate", "--output", "json", "--log-format", "json"]);
     expect(run.code, run.stderr).toBe(0);
     const document = JSON.parse(run.stdout);
     expect(document).toMatchObject({
@@ -79,6 +79,16 @@ describe("simulate with no scenario", () => {
     expect(document.timeline.filter((entry: { kind: string }) => entry.kind === "completion")).toHaveLength(
       1,
     );
+    // --log-format json: the same timeline as JSON lines on stderr.
+    const lines = run.stderr
+      .split("\n")
+      .filter((line) => line.trim() !== "")
+      .map((line) => JSON.parse(line) as { time: string; seconds: number; kind: string; text: string });
+    expect(lines.map((line) => line.kind)).toContain("completion");
+    for (const line of lines) {
+      expect(Number.isNaN(Date.parse(line.time))).toBe(false);
+      expect(line.seconds).toBeGreaterThanOrEqual(0);
+    }
   }, 90_000);
 });
 
