@@ -80,6 +80,7 @@ async function ourDrain(scenario: Scenario, nodes: string[], bench: BenchCase, o
       seed: scenario.seed ?? 1,
       ...(nodes[0] === undefined ? {} : { recordNode: nodes[0] }),
       ...(bench.surge === undefined ? {} : { surge: bench.surge }),
+      ...(bench.sharedBudgets === true ? { sharedBudgets: true } : {}),
       ...(bench.timeoutSeconds === undefined ? {} : { timeoutMs: bench.timeoutSeconds * 1000 }),
     });
     const statuses: Record<string, number> = {};

@@ -5,6 +5,7 @@ import { isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainEvent } from "../drain/events.js";
 import type { DrainResult } from "../drain/result.js";
+import { SharedBudgets } from "../drain/shared-budgets.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, UsageError } from "./cli-error.js";
@@ -305,6 +306,13 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
   const dryRun = flags["dry-run"] !== "none";
   const barrier = cordonBarrier(targets.length);
   const cluster = clusterFor(connection, flags);
+  // One watch of the budgets and one gate per budget for all of them (src/drain/shared-budgets.ts).
+  const sharedBudgets = new SharedBudgets({
+    policy,
+    random: context.random ?? Math.random,
+    identity: targets.map((target) => target.nodeName).join(","),
+  });
+  sharedBudgets.open(cluster);
   const results = await Promise.all(
     targets.map((target) =>
       drainNode({
@@ -315,6 +323,7 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
         deadline: context.clock.now() + flags.timeout,
         signal: context.signal,
         evictionGate: barrier.gate,
+        sharedBudgets,
         observer: (event) => {
           if (event.kind === "cordoned" || event.kind === "finished") barrier.arrived(target.nodeName);
           display.observe(event);
@@ -322,7 +331,7 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
         ...(context.random === undefined ? {} : { random: context.random }),
       }).finally(() => barrier.arrived(target.nodeName)),
     ),
-  );
+  ).finally(() => sharedBudgets.close());
   display.close();
   const outcomes = results.map((result, index) => {
     const instanceId = targets[index]?.instanceId;

@@ -10,6 +10,7 @@ import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
 import { runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
+import { cordonLeavingGroup } from "./leaving-group.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
 import { admit } from "./notice-admission.js";
@@ -197,6 +198,16 @@ export class LifecycleJob {
         break;
     }
 
+    // Batch cordon: the group's other leaving instances first, so no pod is evicted onto them.
+    await cordonLeavingGroup({
+      lifecycle: this.deps.lifecycle,
+      instances: this.deps.instances,
+      link: on.link,
+      policy: this.deps.policy,
+      log,
+      asgName: notice.asgName,
+      instanceId: notice.instanceId,
+    });
     log.info("draining", {
       attempt: delivery.attempt,
       deadline: iso(deadline),

@@ -1,8 +1,8 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { ClusterError, isRetryable, type NodeMergePatch } from "../cluster-port.js";
+import { cordonChanges } from "../cordon-patch.js";
 import type { DrainContext } from "../drain-context.js";
 import { DRAIN_STATE_ANNOTATION, encodeDrainState } from "../drain-state.js";
-import { EXCLUDE_FROM_LB_LABEL } from "../policy.js";
 import { type DrainStep, done, failed, retryAfter, type StepOutcome } from "./step.js";
 
 /** Marks the node unschedulable, adds the NoSchedule taint and the LB-exclusion label, and saves the state. */
@@ -37,28 +37,7 @@ export const cordonStep: DrainStep = {
 
 /** The merge patch still needed, or undefined when the node is already cordoned as asked and state is saved. */
 function cordonPatch(node: V1Node, context: DrainContext): NodeMergePatch | undefined {
-  const { policy } = context;
-  const spec: NonNullable<NodeMergePatch["spec"]> = {};
-  const labels: Record<string, string> = {};
-  let resourceVersion: string | undefined;
-  if (node.spec?.unschedulable !== true) spec.unschedulable = true;
-  const taints = node.spec?.taints ?? [];
-  if (policy.taintKey !== undefined && !taints.some((taint) => taint.key === policy.taintKey)) {
-    // A merge patch replaces the whole list: send the current taints too, pinned to this version.
-    spec.taints = [
-      ...taints.map((taint) => ({
-        key: taint.key,
-        effect: taint.effect,
-        ...(taint.value === undefined ? {} : { value: taint.value }),
-        ...(taint.timeAdded === undefined ? {} : { timeAdded: new Date(taint.timeAdded).toISOString() }),
-      })),
-      { key: policy.taintKey, value: "true", effect: "NoSchedule" },
-    ];
-    resourceVersion = node.metadata?.resourceVersion;
-  }
-  if (policy.excludeFromLoadBalancers && node.metadata?.labels?.[EXCLUDE_FROM_LB_LABEL] === undefined) {
-    labels[EXCLUDE_FROM_LB_LABEL] = "true";
-  }
+  const { spec, labels, resourceVersion } = cordonChanges(node, context.policy);
   const stateSaved = node.metadata?.annotations?.[DRAIN_STATE_ANNOTATION] !== undefined;
   if (Object.keys(spec).length === 0 && Object.keys(labels).length === 0 && stateSaved) return undefined;
   context.state.updatedAt = context.clock.now();
