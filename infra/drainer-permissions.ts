@@ -65,7 +65,8 @@ export function grantDrainerPermissions(role: iam.Role, props: DrainerPermission
   role.addToPolicy(
     new iam.PolicyStatement({
       sid: statementIds.lifecycleHooks,
-      actions: ["autoscaling:DescribeLifecycleHooks"],
+      // DescribeAutoScalingGroups: the group's leaving instances, cordoned before a drain evicts (batch cordon).
+      actions: ["autoscaling:DescribeLifecycleHooks", "autoscaling:DescribeAutoScalingGroups"],
       resources: ["*"],
     }),
   );
@@ -79,7 +80,7 @@ export function grantDrainerPermissions(role: iam.Role, props: DrainerPermission
   acknowledgeWildcardResource(
     role,
     "*",
-    "autoscaling:DescribeLifecycleHooks and ec2:DescribeInstances support no resource-level permissions (service authorization reference); the statements holding this wildcard allow only those read-only actions, or, in a VPC, only the network-interface actions Lambda needs, which are not resource-scoped either.",
+    "autoscaling:DescribeLifecycleHooks, autoscaling:DescribeAutoScalingGroups and ec2:DescribeInstances support no resource-level permissions (service authorization reference); the statements holding this wildcard allow only those read-only actions, or, in a VPC, only the network-interface actions Lambda needs, which are not resource-scoped either.",
   );
 
   role.addToPolicy(

@@ -140,10 +140,15 @@ export class BudgetGates {
     gate.ours.add(podName);
   }
 
-  /** The answer to an eviction under `key` arrived (after accepted/refused, which read it). */
-  landed(key: string): void {
+  /**
+   * The answer to an eviction under `key` arrived (after accepted/refused, which read it). Loops that wait
+   * for room are woken unless it was accepted: an accepted eviction only moves from in flight to spent,
+   * and the budget's next status wakes them anyway.
+   */
+  landed(key: string, accepted: boolean): void {
     const gate = this.gateOf(key);
     gate.flying = Math.max(0, gate.flying - 1);
+    if (accepted && gate.flying > 0) return;
     const waiters = [...gate.waiters];
     gate.waiters.clear();
     for (const wake of waiters) wake();

@@ -196,7 +196,7 @@ export class Evictor {
       )
       .then((outcome) => {
         this.settleOutcome(candidate, record, outcome, budget, grace);
-        if (budget !== undefined) this.gates.landed(budget);
+        if (budget !== undefined) this.gates.landed(budget, outcome.kind === "evicted");
       })
       .finally(() => {
         this.inFlight.delete(candidate.ref.uid);

@@ -57,7 +57,7 @@ describe("the drainer's role", () => {
         {
           sid: "DescribeLifecycleHooks",
           effect: "Allow",
-          actions: ["autoscaling:DescribeLifecycleHooks"],
+          actions: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeLifecycleHooks"],
           resources: ["*"],
         },
         { sid: "DescribeInstances", effect: "Allow", actions: ["ec2:DescribeInstances"], resources: ["*"] },
@@ -100,7 +100,11 @@ describe("the drainer's role", () => {
     const unscoped = statements
       .filter((statement) => statement.resources.includes("*"))
       .flatMap((s) => s.actions);
-    expect(unscoped.sort()).toEqual(["autoscaling:DescribeLifecycleHooks", "ec2:DescribeInstances"]);
+    expect(unscoped.sort()).toEqual([
+      "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeLifecycleHooks",
+      "ec2:DescribeInstances",
+    ]);
   });
 
   it("has no managed policy and trusts only Lambda", () => {

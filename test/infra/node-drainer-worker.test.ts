@@ -67,6 +67,7 @@ describe("NodeDrainerWorker: the construct's worker mode", () => {
       "autoscaling:CompleteLifecycleAction",
       "autoscaling:RecordLifecycleActionHeartbeat",
       "autoscaling:DescribeLifecycleHooks",
+      "autoscaling:DescribeAutoScalingGroups",
       "ec2:DescribeInstances",
       "sqs:ReceiveMessage",
       "sqs:ChangeMessageVisibility",
