@@ -7,7 +7,8 @@ const MAX_DISRUPTED_NAMES = 4_096;
 
 /** Told of every change of the budgets (and of the feed's problems). */
 export interface BudgetListener {
-  changed: () => void;
+  /** `covers`: which pods a budget covers may have changed (a budget added, removed, its selector edited). */
+  changed: (covers: boolean) => void;
   problem: (error: ClusterError) => void;
 }
 
@@ -95,8 +96,8 @@ export class BudgetBoard {
     }
   }
 
-  private changed(): void {
-    for (const listener of this.listeners) listener.changed();
+  private changed(covers: boolean): void {
+    for (const listener of this.listeners) listener.changed(covers);
   }
 
   private sink(): FeedSink<V1PodDisruptionBudget> {
@@ -104,7 +105,6 @@ export class BudgetBoard {
       if (budget !== undefined) this.noteDisrupted(key, budget);
       this.revision += 1;
       this.revisions.set(key, this.revision);
-      this.budgetIndex = undefined;
     };
     return {
       replace: (items) => {
@@ -115,17 +115,24 @@ export class BudgetBoard {
         }
         this.budgetIndex = undefined;
         this.ready = true;
-        this.changed();
+        this.changed(true);
       },
       upsert: (budget) => {
-        this.budgetsByKey.set(budgetKey(budget), budget);
-        touch(budgetKey(budget), budget);
-        this.changed();
+        const key = budgetKey(budget);
+        const known = this.budgetsByKey.get(key);
+        this.budgetsByKey.set(key, budget);
+        touch(key, budget);
+        // Most changes are of the status (every eviction, every pod that turns Ready): the index of which
+        // budget covers which pod, and the drains' pod verdicts, stay as they are.
+        const covers = known === undefined || !sameSelector(known, budget);
+        if (covers) this.budgetIndex = undefined;
+        this.changed(covers);
       },
       remove: (budget) => {
         this.budgetsByKey.delete(budgetKey(budget));
         touch(budgetKey(budget));
-        this.changed();
+        this.budgetIndex = undefined;
+        this.changed(true);
       },
       problem: (error) => {
         for (const listener of this.listeners) listener.problem(error);
@@ -133,8 +140,12 @@ export class BudgetBoard {
       fail: (error) => {
         this.failure = error;
         for (const listener of this.listeners) listener.problem(error);
-        this.changed();
+        this.changed(true);
       },
     };
   }
+}
+
+function sameSelector(a: V1PodDisruptionBudget, b: V1PodDisruptionBudget): boolean {
+  return JSON.stringify(a.spec?.selector ?? null) === JSON.stringify(b.spec?.selector ?? null);
 }

@@ -36,7 +36,9 @@ export class ClusterView {
   open(cluster: ClusterPort, nodeName: string): void {
     this.feeds.push(cluster.watchPodsOnNode(nodeName, this.podSink()));
     this.unsubscribe = this.board.subscribe({
-      changed: () => this.onChange(),
+      // A status change wakes the drain; only a change of which pods a budget covers changes the view's
+      // revision (and so the pods' snapshot, which holds each pod's budgets).
+      changed: (covers) => (covers ? this.onChange() : this.notify()),
       problem: (error) => this.onProblem("budgets", error),
     });
     this.board.open(cluster);
@@ -48,7 +50,10 @@ export class ClusterView {
     if (this.ownBoard) this.board.close();
   }
 
-  /** Changes whenever anything in the view changes. */
+  /**
+   * Changes whenever the node's pods change or which pods a budget covers; not on a budget's status alone
+   * (read it with `budget(key)`: the pods' snapshot keeps each pod's budget objects as they were).
+   */
   get revision(): number {
     return this.changes;
   }
