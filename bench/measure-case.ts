@@ -62,7 +62,9 @@ async function availabilityAfter(sim: SimCluster, workloads: string[]): Promise<
 
 async function ourDrain(scenario: Scenario, nodes: string[], bench: BenchCase, options: MeasureOptions) {
   return withCluster(scenario, async (sim) => {
-    const pods = nodes.flatMap((nodeName) => sim.view.pods({ nodeName }));
+    // One copy of the pods, not one per drained node (each view read copies every pod of the cluster).
+    const drained = new Set(nodes);
+    const pods = sim.view.pods().filter((pod) => drained.has(pod.spec.nodeName ?? ""));
     const workloads = nodes.flatMap((nodeName) => sim.availability.workloadsOn(nodeName));
     const path = criticalPath({
       pods,

@@ -85,9 +85,15 @@ export class BudgetGates {
 
   /**
    * May one more eviction under `key` start now? `wake` is called when an answer under the budget lands,
-   * if the decision is to wait for one.
+   * if the decision is to wait for one. `podsHere`: the caller's pods under the budget still to evict.
    */
-  decide(key: string, budget: V1PodDisruptionBudget, now: number, wake: () => void): GateDecision {
+  decide(
+    key: string,
+    budget: V1PodDisruptionBudget,
+    now: number,
+    wake: () => void,
+    podsHere = 0,
+  ): GateDecision {
     const gate = this.gateOf(key);
     const revision = this.view.budgetRevisionOf(key);
     const current = this.view.budget(key) ?? budget;
@@ -106,7 +112,7 @@ export class BudgetGates {
     const spent = this.unseenSpent(gate, key, revision, now);
     const room = allowed - spent - gate.flying;
     if (fresh && room > 0) {
-      const turnAt = this.turnAt(gate, key, current, now);
+      const turnAt = this.turnAt(gate, key, current, now, podsHere);
       if (turnAt !== undefined) return { go: false, retryAt: turnAt, budgetSaysNo: false };
       gate.tried = true;
       return { go: true, allowed: true };
@@ -200,9 +206,18 @@ export class BudgetGates {
    * are taken before the first eviction under the budget (every drain of a scale-in starts at once) and
    * from the moment another drainer is seen evicting under it; a drain alone never waits.
    */
-  private turnAt(gate: Gate, key: string, budget: V1PodDisruptionBudget, now: number): number | undefined {
+  private turnAt(
+    gate: Gate,
+    key: string,
+    budget: V1PodDisruptionBudget,
+    now: number,
+    podsHere: number,
+  ): number | undefined {
     if (this.turns.windowMs <= 0) return undefined;
     if (gate.tried && !gate.contended) return undefined;
+    // Every pod the budget counts is this drainer's to evict: no other drainer can spend it.
+    const expected = budget.status?.expectedPods ?? 0;
+    if (!gate.tried && !gate.contended && expected > 0 && podsHere >= expected) return undefined;
     // A turn is one pass: a later pass draws the next one (the others' turns may come first).
     if (gate.turn?.takenAt !== undefined && gate.turn.takenAt !== now) gate.turn = undefined;
     gate.turn ??= { at: budgetTurnAt(this.turns, key, budget, now) };

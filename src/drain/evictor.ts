@@ -130,7 +130,15 @@ export class Evictor {
     const later = (at: number) => {
       next = next === undefined ? at : Math.min(next, at);
     };
+    /** This drain's pods still to evict per budget (a budget whose pods are all here has no other drainer). */
+    const here = new Map<string, number>();
     for (const candidate of candidates) {
+      const [only] = candidate.budgets;
+      if (candidate.budgets.length !== 1 || only === undefined) continue;
+      const key = budgetKey(only);
+      here.set(key, (here.get(key) ?? 0) + 1);
+    }
+    for (const candidate of budgetedFirst(candidates)) {
       if (this.fatalError !== undefined) break;
       const record = this.records.get(candidate.ref.uid) ?? this.newRecord(candidate.ref, now);
       if (record.state !== "idle") continue;
@@ -149,7 +157,7 @@ export class Evictor {
         continue;
       }
       const key = budgetKey(budget);
-      const decision = this.gates.decide(key, budget, now, this.deps.wake);
+      const decision = this.gates.decide(key, budget, now, this.deps.wake, here.get(key) ?? 0);
       if (decision.go) {
         record.allowedAtLaunch = decision.allowed === true;
         this.launch(candidate, record, key);
@@ -311,6 +319,18 @@ export class Evictor {
     const [only] = candidate.budgets;
     return only === undefined ? undefined : budgetKey(only);
   }
+}
+
+/**
+ * Pods under a budget first: they go in waves, each waiting for the previous one's replacements, so they
+ * make the drain's critical path; a pod under no budget can go any time (with 300 such pods ahead in the
+ * list, a 500-pod node began its budgets' first wave a second late).
+ */
+function budgetedFirst(candidates: readonly EvictionCandidate[]): readonly EvictionCandidate[] {
+  const budgeted: EvictionCandidate[] = [];
+  const free: EvictionCandidate[] = [];
+  for (const candidate of candidates) (candidate.budgets.length > 0 ? budgeted : free).push(candidate);
+  return budgeted.length === 0 || free.length === 0 ? candidates : [...budgeted, ...free];
 }
 
 function errorMessage(error: unknown): string {

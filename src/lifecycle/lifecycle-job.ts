@@ -5,6 +5,7 @@ import type { Clock } from "../drain/clock.js";
 import { ClusterError, isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
+import { BudgetSharing } from "./budget-sharing.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
@@ -73,7 +74,13 @@ interface NoticeWork {
  * Failures throw a NoticeError; every other end is a NoticeOutcome. It knows no transport.
  */
 export class LifecycleJob {
-  constructor(private readonly deps: LifecycleJobDependencies) {}
+  private readonly sharing: BudgetSharing;
+
+  constructor(private readonly deps: LifecycleJobDependencies) {
+    // Drawn once per process (container, worker): turns under a budget are taken per process.
+    const identity = `process-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
+    this.sharing = new BudgetSharing(deps.policy, deps.random ?? Math.random, identity);
+  }
 
   async run(delivery: Delivery): Promise<NoticeOutcome> {
     const { settings, clock, log } = this.deps;
@@ -214,6 +221,7 @@ export class LifecycleJob {
       stopAt: iso(budget.stopAt),
     });
     const { policy, random } = this.deps;
+    const sharing = this.sharing.acquire(on.link);
     const run = await runDrainWithHeartbeats({
       clock,
       lifecycle: this.deps.lifecycle,
@@ -231,6 +239,7 @@ export class LifecycleJob {
           stopAt: budget.stopAt,
           signal,
           observer,
+          sharedBudgets: sharing.shared,
           ...(random === undefined ? {} : { random }),
         }),
       lastHeartbeatAt,
@@ -240,7 +249,7 @@ export class LifecycleJob {
         delivery.observer?.(event);
       },
       shutdown: delivery.signal,
-    });
+    }).finally(sharing.release);
     delivery.onDrainRun?.(run);
     telemetry.drainRan(run);
     if (run.result !== undefined) {
