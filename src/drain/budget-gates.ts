@@ -10,6 +10,8 @@ import type { BackoffSettings } from "./policy.js";
 const UNSEEN_FOR_MS = 5_000;
 /** `unseen` is checked again at each new status of the budget, and at least this often. */
 const UNSEEN_RECHECK_MS = 500;
+/** The turns' window widens at most 2^4 = 16-fold after collisions. */
+const MAX_COLLISION_STEPS = 4;
 
 /** What a gate reads of the budgets: the watch's view (one drain's, or the process's shared board). */
 export interface BudgetSource {
@@ -49,10 +51,15 @@ interface Gate {
   /** Another drainer (another process) was seen evicting under this budget: take turns from now on. */
   contended: boolean;
   /**
+   * Refusals of evictions the status allowed (another drainer spent the room first: turns closer than the
+   * watch's delay), less one per accepted eviction: each widens the turns' window twofold, up to 16-fold.
+   */
+  collisions: number;
+  /**
    * This gate's turn while the budget has room (budget-turns.ts): drawn when the room appears, taken at
    * `at` (by every launch of that pass), dropped when the room is gone before.
    */
-  turn: { at: number; takenAt?: number } | undefined;
+  turn: { at: number; takenAt?: number; launches: number } | undefined;
 }
 
 export type GateDecision =
@@ -165,6 +172,7 @@ export class BudgetGates {
     const gate = this.gateOf(key);
     gate.refusals = 0;
     gate.revisionAtRefusal = undefined;
+    gate.collisions = Math.max(0, gate.collisions - 1);
     // The allowance just spent shows in the budget's next status; probe blindly only if none comes.
     gate.nextProbeAt = now + this.probeDelay(gate);
     gate.unseen.set(podName, now);
@@ -189,6 +197,7 @@ export class BudgetGates {
   refused(key: string, now: number, retryAfterMs: number | undefined, allowedAtLaunch: boolean): number {
     const gate = this.gateOf(key);
     gate.contended ||= allowedAtLaunch;
+    if (allowedAtLaunch) gate.collisions = Math.min(gate.collisions + 1, MAX_COLLISION_STEPS);
     const retryIn = retryAfterMs ?? this.probeDelay(gate);
     gate.refusals += 1;
     gate.nextProbeAt = now + retryIn;
@@ -220,10 +229,22 @@ export class BudgetGates {
     if (!gate.tried && !gate.contended && expected > 0 && podsHere >= expected) return undefined;
     // A turn is one pass: a later pass draws the next one (the others' turns may come first).
     if (gate.turn?.takenAt !== undefined && gate.turn.takenAt !== now) gate.turn = undefined;
-    gate.turn ??= { at: budgetTurnAt(this.turns, key, budget, now) };
+    gate.turn ??= { at: budgetTurnAt(this.turnsOf(gate), key, budget, now), launches: 0 };
     if (now < gate.turn.at) return gate.turn.at;
+    if (gate.contended && gate.turn.launches >= 1) {
+      // While others spend the budget too, one eviction per turn: a turn taken on a stale status (two turns
+      // closer than the watch's delay) then costs one refusal, not as many as the room it showed.
+      gate.turn = { at: budgetTurnAt(this.turnsOf(gate), key, budget, now), launches: 0 };
+      return gate.turn.at;
+    }
     gate.turn.takenAt = now;
+    gate.turn.launches += 1;
     return undefined;
+  }
+
+  /** The turns' window, widened by recent collisions. */
+  private turnsOf(gate: Gate): TurnSettings {
+    return { identity: this.turns.identity, windowMs: this.turns.windowMs * 2 ** gate.collisions };
   }
 
   private probeDelay(gate: Gate, stepsFurther = 0): number {
@@ -245,6 +266,7 @@ export class BudgetGates {
         waiters: new Set(),
         ours: new Set(),
         contended: false,
+        collisions: 0,
         turn: undefined,
       };
       this.gates.set(key, gate);

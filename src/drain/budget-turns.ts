@@ -21,7 +21,8 @@ export interface TurnSettings {
  * allowance goes to one drainer after another, not to all at once. No request and no object beyond the
  * budget's watch; a drainer that dies takes no lock with it. A turn lasts one pass of the drain; the next
  * is drawn anew (from the status of then), so no drainer always comes last. What it cannot prevent: two
- * turns closer together than the watch's delay (both drainers see the same room).
+ * turns closer together than the watch's delay (both drainers see the same room); the gate then takes one
+ * eviction per turn and widens its window after each such collision (budget-gates.ts).
  */
 export function budgetTurnAt(
   turns: TurnSettings,
