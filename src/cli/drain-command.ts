@@ -299,13 +299,29 @@ async function drainOne(target: NodeTarget, setup: DrainSetup): Promise<ExitCode
 /** A dry run never completes the action. */
 const dryRunCompletion = { outcome: "not-completed", reason: "dry run", heartbeats: 0 } as const;
 
+/** The connection pool of a kubeconfig client (src/kube/pooled-kube-config.ts). */
+const DEFAULT_CONNECTIONS = 16;
+
 /** Several nodes: each drained by its own engine, all at once, evictions only once every node is cordoned. */
 async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup): Promise<ExitCode> {
   const { flags, policy, connection, display, context } = setup;
   if (flags.report !== undefined) throw new UsageError("--report draws the drain of one node", "drain");
   const dryRun = flags["dry-run"] !== "none";
   const barrier = cordonBarrier(targets.length);
-  const cluster = clusterFor(connection, flags);
+  // Every drain's pod watch keeps a connection open: beyond half the default pool (16) too few would be
+  // left for the evictions. A pool sized for them: one connection per node, the budget watch, 15 more.
+  const wide =
+    targets.length <= DEFAULT_CONNECTIONS / 2
+      ? undefined
+      : connectToCluster({
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+          requestTimeoutMs: flags["request-timeout"],
+          env: context.env,
+          clock: context.clock,
+          connections: targets.length + 16,
+        });
+  const cluster = clusterFor(wide ?? connection, flags);
   // One watch of the budgets and one gate per budget for all of them (src/drain/shared-budgets.ts).
   const sharedBudgets = new SharedBudgets({
     policy,
@@ -331,7 +347,10 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
         ...(context.random === undefined ? {} : { random: context.random }),
       }).finally(() => barrier.arrived(target.nodeName)),
     ),
-  ).finally(() => sharedBudgets.close());
+  ).finally(async () => {
+    sharedBudgets.close();
+    await wide?.close();
+  });
   display.close();
   const outcomes = results.map((result, index) => {
     const instanceId = targets[index]?.instanceId;
