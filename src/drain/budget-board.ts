@@ -7,8 +7,11 @@ const MAX_DISRUPTED_NAMES = 4_096;
 
 /** Told of every change of the budgets (and of the feed's problems). */
 export interface BudgetListener {
-  /** `covers`: which pods a budget covers may have changed (a budget added, removed, its selector edited). */
-  changed: (covers: boolean) => void;
+  /**
+   * `covers`: which pods a budget covers may have changed (a budget added, removed, its selector edited);
+   * `key`: the budget whose status alone changed otherwise.
+   */
+  changed: (covers: boolean, key?: string) => void;
   problem: (error: ClusterError) => void;
 }
 
@@ -96,8 +99,8 @@ export class BudgetBoard {
     }
   }
 
-  private changed(covers: boolean): void {
-    for (const listener of this.listeners) listener.changed(covers);
+  private changed(covers: boolean, key?: string): void {
+    for (const listener of this.listeners) listener.changed(covers, key);
   }
 
   private sink(): FeedSink<V1PodDisruptionBudget> {
@@ -126,7 +129,7 @@ export class BudgetBoard {
         // budget covers which pod, and the drains' pod verdicts, stay as they are.
         const covers = known === undefined || !sameSelector(known, budget);
         if (covers) this.budgetIndex = undefined;
-        this.changed(covers);
+        this.changed(covers, key);
       },
       remove: (budget) => {
         this.budgetsByKey.delete(budgetKey(budget));

@@ -96,6 +96,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
         message: error.message,
       }),
     request.sharedBudgets?.board,
+    (budgetKey) => context?.evictor.waitsFor(budgetKey) ?? true,
   );
   const evictor = new Evictor({
     cluster,

@@ -64,6 +64,8 @@ export class Evictor {
   private readonly gates: BudgetGates;
   private readonly inFlight = new Map<string, Promise<void>>();
   private fatalError: string | undefined;
+  /** Budgets with pods of this drain waiting for room after the last pass. */
+  private waitingOn = new Set<string>();
 
   constructor(private readonly deps: EvictorDeps) {
     this.gates =
@@ -72,6 +74,11 @@ export class Evictor {
         identity: deps.identity,
         windowMs: deps.policy.budgetTurnWindowMs,
       });
+  }
+
+  /** True when pods of this drain waited for room under the budget in the last pass. */
+  waitsFor(budgetKey: string): boolean {
+    return this.waitingOn.has(budgetKey);
   }
 
   get fatal(): string | undefined {
@@ -138,6 +145,8 @@ export class Evictor {
       const key = budgetKey(only);
       here.set(key, (here.get(key) ?? 0) + 1);
     }
+    const waiting = new Set<string>();
+    this.waitingOn = waiting;
     for (const candidate of budgetedFirst(candidates)) {
       if (this.fatalError !== undefined) break;
       const record = this.records.get(candidate.ref.uid) ?? this.newRecord(candidate.ref, now);
@@ -163,6 +172,7 @@ export class Evictor {
         this.launch(candidate, record, key);
         continue;
       }
+      waiting.add(key);
       if (decision.retryAt !== undefined) later(decision.retryAt);
       if (decision.budgetSaysNo) this.holdByBudget(candidate, record, key, now);
     }
