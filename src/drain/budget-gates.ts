@@ -242,9 +242,12 @@ export class BudgetGates {
     return undefined;
   }
 
-  /** The turns' window, widened by recent collisions. */
+  /** The turns' window: doubled once others are seen under the budget, and once more per recent collision. */
   private turnsOf(gate: Gate): TurnSettings {
-    return { identity: this.turns.identity, windowMs: this.turns.windowMs * 2 ** gate.collisions };
+    return {
+      identity: this.turns.identity,
+      windowMs: this.turns.windowMs * 2 ** (gate.collisions + (gate.contended ? 1 : 0)),
+    };
   }
 
   private probeDelay(gate: Gate, stepsFurther = 0): number {
