@@ -27,6 +27,11 @@ export interface BenchCase {
   cli: boolean;
   /** Our drain's surge mode (default: the policy's default, annotated). */
   surge?: SurgeMode;
+  /**
+   * Several nodes drained as one process drains them (one client, budget watch and gate per budget);
+   * default: each as its own Lambda invocation would (a client and a view each).
+   */
+  sharedBudgets?: boolean;
   /** The drain's deadline from its start, and kubectl's --timeout (default 10 min / 4 min). */
   timeoutSeconds?: number;
   targets: Target[];
@@ -247,9 +252,18 @@ export const benchCases: BenchCase[] = [
   {
     id: "fleet-50x110",
     file: "scenarios/bench-fleet-50x110.yaml",
-    title: "50 nodes × 110 pods at once",
+    title: "50 nodes × 110 pods at once, each drain on its own (as 50 Lambda invocations)",
     kubectl: false,
     cli: false,
+    targets: [allDrained, noViolation, evictionsOnly],
+  },
+  {
+    id: "fleet-50x110-shared",
+    file: "scenarios/bench-fleet-50x110.yaml",
+    title: "50 nodes × 110 pods at once, drained by one process (shared budget watch and gates)",
+    kubectl: false,
+    cli: false,
+    sharedBudgets: true,
     targets: [allDrained, noViolation, evictionsOnly],
   },
 ];

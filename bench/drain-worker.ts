@@ -1,7 +1,8 @@
 /**
  * The drainer in a process of its own, so that its time and memory are not the simulator's: the bench
  * bundles this file with the Lambda's bundle options and runs it with Node 22. It drains one or more
- * nodes (concurrently, one client each, as separate Lambda invocations would) through the real adapter,
+ * nodes (concurrently, one client each, as separate Lambda invocations would; or with `sharedBudgets`
+ * one client, budget watch and gate per budget for all, as one process does) through the real adapter,
  * connected as the Lambda connects (endpoint, CA, bearer token), and prints one JSON document on stdout:
  * each drain's outcome and time, and the process's peak RSS.
  *
@@ -13,6 +14,7 @@ import { drainRecord, drainRecording } from "../src/cli/drain-timeline.js";
 import { systemClock } from "../src/drain/clock.js";
 import { drainNode } from "../src/drain/drain-node.js";
 import { drainPolicyWith } from "../src/drain/policy.js";
+import { SharedBudgets } from "../src/drain/shared-budgets.js";
 import { kubeClientFromEndpoint } from "../src/kube/kube-client.js";
 import { KubeCluster } from "../src/kube/kube-cluster.js";
 import { seededRandom } from "../src/random/seeded-random.js";
@@ -24,16 +26,33 @@ import {
   workerRequestSchema,
 } from "./worker-protocol.js";
 
-async function drainOne(request: WorkerSettings, nodeName: string, seed: number): Promise<WorkerDrain> {
+/** A client of its own (16 connections), or the one of all drains: a connection per pod watch and 16 more. */
+function connect(request: WorkerSettings, connections?: number) {
   const token = request.token;
-  const client = kubeClientFromEndpoint({
+  return kubeClientFromEndpoint({
     server: request.server,
     caData: request.caData,
     token: async () => token,
+    ...(connections === undefined ? {} : { connections }),
   });
+}
+
+/** What the drains of one process share (`sharedBudgets`): one client, one budget watch, one gate per budget. */
+interface ProcessShare {
+  kube: KubeCluster;
+  budgets: SharedBudgets;
+}
+
+async function drainOne(
+  request: WorkerSettings,
+  nodeName: string,
+  seed: number,
+  share: ProcessShare | undefined,
+): Promise<WorkerDrain> {
+  const client = share === undefined ? connect(request) : undefined;
   const policy = drainPolicyWith({ surge: request.surge });
   const recorder = nodeName === request.recordNode ? new DrainRecorder(systemClock, policy) : undefined;
-  const kube = new KubeCluster(client, { clock: systemClock });
+  const kube = share?.kube ?? new KubeCluster(client ?? connect(request), { clock: systemClock });
   const cluster = recorder === undefined ? kube : recorder.watching(kube);
   const started = performance.now();
   try {
@@ -46,6 +65,7 @@ async function drainOne(request: WorkerSettings, nodeName: string, seed: number)
       deadline: Date.now() + request.timeoutMs,
       stopAt: Date.now() + request.stopAfterMs,
       random: seededRandom(seed),
+      ...(share === undefined ? {} : { sharedBudgets: share.budgets }),
     });
     return {
       nodeName,
@@ -80,7 +100,7 @@ async function drainOne(request: WorkerSettings, nodeName: string, seed: number)
       error: error instanceof Error ? error.message : String(error),
     };
   } finally {
-    await client.close();
+    await client?.close();
   }
 }
 
@@ -94,9 +114,23 @@ async function main(): Promise<void> {
   }
   const request = parsed.data;
   const started = performance.now();
+  const sharedClient = request.sharedBudgets ? connect(request, request.nodes.length + 16) : undefined;
+  let share: ProcessShare | undefined;
+  if (sharedClient !== undefined) {
+    const kube = new KubeCluster(sharedClient, { clock: systemClock });
+    const budgets = new SharedBudgets({
+      policy: drainPolicyWith({ surge: request.surge }),
+      random: seededRandom(request.seed),
+      identity: "bench-worker",
+    });
+    budgets.open(kube);
+    share = { kube, budgets };
+  }
   const drains = await Promise.all(
-    request.nodes.map((nodeName, index) => drainOne(request, nodeName, request.seed + index)),
+    request.nodes.map((nodeName, index) => drainOne(request, nodeName, request.seed + index, share)),
   );
+  share?.budgets.close();
+  await sharedClient?.close();
   const report: WorkerReport = {
     drains,
     wallMs: performance.now() - started,

@@ -62,7 +62,9 @@ async function availabilityAfter(sim: SimCluster, workloads: string[]): Promise<
 
 async function ourDrain(scenario: Scenario, nodes: string[], bench: BenchCase, options: MeasureOptions) {
   return withCluster(scenario, async (sim) => {
-    const pods = nodes.flatMap((nodeName) => sim.view.pods({ nodeName }));
+    // One copy of the pods, not one per drained node (each view read copies every pod of the cluster).
+    const drained = new Set(nodes);
+    const pods = sim.view.pods().filter((pod) => drained.has(pod.spec.nodeName ?? ""));
     const workloads = nodes.flatMap((nodeName) => sim.availability.workloadsOn(nodeName));
     const path = criticalPath({
       pods,
@@ -80,6 +82,7 @@ async function ourDrain(scenario: Scenario, nodes: string[], bench: BenchCase, o
       seed: scenario.seed ?? 1,
       ...(nodes[0] === undefined ? {} : { recordNode: nodes[0] }),
       ...(bench.surge === undefined ? {} : { surge: bench.surge }),
+      ...(bench.sharedBudgets === true ? { sharedBudgets: true } : {}),
       ...(bench.timeoutSeconds === undefined ? {} : { timeoutMs: bench.timeoutSeconds * 1000 }),
     });
     const statuses: Record<string, number> = {};

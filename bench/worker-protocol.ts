@@ -22,6 +22,12 @@ export const workerRequestSchema = z.object({
   recordNode: z.string().min(1).optional(),
   /** The drain policy's surge mode (the Lambda's SURGE). */
   surge: z.enum(SURGE_MODES).default("annotated"),
+  /**
+   * Drain the nodes as one process does (the CLI with several nodes, the queue worker): one client, one
+   * budget watch and one gate per budget for all (SharedBudgets). Default: a client and a view each, as
+   * concurrent Lambda invocations would, meeting each other only through the API server.
+   */
+  sharedBudgets: z.boolean().default(false),
   /** A drain still running this long after its start stops ("in-progress"): a stuck drain is reported, not waited for. */
   stopAfterMs: z
     .number()

@@ -1,6 +1,7 @@
 import {
   type AutoScalingClient,
   CompleteLifecycleActionCommand,
+  DescribeAutoScalingGroupsCommand,
   DescribeLifecycleHooksCommand,
   type LifecycleHook,
   RecordLifecycleActionHeartbeatCommand,
@@ -15,6 +16,7 @@ import {
   type LifecycleActions,
   type LifecycleHookSettings,
   type LifecycleResult,
+  leavingStates,
   noActiveActionMessage,
 } from "./lifecycle.js";
 
@@ -86,6 +88,24 @@ export class AutoScalingLifecycle implements LifecycleActions {
     } catch (cause) {
       if (isNoActiveAction(cause)) return "already-complete";
       throw wrapAwsError(`completing the ${describeAction(action)} with ${result}`, cause);
+    }
+  }
+
+  /**
+   * DescribeAutoScalingGroups of the one group: its instances whose LifecycleState is a terminating one.
+   * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html
+   */
+  async leavingInstances(asgName: string): Promise<string[]> {
+    try {
+      const answer = await this.client.send(
+        new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [asgName] }),
+      );
+      const group = answer.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === asgName);
+      return (group?.Instances ?? [])
+        .filter((instance) => leavingStates.has(instance.LifecycleState ?? ""))
+        .flatMap((instance) => (instance.InstanceId === undefined ? [] : [instance.InstanceId]));
+    } catch (cause) {
+      throw wrapAwsError(`describing Auto Scaling group ${asgName}`, cause);
     }
   }
 

@@ -32,7 +32,19 @@ export interface LifecycleActions {
   describeHook(asgName: string, hookName: string): Promise<LifecycleHookSettings>;
   recordHeartbeat(action: LifecycleActionRef, options?: { signal?: AbortSignal }): Promise<HeartbeatOutcome>;
   complete(action: LifecycleActionRef, result: LifecycleResult): Promise<CompletionOutcome>;
+  /**
+   * The group's instances on their way out: lifecycle state Terminating, Terminating:Wait or
+   * Terminating:Proceed (DescribeAutoScalingGroups). Optional: without it, no batch cordon.
+   */
+  leavingInstances?(asgName: string): Promise<string[]>;
 }
+
+/** Lifecycle states of an instance that is leaving its group (Warmed:* instances are not nodes). */
+export const leavingStates: ReadonlySet<string> = new Set([
+  "Terminating",
+  "Terminating:Wait",
+  "Terminating:Proceed",
+]);
 
 export const minHeartbeatTimeoutSeconds = 30;
 export const maxHeartbeatTimeoutSeconds = 7200;

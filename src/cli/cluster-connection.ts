@@ -13,6 +13,8 @@ export interface ConnectionRequest {
   requestTimeoutMs: number;
   env: Readonly<Record<string, string | undefined>>;
   clock: Clock;
+  /** Keep-alive connections at most (default 16): each node drained at once holds one for its pod watch. */
+  connections?: number;
 }
 
 /** A cluster reached through a kubeconfig: the typed client (node lookup) and the engine's port. */
@@ -37,6 +39,7 @@ export function connectToCluster(request: ConnectionRequest): ClusterConnection 
       ...(path === undefined ? {} : { path }),
       ...(request.context === undefined ? {} : { context: request.context }),
       requestTimeoutMs: request.requestTimeoutMs,
+      ...(request.connections === undefined ? {} : { connections: request.connections }),
     });
   } catch (error) {
     throw new CliError(kubeconfigProblem(path ?? request.env.KUBECONFIG ?? "~/.kube/config", error), {

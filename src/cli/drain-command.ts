@@ -5,6 +5,7 @@ import { isRetryable } from "../drain/cluster-port.js";
 import { drainNode } from "../drain/drain-node.js";
 import type { DrainEvent } from "../drain/events.js";
 import type { DrainResult } from "../drain/result.js";
+import { SharedBudgets } from "../drain/shared-budgets.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, UsageError } from "./cli-error.js";
@@ -298,13 +299,36 @@ async function drainOne(target: NodeTarget, setup: DrainSetup): Promise<ExitCode
 /** A dry run never completes the action. */
 const dryRunCompletion = { outcome: "not-completed", reason: "dry run", heartbeats: 0 } as const;
 
+/** The connection pool of a kubeconfig client (src/kube/pooled-kube-config.ts). */
+const DEFAULT_CONNECTIONS = 16;
+
 /** Several nodes: each drained by its own engine, all at once, evictions only once every node is cordoned. */
 async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup): Promise<ExitCode> {
   const { flags, policy, connection, display, context } = setup;
   if (flags.report !== undefined) throw new UsageError("--report draws the drain of one node", "drain");
   const dryRun = flags["dry-run"] !== "none";
   const barrier = cordonBarrier(targets.length);
-  const cluster = clusterFor(connection, flags);
+  // Every drain's pod watch keeps a connection open: beyond half the default pool (16) too few would be
+  // left for the evictions. A pool sized for them: one connection per node, the budget watch, 15 more.
+  const wide =
+    targets.length <= DEFAULT_CONNECTIONS / 2
+      ? undefined
+      : connectToCluster({
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+          requestTimeoutMs: flags["request-timeout"],
+          env: context.env,
+          clock: context.clock,
+          connections: targets.length + 16,
+        });
+  const cluster = clusterFor(wide ?? connection, flags);
+  // One watch of the budgets and one gate per budget for all of them (src/drain/shared-budgets.ts).
+  const sharedBudgets = new SharedBudgets({
+    policy,
+    random: context.random ?? Math.random,
+    identity: targets.map((target) => target.nodeName).join(","),
+  });
+  sharedBudgets.open(cluster);
   const results = await Promise.all(
     targets.map((target) =>
       drainNode({
@@ -315,6 +339,7 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
         deadline: context.clock.now() + flags.timeout,
         signal: context.signal,
         evictionGate: barrier.gate,
+        sharedBudgets,
         observer: (event) => {
           if (event.kind === "cordoned" || event.kind === "finished") barrier.arrived(target.nodeName);
           display.observe(event);
@@ -322,7 +347,10 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
         ...(context.random === undefined ? {} : { random: context.random }),
       }).finally(() => barrier.arrived(target.nodeName)),
     ),
-  );
+  ).finally(async () => {
+    sharedBudgets.close();
+    await wide?.close();
+  });
   display.close();
   const outcomes = results.map((result, index) => {
     const instanceId = targets[index]?.instanceId;

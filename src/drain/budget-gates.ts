@@ -1,7 +1,26 @@
 import type { V1PodDisruptionBudget } from "@kubernetes/client-node";
 import { probeDelay } from "./backoff.js";
-import type { ClusterView } from "./cluster-view.js";
+import { budgetTurnAt, othersEvicting, type TurnSettings } from "./budget-turns.js";
 import type { BackoffSettings } from "./policy.js";
+
+/**
+ * How long an accepted eviction may stay missing from the statuses the watch shows before the gate stops
+ * counting it against the allowance (a status that dropped it from disruptedPods again, or a lost event).
+ */
+const UNSEEN_FOR_MS = 5_000;
+/** `unseen` is checked again at each new status of the budget, and at least this often. */
+const UNSEEN_RECHECK_MS = 500;
+/** The turns' window widens at most 2^4 = 16-fold after collisions. */
+const MAX_COLLISION_STEPS = 4;
+
+/** What a gate reads of the budgets: the watch's view (one drain's, or the process's shared board). */
+export interface BudgetSource {
+  budget(key: string): V1PodDisruptionBudget | undefined;
+  /** A number that changes whenever this budget's object changes. */
+  budgetRevisionOf(key: string): number;
+  /** A status of the budget named the pod in `disruptedPods`. */
+  wasDisrupted(key: string, podName: string): boolean;
+}
 
 /** Shared retry state of one budget: its pods wait together, and at most one blind probe is out at a time. */
 interface Gate {
@@ -15,16 +34,41 @@ interface Gate {
   revisionAtRefusal: number | undefined;
   /** The budget's revision when the gate last looked, to notice news from the watch. */
   seenRevision: number;
-  /** Evictions accepted while the cached status (at this revision) did not show them yet. */
-  spent: { revision: number; count: number };
+  /**
+   * Evictions accepted that no status seen since names in its `disruptedPods` (the eviction subresource
+   * adds the pod there as it spends the allowance): the status the watch shows may predate them. Pod name
+   * → when accepted; forgotten once a status names it, or after `UNSEEN_FOR_MS`.
+   */
+  unseen: Map<string, number>;
+  /** When `unseen` was last checked against the statuses: the revision and the time. */
+  unseenChecked: { revision: number; at: number };
+  /** Evictions under the budget in flight through this gate. */
+  flying: number;
+  /** Loops to wake when an answer under the budget lands (they wait for it). */
+  waiters: Set<() => void>;
+  /** Names of the pods evicted through this gate, to tell other drains' evictions in the status from ours. */
+  ours: Set<string>;
+  /** Another drainer (another process) was seen evicting under this budget: take turns from now on. */
+  contended: boolean;
+  /**
+   * Refusals of evictions the status allowed (another drainer spent the room first: turns closer than the
+   * watch's delay), less one per accepted eviction: each widens the turns' window twofold, up to 16-fold.
+   */
+  collisions: number;
+  /**
+   * This gate's turn while the budget has room (budget-turns.ts): drawn when the room appears, taken at
+   * `at` (by every launch of that pass), dropped when the room is gone before.
+   */
+  turn: { at: number; takenAt?: number; launches: number } | undefined;
 }
 
 export type GateDecision =
-  | { go: true }
+  /** `allowed`: the status allows it (else it is a blind probe). */
+  | { go: true; allowed?: boolean }
   /**
-   * Not now. `retryAt`: when the next blind probe is due (absent when an answer in flight will wake the
-   * loop). `budgetSaysNo`: the budget's status allows no disruption now (rather than the gate only
-   * waiting for an answer in flight).
+   * Not now. `retryAt`: when the next blind probe (or this drain's turn) is due (absent when an answer in
+   * flight will wake the loop). `budgetSaysNo`: the budget's status allows no disruption now (rather than
+   * the gate only waiting for an answer in flight or for its turn).
    */
   | { go: false; retryAt?: number; budgetSaysNo: boolean };
 
@@ -33,73 +77,127 @@ export type GateDecision =
  * shows it: as many at once as it allows, as soon as a newer status allows again. The watch is trusted:
  * a blind probe (an eviction the status does not allow) goes out only in case the watch stalled: ~2 s
  * after the last accepted eviction or refusal (~4 s after the last news of the budget, which shows the
- * watch alive), then exponentially rarer up to ~10 s, one probe at a time.
+ * watch alive), then exponentially rarer up to ~10 s, one probe at a time. One instance serves one drain,
+ * or every drain of a process (then the in-flight count and the spent allowance are the process's).
  */
 export class BudgetGates {
   private readonly gates = new Map<string, Gate>();
 
   constructor(
-    private readonly view: ClusterView,
+    private readonly view: BudgetSource,
     private readonly backoff: BackoffSettings,
     private readonly random: () => number,
+    private readonly turns: TurnSettings = { identity: "", windowMs: 0 },
   ) {}
 
   /**
-   * May one more eviction under `key` start now, given `flying` evictions under it in flight and
-   * `reserved` already started in this pass?
+   * May one more eviction under `key` start now? `wake` is called when an answer under the budget lands,
+   * if the decision is to wait for one. `podsHere`: the caller's pods under the budget still to evict.
    */
   decide(
     key: string,
     budget: V1PodDisruptionBudget,
     now: number,
-    flying: number,
-    reserved: number,
+    wake: () => void,
+    podsHere = 0,
   ): GateDecision {
     const gate = this.gateOf(key);
     const revision = this.view.budgetRevisionOf(key);
+    const current = this.view.budget(key) ?? budget;
     if (revision !== gate.seenRevision) {
       gate.seenRevision = revision;
+      // Once per status, not per pod and pass: its disruptedPods may name a hundred pods.
+      gate.contended ||= othersEvicting(current, gate.ours);
       // The watch is alive and will show the budget allowing again: push the blind probe back, a step
       // further than it would wait after its own last attempt.
-      if (gate.tried) gate.nextProbeAt = Math.max(gate.nextProbeAt, now + this.probeDelay(gate, 1));
+      if (gate.tried || this.turns.windowMs > 0) {
+        gate.nextProbeAt = Math.max(gate.nextProbeAt, now + this.probeDelay(gate, 1));
+      }
     }
     const fresh = gate.revisionAtRefusal === undefined || gate.revisionAtRefusal !== revision;
-    const allowed =
-      this.view.budget(key)?.status?.disruptionsAllowed ?? budget.status?.disruptionsAllowed ?? 0;
-    const spent = gate.spent.revision === revision ? gate.spent.count : 0;
-    const room = allowed - spent - flying - reserved;
+    const allowed = current.status?.disruptionsAllowed ?? 0;
+    const spent = this.unseenSpent(gate, key, revision, now);
+    const room = allowed - spent - gate.flying;
     if (fresh && room > 0) {
+      const turnAt = this.turnAt(gate, key, current, now, podsHere);
+      if (turnAt !== undefined) return { go: false, retryAt: turnAt, budgetSaysNo: false };
       gate.tried = true;
-      return { go: true };
+      return { go: true, allowed: true };
     }
     const budgetSaysNo = !fresh || allowed - spent <= 0;
-    if (flying === 0 && reserved === 0 && now >= gate.nextProbeAt) {
-      // Before the first attempt the probe goes at once: the server's answer names the blocking budget.
+    // No room: a turn not taken yet is void (drawn again when room appears, so not all at once).
+    if (gate.turn?.takenAt === undefined) gate.turn = undefined;
+    if (!gate.tried && gate.nextProbeAt === 0 && this.turns.windowMs > 0) {
+      // Taking turns with other drainers, which spend the allowance now: its next status comes first.
+      gate.nextProbeAt = now + this.probeDelay(gate);
+    }
+    if (gate.flying === 0 && now >= gate.nextProbeAt) {
+      // Before the first attempt the probe goes at once (alone, without turns): the server's answer names
+      // the blocking budget.
       gate.tried = true;
       gate.nextProbeAt = now + this.probeDelay(gate);
       return { go: true };
     }
-    // With an eviction in flight its answer wakes the loop; otherwise the next probe is due then.
-    return flying > 0 ? { go: false, budgetSaysNo } : { go: false, retryAt: gate.nextProbeAt, budgetSaysNo };
+    if (gate.flying > 0) {
+      // An answer in flight (of this drain or, with shared gates, another) wakes the loop.
+      gate.waiters.add(wake);
+      return { go: false, budgetSaysNo };
+    }
+    return { go: false, retryAt: gate.nextProbeAt, budgetSaysNo };
   }
 
-  /** The server accepted an eviction launched when the budget was at `revisionAtLaunch`. */
-  accepted(key: string, revisionAtLaunch: number, now: number): void {
+  /** An eviction of `podName` under `key` goes out now. */
+  launched(key: string, podName: string): void {
+    const gate = this.gateOf(key);
+    gate.flying += 1;
+    gate.ours.add(podName);
+  }
+
+  /**
+   * The answer to an eviction under `key` arrived (after accepted/refused, which read it). Loops that wait
+   * for room are woken unless it was accepted: an accepted eviction only moves from in flight to spent,
+   * and the budget's next status wakes them anyway.
+   */
+  landed(key: string, accepted: boolean): void {
+    const gate = this.gateOf(key);
+    gate.flying = Math.max(0, gate.flying - 1);
+    if (accepted && gate.flying > 0) return;
+    const waiters = [...gate.waiters];
+    gate.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** The server accepted the eviction of `podName` under `key`. */
+  accepted(key: string, podName: string, now: number): void {
     const gate = this.gateOf(key);
     gate.refusals = 0;
     gate.revisionAtRefusal = undefined;
+    gate.collisions = Math.max(0, gate.collisions - 1);
     // The allowance just spent shows in the budget's next status; probe blindly only if none comes.
     gate.nextProbeAt = now + this.probeDelay(gate);
-    if (this.view.budgetRevisionOf(key) !== revisionAtLaunch) return;
-    gate.spent =
-      gate.spent.revision === revisionAtLaunch
-        ? { revision: revisionAtLaunch, count: gate.spent.count + 1 }
-        : { revision: revisionAtLaunch, count: 1 };
+    gate.unseen.set(podName, now);
+    gate.unseenChecked = { revision: -1, at: 0 };
   }
 
-  /** The budget refused an eviction; returns how long until the next probe. */
-  refused(key: string, now: number, retryAfterMs: number | undefined): number {
+  /** Accepted evictions the status `budget` does not show yet. */
+  private unseenSpent(gate: Gate, key: string, revision: number, now: number): number {
+    const checked = gate.unseenChecked;
+    if (checked.revision === revision && now - checked.at < UNSEEN_RECHECK_MS) return gate.unseen.size;
+    gate.unseenChecked = { revision, at: now };
+    for (const [name, at] of gate.unseen) {
+      if (this.view.wasDisrupted(key, name) || now - at > UNSEEN_FOR_MS) gate.unseen.delete(name);
+    }
+    return gate.unseen.size;
+  }
+
+  /**
+   * The budget refused an eviction; returns how long until the next probe. `allowedAtLaunch`: the status
+   * allowed it when it went out, so another drainer spent the allowance first.
+   */
+  refused(key: string, now: number, retryAfterMs: number | undefined, allowedAtLaunch: boolean): number {
     const gate = this.gateOf(key);
+    gate.contended ||= allowedAtLaunch;
+    if (allowedAtLaunch) gate.collisions = Math.min(gate.collisions + 1, MAX_COLLISION_STEPS);
     const retryIn = retryAfterMs ?? this.probeDelay(gate);
     gate.refusals += 1;
     gate.nextProbeAt = now + retryIn;
@@ -110,6 +208,46 @@ export class BudgetGates {
   /** When the next blind probe under `key` is due, if the gate has one planned. */
   nextProbeOf(key: string): number | undefined {
     return this.gates.get(key)?.nextProbeAt;
+  }
+
+  /**
+   * With room in the budget: undefined when this drainer may use it now, else when its turn comes. Turns
+   * are taken before the first eviction under the budget (every drain of a scale-in starts at once) and
+   * from the moment another drainer is seen evicting under it; a drain alone never waits.
+   */
+  private turnAt(
+    gate: Gate,
+    key: string,
+    budget: V1PodDisruptionBudget,
+    now: number,
+    podsHere: number,
+  ): number | undefined {
+    if (this.turns.windowMs <= 0) return undefined;
+    if (gate.tried && !gate.contended) return undefined;
+    // Every pod the budget counts is this drainer's to evict: no other drainer can spend it.
+    const expected = budget.status?.expectedPods ?? 0;
+    if (!gate.tried && !gate.contended && expected > 0 && podsHere >= expected) return undefined;
+    // A turn is one pass: a later pass draws the next one (the others' turns may come first).
+    if (gate.turn?.takenAt !== undefined && gate.turn.takenAt !== now) gate.turn = undefined;
+    gate.turn ??= { at: budgetTurnAt(this.turnsOf(gate), key, budget, now), launches: 0 };
+    if (now < gate.turn.at) return gate.turn.at;
+    if (gate.contended && gate.turn.launches >= 1) {
+      // While others spend the budget too, one eviction per turn: a turn taken on a stale status (two turns
+      // closer than the watch's delay) then costs one refusal, not as many as the room it showed.
+      gate.turn = { at: budgetTurnAt(this.turnsOf(gate), key, budget, now), launches: 0 };
+      return gate.turn.at;
+    }
+    gate.turn.takenAt = now;
+    gate.turn.launches += 1;
+    return undefined;
+  }
+
+  /** The turns' window: doubled once others are seen under the budget, and once more per recent collision. */
+  private turnsOf(gate: Gate): TurnSettings {
+    return {
+      identity: this.turns.identity,
+      windowMs: this.turns.windowMs * 2 ** (gate.collisions + (gate.contended ? 1 : 0)),
+    };
   }
 
   private probeDelay(gate: Gate, stepsFurther = 0): number {
@@ -125,7 +263,14 @@ export class BudgetGates {
         tried: false,
         revisionAtRefusal: undefined,
         seenRevision: -1,
-        spent: { revision: -1, count: 0 },
+        unseen: new Map(),
+        unseenChecked: { revision: -1, at: 0 },
+        flying: 0,
+        waiters: new Set(),
+        ours: new Set(),
+        contended: false,
+        collisions: 0,
+        turn: undefined,
       };
       this.gates.set(key, gate);
     }

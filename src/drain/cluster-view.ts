@@ -1,5 +1,6 @@
 import type { V1Pod, V1PodDisruptionBudget } from "@kubernetes/client-node";
-import { BudgetIndex, budgetKey } from "./budgets.js";
+import { BudgetBoard } from "./budget-board.js";
+import type { BudgetIndex } from "./budgets.js";
 import type { ClusterError, ClusterPort, FeedSink, ResourceFeed } from "./cluster-port.js";
 
 /**
@@ -8,23 +9,26 @@ import type { ClusterError, ClusterPort, FeedSink, ResourceFeed } from "./cluste
  */
 export class ClusterView {
   private readonly podsByUid = new Map<string, V1Pod>();
-  private readonly budgetsByKey = new Map<string, V1PodDisruptionBudget>();
-  private budgetIndex: BudgetIndex | undefined;
   private readonly feeds: ResourceFeed[] = [];
   private podsReady = false;
-  private budgetsReady = false;
   private podFailure: ClusterError | undefined;
-  private budgetFailure: ClusterError | undefined;
-  /** Bumped on every budget change, so callers can tell a fresh status from a stale one. */
-  private budgetRevision = 0;
-  private readonly budgetRevisions = new Map<string, number>();
   private changes = 0;
+  /** The budgets: this drain's own watch, or one shared by the drains of the process. */
+  readonly board: BudgetBoard;
+  private readonly ownBoard: boolean;
+  private unsubscribe: (() => void) | undefined;
 
   constructor(
     private readonly notify: () => void,
     private readonly onGone: (pod: V1Pod) => void,
     private readonly onProblem: (feed: "pods" | "budgets", error: ClusterError) => void,
-  ) {}
+    sharedBoard?: BudgetBoard,
+    /** Does the drain wait for room under this budget? Default: it waits for every budget. */
+    private readonly waitsFor: (budgetKey: string) => boolean = () => true,
+  ) {
+    this.board = sharedBoard ?? new BudgetBoard();
+    this.ownBoard = sharedBoard === undefined;
+  }
 
   private onChange(): void {
     this.changes += 1;
@@ -33,14 +37,30 @@ export class ClusterView {
 
   open(cluster: ClusterPort, nodeName: string): void {
     this.feeds.push(cluster.watchPodsOnNode(nodeName, this.podSink()));
-    this.feeds.push(cluster.watchBudgets(this.budgetSink()));
+    this.unsubscribe = this.board.subscribe({
+      // A status change wakes the drain; only a change of which pods a budget covers changes the view's
+      // revision (and so the pods' snapshot, which holds each pod's budgets).
+      // A status change wakes the drain only when it waits for that budget (with fifty drains sharing a
+      // board, waking every drain on every eviction's status write cost more than the drains' own work).
+      changed: (covers, key) => {
+        if (covers) this.onChange();
+        else if (key === undefined || this.waitsFor(key)) this.notify();
+      },
+      problem: (error) => this.onProblem("budgets", error),
+    });
+    this.board.open(cluster);
   }
 
   close(): void {
     for (const feed of this.feeds.splice(0)) feed.close();
+    this.unsubscribe?.();
+    if (this.ownBoard) this.board.close();
   }
 
-  /** Changes whenever anything in the view changes. */
+  /**
+   * Changes whenever the node's pods change or which pods a budget covers; not on a budget's status alone
+   * (read it with `budget(key)`: the pods' snapshot keeps each pod's budget objects as they were).
+   */
   get revision(): number {
     return this.changes;
   }
@@ -51,7 +71,7 @@ export class ClusterView {
 
   /** Budgets are synced, or cannot be read (the drain then relies on the server's answers alone). */
   get budgetsSynced(): boolean {
-    return this.budgetsReady || this.budgetFailure !== undefined;
+    return this.board.synced;
   }
 
   get podFeedFailure(): ClusterError | undefined {
@@ -59,7 +79,7 @@ export class ClusterView {
   }
 
   get budgetFeedFailure(): ClusterError | undefined {
-    return this.budgetFailure;
+    return this.board.feedFailure;
   }
 
   pods(): V1Pod[] {
@@ -89,17 +109,21 @@ export class ClusterView {
   }
 
   budget(key: string): V1PodDisruptionBudget | undefined {
-    return this.budgetsByKey.get(key);
+    return this.board.budget(key);
   }
 
   /** A number that changes whenever this budget's object changes. */
   budgetRevisionOf(key: string): number {
-    return this.budgetRevisions.get(key) ?? 0;
+    return this.board.revisionOf(key);
+  }
+
+  /** A status of the budget named the pod in `disruptedPods` (budget-board.ts). */
+  wasDisrupted(key: string, podName: string): boolean {
+    return this.board.wasDisrupted(key, podName);
   }
 
   budgets(): BudgetIndex {
-    this.budgetIndex ??= new BudgetIndex(this.budgetsByKey.values());
-    return this.budgetIndex;
+    return this.board.index();
   }
 
   private podSink(): FeedSink<V1Pod> {
@@ -131,42 +155,6 @@ export class ClusterView {
       fail: (error) => {
         this.podFailure = error;
         this.onProblem("pods", error);
-        this.onChange();
-      },
-    };
-  }
-
-  private budgetSink(): FeedSink<V1PodDisruptionBudget> {
-    const touch = (key: string) => {
-      this.budgetRevision += 1;
-      this.budgetRevisions.set(key, this.budgetRevision);
-      this.budgetIndex = undefined;
-    };
-    return {
-      replace: (items) => {
-        this.budgetsByKey.clear();
-        for (const budget of items) {
-          this.budgetsByKey.set(budgetKey(budget), budget);
-          touch(budgetKey(budget));
-        }
-        this.budgetIndex = undefined;
-        this.budgetsReady = true;
-        this.onChange();
-      },
-      upsert: (budget) => {
-        this.budgetsByKey.set(budgetKey(budget), budget);
-        touch(budgetKey(budget));
-        this.onChange();
-      },
-      remove: (budget) => {
-        this.budgetsByKey.delete(budgetKey(budget));
-        touch(budgetKey(budget));
-        this.onChange();
-      },
-      problem: (error) => this.onProblem("budgets", error),
-      fail: (error) => {
-        this.budgetFailure = error;
-        this.onProblem("budgets", error);
         this.onChange();
       },
     };

@@ -13,6 +13,7 @@ import { planDrain } from "./plan-drain.js";
 import { type DrainPolicy, drainPolicySchema, EXCLUDE_FROM_LB_LABEL } from "./policy.js";
 import type { DrainError, DrainResult } from "./result.js";
 import { RunReport } from "./run-report.js";
+import type { SharedBudgets } from "./shared-budgets.js";
 import { drainSteps } from "./steps/drain-steps.js";
 import { Surger } from "./surger.js";
 import { Wakeup } from "./wakeup.js";
@@ -34,6 +35,8 @@ export interface DrainRequest {
   random?: () => number;
   /** Evictions begin once it settles (the node is cordoned before): several nodes cordoned before any eviction. */
   evictionGate?: Promise<void>;
+  /** The budget watch and gates of every drain of the process (shared-budgets.ts); absent: this drain's own. */
+  sharedBudgets?: SharedBudgets;
   /** Deployments and autoscalers, for surge; defaults to `cluster` when it implements WorkloadPort. */
   workloads?: WorkloadPort;
   /**
@@ -103,6 +106,8 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
         retryable: error.retryable,
         message: error.message,
       }),
+    request.sharedBudgets?.board,
+    (budgetKey) => context?.evictor.waitsFor(budgetKey) ?? true,
   );
   const evictor = new Evictor({
     cluster,
@@ -110,6 +115,8 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     policy,
     view,
     random,
+    identity: nodeName,
+    ...(request.sharedBudgets === undefined ? {} : { gates: request.sharedBudgets.gates }),
     deadline: () => state.deadline,
     emit: (event) => context?.emit(event),
     wake: () => wakeup.notify(),

@@ -4,6 +4,48 @@ import type { VolumeWaitRecord } from "./pod-volumes.js";
 import { type SurgeEntry, surgeEntrySchema } from "./surge-record.js";
 import { TIERS, type Tier } from "./tiers.js";
 
+const nodeChangesSchema = z.object({
+  cordoned: z.boolean(),
+  taint: z.string().min(1).optional(),
+  excludedFromLoadBalancers: z.boolean(),
+});
+
+/**
+ * What a drain of another node of the group changed on this one when it cordoned it ahead (batch cordon,
+ * before this node's own drain began): this node's drain takes it over into its own `changes`, and a
+ * restore undoes it even when no drain of this node ever ran.
+ */
+export const CORDONED_AHEAD_ANNOTATION = "eks-node-drainer/cordoned-ahead";
+
+/** The changes a cordon ahead recorded on the node; undefined when none (or unreadable: then none). */
+export function cordonedAheadOf(node: V1Node): NodeChanges | undefined {
+  const text = node.metadata?.annotations?.[CORDONED_AHEAD_ANNOTATION];
+  if (text === undefined) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const parsed = nodeChangesSchema.safeParse(json);
+  return parsed.success ? changesOf(parsed.data) : undefined;
+}
+
+/** Both records of what was changed on a node: each change made by either. */
+export function unionOfChanges(
+  a: NodeChanges | undefined,
+  b: NodeChanges | undefined,
+): NodeChanges | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const taint = a.taint ?? b.taint;
+  return {
+    cordoned: a.cordoned || b.cordoned,
+    ...(taint === undefined ? {} : { taint }),
+    excludedFromLoadBalancers: a.excludedFromLoadBalancers || b.excludedFromLoadBalancers,
+  };
+}
+
 /** The one annotation holding a drain's durable state, so any later run can continue it. */
 export const DRAIN_STATE_ANNOTATION = "eks-node-drainer/drain-state";
 
@@ -63,13 +105,7 @@ const stateSchema = z.object({
   /** The lifecycle action (its LifecycleActionToken) the drain serves; another token is another drain. */
   actionToken: z.string().min(1).optional(),
   /** What the drain itself changed on the node, so that a restore undoes exactly that and no more. */
-  changes: z
-    .object({
-      cordoned: z.boolean(),
-      taint: z.string().min(1).optional(),
-      excludedFromLoadBalancers: z.boolean(),
-    })
-    .optional(),
+  changes: z.lazy(() => nodeChangesSchema).optional(),
 });
 
 export interface ForcedPod {
@@ -211,7 +247,7 @@ function volumeWaitOf(stored: z.output<typeof volumeWaitSchema>): VolumeWait {
   };
 }
 
-function changesOf(stored: NonNullable<z.output<typeof stateSchema>["changes"]>): NodeChanges {
+function changesOf(stored: z.output<typeof nodeChangesSchema>): NodeChanges {
   return {
     cordoned: stored.cordoned,
     ...(stored.taint === undefined ? {} : { taint: stored.taint }),

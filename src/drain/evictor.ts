@@ -31,6 +31,8 @@ interface EvictionRecord {
   nextAttemptAt: number;
   /** The last refusal came from a budget the gates track. */
   gated: boolean;
+  /** The budget's status allowed the eviction in flight (it is not a blind probe). */
+  allowedAtLaunch?: boolean;
   blocked?: BlockedPod;
 }
 
@@ -42,10 +44,14 @@ export interface EvictorDeps {
   random: () => number;
   deadline: () => number;
   emit: (event: DrainEventInput) => void;
+  /** Who this drain is among drainers taking turns under a budget (the node's name). */
+  identity: string;
   /** Called when something changed (an answer arrived) so the loop runs again. */
   wake: () => void;
   onAccepted: (ref: PodRef, tier: Tier, gracePeriodSeconds: number | undefined, pod: V1Pod) => void;
   onGone: (ref: PodRef) => void;
+  /** The budget gates of every drain of the process; absent: this drain's own. */
+  gates?: BudgetGates;
 }
 
 /**
@@ -56,11 +62,23 @@ export interface EvictorDeps {
 export class Evictor {
   private readonly records = new Map<string, EvictionRecord>();
   private readonly gates: BudgetGates;
-  private readonly inFlight = new Map<string, { promise: Promise<void>; budget: string | undefined }>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private fatalError: string | undefined;
+  /** Budgets with pods of this drain waiting for room after the last pass. */
+  private waitingOn = new Set<string>();
 
   constructor(private readonly deps: EvictorDeps) {
-    this.gates = new BudgetGates(deps.view, deps.policy.budgetBackoff, deps.random);
+    this.gates =
+      deps.gates ??
+      new BudgetGates(deps.view, deps.policy.budgetBackoff, deps.random, {
+        identity: deps.identity,
+        windowMs: deps.policy.budgetTurnWindowMs,
+      });
+  }
+
+  /** True when pods of this drain waited for room under the budget in the last pass. */
+  waitsFor(budgetKey: string): boolean {
+    return this.waitingOn.has(budgetKey);
   }
 
   get fatal(): string | undefined {
@@ -99,7 +117,7 @@ export class Evictor {
 
   /** Waits for requests in flight, at most `maxMs`. */
   async settle(maxMs: number): Promise<void> {
-    const pending = [...this.inFlight.values()].map((entry) => entry.promise);
+    const pending = [...this.inFlight.values()];
     if (pending.length === 0) return;
     const timer = new AbortController();
     await Promise.race([
@@ -119,9 +137,17 @@ export class Evictor {
     const later = (at: number) => {
       next = next === undefined ? at : Math.min(next, at);
     };
-    /** Evictions started in this pass, per budget. */
-    const started = new Map<string, number>();
+    /** This drain's pods still to evict per budget (a budget whose pods are all here has no other drainer). */
+    const here = new Map<string, number>();
     for (const candidate of candidates) {
+      const [only] = candidate.budgets;
+      if (candidate.budgets.length !== 1 || only === undefined) continue;
+      const key = budgetKey(only);
+      here.set(key, (here.get(key) ?? 0) + 1);
+    }
+    const waiting = new Set<string>();
+    this.waitingOn = waiting;
+    for (const candidate of budgetedFirst(candidates)) {
       if (this.fatalError !== undefined) break;
       const record = this.records.get(candidate.ref.uid) ?? this.newRecord(candidate.ref, now);
       if (record.state !== "idle") continue;
@@ -140,13 +166,13 @@ export class Evictor {
         continue;
       }
       const key = budgetKey(budget);
-      const reserved = started.get(key) ?? 0;
-      const decision = this.gates.decide(key, budget, now, this.flyingUnder(key) - reserved, reserved);
+      const decision = this.gates.decide(key, budget, now, this.deps.wake, here.get(key) ?? 0);
       if (decision.go) {
-        started.set(key, reserved + 1);
+        record.allowedAtLaunch = decision.allowed === true;
         this.launch(candidate, record, key);
         continue;
       }
+      waiting.add(key);
       if (decision.retryAt !== undefined) later(decision.retryAt);
       if (decision.budgetSaysNo) this.holdByBudget(candidate, record, key, now);
     }
@@ -164,12 +190,6 @@ export class Evictor {
     this.deps.emit(blockedEvent(record.blocked, Math.max(0, (this.gates.nextProbeOf(key) ?? now) - now)));
   }
 
-  private flyingUnder(key: string): number {
-    let flying = 0;
-    for (const entry of this.inFlight.values()) if (entry.budget === key) flying += 1;
-    return flying;
-  }
-
   private newRecord(ref: PodRef, now: number): EvictionRecord {
     const record: EvictionRecord = { ref, state: "idle", failures: 0, nextAttemptAt: now, gated: false };
     this.records.set(ref.uid, record);
@@ -183,8 +203,8 @@ export class Evictor {
       this.deps.policy.onDeadline === "force"
         ? evictionGraceSeconds(this.deps.deadline(), clock.now(), graceSecondsOf(candidate.pod))
         : undefined;
-    const revisionAtLaunch = budget === undefined ? 0 : this.deps.view.budgetRevisionOf(budget);
     record.state = "in-flight";
+    if (budget !== undefined) this.gates.launched(budget, candidate.ref.name);
     const promise = this.request(candidate, grace)
       .catch(
         (error: unknown): EvictionOutcome =>
@@ -192,12 +212,15 @@ export class Evictor {
             ? { kind: "retry", cause: "network", message: errorMessage(error) }
             : { kind: "fatal", message: errorMessage(error) },
       )
-      .then((outcome) => this.settleOutcome(candidate, record, outcome, budget, revisionAtLaunch, grace))
+      .then((outcome) => {
+        this.settleOutcome(candidate, record, outcome, budget, grace);
+        if (budget !== undefined) this.gates.landed(budget, outcome.kind === "evicted");
+      })
       .finally(() => {
         this.inFlight.delete(candidate.ref.uid);
         this.deps.wake();
       });
-    this.inFlight.set(candidate.ref.uid, { promise, budget });
+    this.inFlight.set(candidate.ref.uid, promise);
   }
 
   /** An eviction, or with `disableEviction` a DELETE of the pod (kubectl drain's --disable-eviction). */
@@ -220,7 +243,6 @@ export class Evictor {
     record: EvictionRecord,
     outcome: EvictionOutcome,
     budget: string | undefined,
-    revisionAtLaunch: number,
     grace: number | undefined,
   ): void {
     const { clock, policy, random, emit } = this.deps;
@@ -231,7 +253,7 @@ export class Evictor {
       case "evicted": {
         record.state = "accepted";
         record.blocked = undefined;
-        if (budget !== undefined) this.gates.accepted(budget, revisionAtLaunch, now);
+        if (budget !== undefined) this.gates.accepted(budget, ref.name, now);
         this.deps.onAccepted(ref, candidate.tier, grace, candidate.pod);
         return;
       }
@@ -248,7 +270,7 @@ export class Evictor {
         let retryIn: number;
         record.gated = outcome.cause === "budget" && key !== undefined;
         if (outcome.cause === "budget" && key !== undefined) {
-          retryIn = this.gates.refused(key, now, outcome.retryAfterMs);
+          retryIn = this.gates.refused(key, now, outcome.retryAfterMs, record.allowedAtLaunch === true);
         } else {
           const backoff =
             outcome.cause === "multiple-budgets" ? policy.multipleBudgetsBackoff : policy.budgetBackoff;
@@ -307,6 +329,18 @@ export class Evictor {
     const [only] = candidate.budgets;
     return only === undefined ? undefined : budgetKey(only);
   }
+}
+
+/**
+ * Pods under a budget first: they go in waves, each waiting for the previous one's replacements, so they
+ * make the drain's critical path; a pod under no budget can go any time (with 300 such pods ahead in the
+ * list, a 500-pod node began its budgets' first wave a second late).
+ */
+function budgetedFirst(candidates: readonly EvictionCandidate[]): readonly EvictionCandidate[] {
+  const budgeted: EvictionCandidate[] = [];
+  const free: EvictionCandidate[] = [];
+  for (const candidate of candidates) (candidate.budgets.length > 0 ? budgeted : free).push(candidate);
+  return budgeted.length === 0 || free.length === 0 ? candidates : [...budgeted, ...free];
 }
 
 function errorMessage(error: unknown): string {

@@ -66,6 +66,7 @@ export type {
   VolumeWaitResult,
   WaitedPod,
 } from "./result.js";
+export { SharedBudgets } from "./shared-budgets.js";
 export { SURGE_ANNOTATION, SURGE_MODES, type SurgeDecision, type SurgeMode } from "./surge-policy.js";
 export {
   SURGE_RECORD_ANNOTATION,

@@ -82,6 +82,13 @@ export const drainPolicySchema = z.object({
    * for a watch that stalled. Also the retry of a refusal by a budget the drain cannot see.
    */
   budgetBackoff: backoffSchema,
+  /**
+   * Drainers in other processes under the same budget (concurrent invocations of a scale-in) take turns:
+   * each uses the budget's allowance at a time drawn within this window after each change of its status
+   * (budget-turns.ts). Before the first eviction under a budget, and once another drainer is seen
+   * evicting under it. 0: no turns.
+   */
+  budgetTurnWindowMs: z.number().int().min(0).max(10_000),
   /** Retry of a pod under two budgets (a human must fix it; keep trying rarely). */
   multipleBudgetsBackoff: backoffSchema,
   /** Retry of throttling without Retry-After, 5xx and network failures. */
@@ -135,6 +142,7 @@ export function defaultDrainPolicy(): DrainPolicy {
     outOfServiceTaint: false,
     concurrency: 16,
     budgetBackoff: { initialMs: 2_000, maxMs: 10_000 },
+    budgetTurnWindowMs: 250,
     multipleBudgetsBackoff: { initialMs: 10_000, maxMs: 60_000 },
     transientBackoff: { initialMs: 250, maxMs: 10_000 },
     deadlineWarningMs: 5 * 60_000,

@@ -1,6 +1,14 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { ClusterError, type ClusterPort, type NodeMergePatch } from "./cluster-port.js";
-import { DRAIN_STATE_ANNOTATION, type DrainState, type NodeChanges, readDrainState } from "./drain-state.js";
+import {
+  CORDONED_AHEAD_ANNOTATION,
+  cordonedAheadOf,
+  DRAIN_STATE_ANNOTATION,
+  type DrainState,
+  type NodeChanges,
+  readDrainState,
+  unionOfChanges,
+} from "./drain-state.js";
 import { OUT_OF_SERVICE_TAINT } from "./node-reachability.js";
 import { DRAINING_TAINT_KEY, EXCLUDE_FROM_LB_LABEL } from "./policy.js";
 
@@ -76,20 +84,26 @@ export function restorePlan(
     notes.push(`${error instanceof Error ? error.message : String(error)}: only the annotation is cleared`);
   }
   const annotations = node.metadata?.annotations ?? {};
-  const annotationsRemoved = [DRAIN_STATE_ANNOTATION, ...alsoRemoveAnnotations].filter(
-    (key) => annotations[key] !== undefined,
-  );
+  const annotationsRemoved = [
+    DRAIN_STATE_ANNOTATION,
+    CORDONED_AHEAD_ANNOTATION,
+    ...alsoRemoveAnnotations,
+  ].filter((key) => annotations[key] !== undefined);
+  // A drain of another node of the group may have cordoned this one ahead, before (or without) its own.
+  const ahead = cordonedAheadOf(node);
   if (state === undefined && annotationsRemoved.length === 0) {
     return { result: empty(nodeName, "nothing", [`node ${nodeName} carries no drain state`]) };
   }
   if (state !== undefined && state.outcome === undefined) {
     notes.push("the drain had not ended: a run still under way would cordon the node again");
   }
-  const changes: NodeChanges =
+  const changes: NodeChanges = unionOfChanges(
     state?.changes ??
-    (state === undefined || unreadable
-      ? { cordoned: false, excludedFromLoadBalancers: false }
-      : { cordoned: true, taint: DRAINING_TAINT_KEY, excludedFromLoadBalancers: true });
+      (state === undefined || unreadable
+        ? { cordoned: false, excludedFromLoadBalancers: false }
+        : { cordoned: true, taint: DRAINING_TAINT_KEY, excludedFromLoadBalancers: true }),
+    ahead,
+  ) ?? { cordoned: false, excludedFromLoadBalancers: false };
 
   const spec: NonNullable<NodeMergePatch["spec"]> = {};
   const uncordoned = changes.cordoned && node.spec?.unschedulable === true;

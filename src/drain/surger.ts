@@ -85,8 +85,13 @@ export class Surger {
       const key = deploymentKeyOf(candidate.pod);
       const entry = key === undefined ? undefined : this.entry(key);
       const never = this.deps.policy.surge === "off" || notSurgeable(candidate.pod) !== undefined;
-      if (key === undefined || (entry === undefined && never)) released.push(candidate);
-      else groups.set(key, [...(groups.get(key) ?? []), candidate]);
+      if (key === undefined || (entry === undefined && never)) {
+        released.push(candidate);
+        continue;
+      }
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [candidate]);
+      else group.push(candidate);
     }
     await Promise.all(
       [...groups]
@@ -142,8 +147,11 @@ export class Surger {
 
   /** Surges whose pods are all evicted or gone are restored at once. */
   private async restoreFinished(port: WorkloadPort): Promise<void> {
+    const active = this.active();
+    // Every pass comes here: without a surge in place, no need to look at the pending pods.
+    if (active.length === 0) return;
     const needed = new Set(this.deps.pendingPods().map(deploymentKeyOf));
-    for (const entry of this.active()) {
+    for (const entry of active) {
       if (needed.has(entry.workload)) continue;
       const reason =
         entry.status === "ready" ? "its pods on the node are evicted" : "its pods left the node first";

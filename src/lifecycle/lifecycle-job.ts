@@ -8,12 +8,14 @@ import { drainNode } from "../drain/drain-node.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import { isLaunch } from "../events/termination-notice.js";
 import { listTargetGroupBindings } from "../kube/target-group-bindings.js";
+import { BudgetSharing } from "./budget-sharing.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
 import { type DrainRun, runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
 import { handleLaunch } from "./launch-action.js";
+import { cordonLeavingGroup } from "./leaving-group.js";
 import { maxRecordedPodIps } from "./lifecycle-record.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
@@ -84,7 +86,13 @@ interface NoticeWork {
  * Failures throw a NoticeError; every other end is a NoticeOutcome. It knows no transport.
  */
 export class LifecycleJob {
-  constructor(private readonly deps: LifecycleJobDependencies) {}
+  private readonly sharing: BudgetSharing;
+
+  constructor(private readonly deps: LifecycleJobDependencies) {
+    // Drawn once per process (container, worker): turns under a budget are taken per process.
+    const identity = `process-${Math.floor(Math.random() * 2 ** 32).toString(36)}`;
+    this.sharing = new BudgetSharing(deps.policy, deps.random ?? Math.random, identity);
+  }
 
   async run(delivery: Delivery): Promise<NoticeOutcome> {
     const { settings, clock, log } = this.deps;
@@ -235,12 +243,23 @@ export class LifecycleJob {
         break;
     }
 
+    // Batch cordon: the group's other leaving instances first, so no pod is evicted onto them.
+    await cordonLeavingGroup({
+      lifecycle: this.deps.lifecycle,
+      instances: this.deps.instances,
+      link: on.link,
+      policy: this.deps.policy,
+      log,
+      asgName: notice.asgName,
+      instanceId: notice.instanceId,
+    });
     log.info("draining", {
       attempt: delivery.attempt,
       deadline: iso(deadline),
       stopAt: iso(budget.stopAt),
     });
     const { policy, random } = this.deps;
+    const sharing = this.sharing.acquire(on.link);
     const drainFor = (stopAt: number, beatAt: number | undefined, heartbeatAtOnce: boolean) =>
       runDrainWithHeartbeats({
         clock,
@@ -260,6 +279,7 @@ export class LifecycleJob {
               stopAt,
               signal,
               observer,
+              sharedBudgets: sharing.shared,
               // A token known only to this run (a hook finished by hand) names no lifecycle action.
               ...(delivery.byInstance === true ? {} : { actionToken: notice.token }),
               ...(random === undefined ? {} : { random }),
@@ -275,17 +295,22 @@ export class LifecycleJob {
         },
         shutdown: delivery.signal,
       });
-    // By hand, the action has waited for who knows how long: heartbeat before anything else.
-    let run = await drainFor(budget.stopAt, lastHeartbeatAt, delivery.byInstance === true);
-    if (this.mustForceNow(run, deadline, budget)) {
-      // The run stopped just past the deadline before it could act on it: under ON_DEADLINE=force, one
-      // more short run applies the deadline (force what is left) rather than completing with pods left.
-      log.info("the drain stopped at its deadline before forcing: running it once more to force");
-      const stopAt = Math.min(
-        budget.invocationEndsAt - timing.invocationMarginMs / 4,
-        clock.now() + Math.max(timing.deadlineSlackMs, lateForceMs),
-      );
-      run = await drainFor(stopAt, run.lastHeartbeatAt ?? lastHeartbeatAt, false);
+    let run: DrainRun;
+    try {
+      // By hand, the action has waited for who knows how long: heartbeat before anything else.
+      run = await drainFor(budget.stopAt, lastHeartbeatAt, delivery.byInstance === true);
+      if (this.mustForceNow(run, deadline, budget)) {
+        // The run stopped just past the deadline before it could act on it: under ON_DEADLINE=force, one
+        // more short run applies the deadline (force what is left) rather than completing with pods left.
+        log.info("the drain stopped at its deadline before forcing: running it once more to force");
+        const stopAt = Math.min(
+          budget.invocationEndsAt - timing.invocationMarginMs / 4,
+          clock.now() + Math.max(timing.deadlineSlackMs, lateForceMs),
+        );
+        run = await drainFor(stopAt, run.lastHeartbeatAt ?? lastHeartbeatAt, false);
+      }
+    } finally {
+      sharing.release();
     }
     delivery.onDrainRun?.(run);
     telemetry.drainRan(run);

@@ -274,6 +274,22 @@ export class SimulatedAutoScalingGroup implements LifecycleActions, GroupTraffic
     return outcome;
   }
 
+  /**
+   * As DescribeAutoScalingGroups lists them: the instances whose terminate action waits (Terminating:Wait)
+   * or ended less than a minute ago (Terminating:Proceed, until the instance is gone).
+   */
+  async leavingInstances(asgName: string): Promise<string[]> {
+    if (asgName !== this.name) return [];
+    const now = this.clock.now();
+    const leaving = new Set<string>();
+    for (const action of this.actions) {
+      this.expire(action);
+      const proceeding = action.endedAt !== undefined && now - action.endedAt < 60_000;
+      if (action.state === "waiting" || proceeding) leaving.add(action.instanceId);
+    }
+    return [...leaving];
+  }
+
   private waitingAction(ref: LifecycleActionRef): SimulatedLifecycleAction | undefined {
     if (ref.asgName !== this.name || !this.hasHook(ref.hookName)) {
       throw new AwsCallError(

@@ -36,8 +36,11 @@ export class BudgetTracker {
           this.notify(budgetKey);
       } else if (change.current.type === budgetsType) {
         const key = change.current.key;
+        const budget = change.current.object as PodDisruptionBudget;
+        const previous = change.previous?.object as PodDisruptionBudget | undefined;
         if (change.type === "DELETED") this.forgetBudget(key);
-        else this.placeBudget(key, change.current.object as PodDisruptionBudget);
+        // Most writes are of the status (every eviction, every recount): the pods it selects stay the same.
+        else if (previous === undefined || !sameSelector(previous, budget)) this.placeBudget(key, budget);
         this.notify(key);
       }
     });
@@ -139,4 +142,8 @@ export class BudgetTracker {
       this.budgetsOfPod.get(podKey)?.delete(budgetKey);
     this.podsOfBudget.delete(budgetKey);
   }
+}
+
+function sameSelector(a: PodDisruptionBudget, b: PodDisruptionBudget): boolean {
+  return JSON.stringify(a.spec.selector ?? null) === JSON.stringify(b.spec.selector ?? null);
 }

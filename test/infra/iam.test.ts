@@ -57,7 +57,7 @@ describe("the drainer's role", () => {
         {
           sid: "DescribeLifecycleHooks",
           effect: "Allow",
-          actions: ["autoscaling:DescribeLifecycleHooks"],
+          actions: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeLifecycleHooks"],
           resources: ["*"],
         },
         { sid: "DescribeInstances", effect: "Allow", actions: ["ec2:DescribeInstances"], resources: ["*"] },
@@ -117,6 +117,7 @@ describe("the drainer's role", () => {
       .filter((statement) => statement.resources.includes("*"))
       .flatMap((s) => s.actions);
     expect(unscoped.sort()).toEqual([
+      "autoscaling:DescribeAutoScalingGroups",
       "autoscaling:DescribeLifecycleHooks",
       "autoscaling:DescribeTrafficSources",
       "ec2:DescribeInstances",

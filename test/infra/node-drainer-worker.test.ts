@@ -68,6 +68,7 @@ describe("NodeDrainerWorker: the construct's worker mode", () => {
       "autoscaling:CompleteLifecycleAction",
       "autoscaling:RecordLifecycleActionHeartbeat",
       "autoscaling:DescribeLifecycleHooks",
+      "autoscaling:DescribeAutoScalingGroups",
       "ec2:DescribeInstances",
       "sqs:ReceiveMessage",
       "sqs:ChangeMessageVisibility",

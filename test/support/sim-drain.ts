@@ -2,6 +2,7 @@ import { type DrainRequest, drainNode } from "../../src/drain/drain-node.js";
 import type { DrainEvent } from "../../src/drain/events.js";
 import { type DrainPolicy, drainPolicyWith } from "../../src/drain/policy.js";
 import type { DrainResult } from "../../src/drain/result.js";
+import { SharedBudgets } from "../../src/drain/shared-budgets.js";
 import { type KubeClient, kubeClientFromEndpoint } from "../../src/kube/kube-client.js";
 import { KubeCluster } from "../../src/kube/kube-cluster.js";
 import { seededRandom } from "../../src/random/seeded-random.js";
@@ -22,6 +23,15 @@ export interface SimDrain {
   clock: Clock;
   /** Drains the scenario's node; the deadline defaults to ten minutes from now. */
   drain(policy?: Partial<DrainPolicy>, request?: Partial<DrainRequest>): Promise<DrainResult>;
+  /**
+   * Drains several nodes at once: each through a client of its own, as concurrent Lambda invocations
+   * would, or (`shared`) all through `cluster` with one budget watch and one gate per budget, as the CLI
+   * draining several nodes does. Jitter seeds are the drain's seed plus the node's index.
+   */
+  drainNodes(
+    nodeNames: readonly string[],
+    options?: { policy?: Partial<DrainPolicy>; shared?: boolean },
+  ): Promise<DrainResult[]>;
   /** The PersistentVolume bound to a claim, as the simulated cluster has it. */
   volumeOfClaim(namespace: string, claim: string): string;
   /** PersistentVolume names attached to the drained node now (VolumeAttachments not yet deleted). */
@@ -89,6 +99,42 @@ export async function startSimDrain(
           },
         }),
       ),
+    drainNodes: (nodeNames, drainOptions = {}) => {
+      const policy = drainPolicyWith(drainOptions.policy ?? {});
+      const seed = options.seed ?? 11;
+      const run = async () => {
+        const shared = drainOptions.shared
+          ? new SharedBudgets({ policy, random: seededRandom(seed), identity: "process" })
+          : undefined;
+        shared?.open(cluster);
+        const clients = nodeNames.map(() =>
+          shared === undefined
+            ? kubeClientFromEndpoint({ server: sim.server, caData: sim.caData, token: async () => sim.token })
+            : undefined,
+        );
+        try {
+          return await Promise.all(
+            nodeNames.map((name, index) => {
+              const own = clients[index];
+              return drainNode({
+                cluster: own === undefined ? cluster : new KubeCluster(own, { pollIntervalMs: 500, clock }),
+                clock,
+                nodeName: name,
+                policy,
+                deadline: clock.now() + 10 * 60_000,
+                random: seededRandom(seed + index),
+                ...(shared === undefined ? {} : { sharedBudgets: shared }),
+                observer: (event) => events.push(event),
+              });
+            }),
+          );
+        } finally {
+          shared?.close();
+          await Promise.all(clients.map((own) => own?.close()));
+        }
+      };
+      return runWork(run);
+    },
     volumeOfClaim: (namespace, claim) => {
       const found = sim.view.persistentVolumeClaims(namespace).find((item) => item.metadata.name === claim);
       const volume = found?.spec.volumeName;

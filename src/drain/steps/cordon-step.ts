@@ -1,8 +1,15 @@
 import type { V1Node } from "@kubernetes/client-node";
 import { ClusterError, isRetryable, type NodeMergePatch } from "../cluster-port.js";
+import { cordonChanges } from "../cordon-patch.js";
 import type { DrainContext } from "../drain-context.js";
-import { DRAIN_STATE_ANNOTATION, encodeDrainState, type NodeChanges } from "../drain-state.js";
-import { EXCLUDE_FROM_LB_LABEL } from "../policy.js";
+import {
+  CORDONED_AHEAD_ANNOTATION,
+  cordonedAheadOf,
+  DRAIN_STATE_ANNOTATION,
+  encodeDrainState,
+  type NodeChanges,
+  unionOfChanges,
+} from "../drain-state.js";
 import { type DrainStep, done, failed, retryAfter, type StepOutcome } from "./step.js";
 
 /** Marks the node unschedulable, adds the NoSchedule taint and the LB-exclusion label, and saves the state. */
@@ -39,48 +46,29 @@ export const cordonStep: DrainStep = {
 /**
  * The merge patch still needed, or undefined when the node is already cordoned as asked and state is saved.
  * What the patch changes is recorded in the state it writes (the same patch), so that a restore undoes
- * exactly that: a cordon, taint or label already there is someone else's.
+ * exactly that: a cordon, taint or label already there is someone else's — unless a drain of another node
+ * of the group put it there ahead (CORDONED_AHEAD_ANNOTATION): that record is taken over and cleared.
  */
 function cordonPatch(
   node: V1Node,
   context: DrainContext,
 ): { patch: NodeMergePatch; changes: NodeChanges } | undefined {
-  const { policy } = context;
-  const spec: NonNullable<NodeMergePatch["spec"]> = {};
-  const labels: Record<string, string> = {};
-  const changes = { ...(context.state.changes ?? { cordoned: false, excludedFromLoadBalancers: false }) };
-  let resourceVersion: string | undefined;
-  if (node.spec?.unschedulable !== true) {
-    spec.unschedulable = true;
-    changes.cordoned = true;
-  }
-  const taints = node.spec?.taints ?? [];
-  if (policy.taintKey !== undefined && !taints.some((taint) => taint.key === policy.taintKey)) {
-    // A merge patch replaces the whole list: send the current taints too, pinned to this version.
-    spec.taints = [
-      ...taints.map((taint) => ({
-        key: taint.key,
-        effect: taint.effect,
-        ...(taint.value === undefined ? {} : { value: taint.value }),
-        ...(taint.timeAdded === undefined ? {} : { timeAdded: new Date(taint.timeAdded).toISOString() }),
-      })),
-      { key: policy.taintKey, value: "true", effect: "NoSchedule" },
-    ];
-    resourceVersion = node.metadata?.resourceVersion;
-    changes.taint = policy.taintKey;
-  }
-  if (policy.excludeFromLoadBalancers && node.metadata?.labels?.[EXCLUDE_FROM_LB_LABEL] === undefined) {
-    labels[EXCLUDE_FROM_LB_LABEL] = "true";
-    changes.excludedFromLoadBalancers = true;
-  }
+  const { spec, labels, resourceVersion, changes: made } = cordonChanges(node, context.policy);
+  const ahead = cordonedAheadOf(node);
+  const changes = unionOfChanges(unionOfChanges(context.state.changes, ahead), made) ?? made;
+  const aheadAnnotation = node.metadata?.annotations?.[CORDONED_AHEAD_ANNOTATION] !== undefined;
   const stateSaved = node.metadata?.annotations?.[DRAIN_STATE_ANNOTATION] !== undefined;
-  if (Object.keys(spec).length === 0 && Object.keys(labels).length === 0 && stateSaved) return undefined;
+  const nothingToDo = Object.keys(spec).length === 0 && Object.keys(labels).length === 0;
+  if (nothingToDo && stateSaved && !aheadAnnotation) return undefined;
   context.state.updatedAt = context.clock.now();
   const patch: NodeMergePatch = {
     metadata: {
       ...(resourceVersion === undefined ? {} : { resourceVersion }),
       ...(Object.keys(labels).length === 0 ? {} : { labels }),
-      annotations: { [DRAIN_STATE_ANNOTATION]: encodeDrainState({ ...context.state, changes }) },
+      annotations: {
+        [DRAIN_STATE_ANNOTATION]: encodeDrainState({ ...context.state, changes }),
+        ...(aheadAnnotation ? { [CORDONED_AHEAD_ANNOTATION]: null } : {}),
+      },
     },
     ...(Object.keys(spec).length === 0 ? {} : { spec }),
   };

@@ -201,6 +201,8 @@ export class FakeCluster implements ClusterPort {
     if (decision.spend !== undefined) {
       const status = decision.spend.status ?? {};
       status.disruptionsAllowed = (status.disruptionsAllowed ?? 0) - 1;
+      // As the eviction subresource does: the pod is noted until the disruption controller sees it go.
+      status.disruptedPods = { ...status.disruptedPods, [ref.name]: new Date(this.clock.now()) };
       decision.spend.metadata = { ...decision.spend.metadata, resourceVersion: this.bump() };
       this.feeds.budget(decision.spend);
     }

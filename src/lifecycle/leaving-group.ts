@@ -1,0 +1,81 @@
+import type { InstanceDirectory } from "../aws/instance-directory.js";
+import type { LifecycleActions } from "../aws/lifecycle.js";
+import { cordonAhead } from "../drain/batch-cordon.js";
+import type { DrainPolicy } from "../drain/policy.js";
+import type { ClusterLink } from "./cluster-links.js";
+import type { JobLog } from "./job-log.js";
+import { locateNode } from "./node-locator.js";
+
+/** At most this many other leaving instances are cordoned by one notice (each costs a node lookup). */
+const MAX_SIBLINGS = 200;
+
+export interface LeavingGroupCordon {
+  /** Nodes this notice cordoned. */
+  cordoned: string[];
+  /** Nodes cordoned already (by their own drain, or another notice of the batch). */
+  already: string[];
+  /** Instances whose node could not be found or cordoned (logged; the drain goes on). */
+  missed: string[];
+}
+
+/**
+ * Batch cordon: before a drain evicts anything, the Nodes of every other instance of the group that is
+ * leaving too (Auto Scaling says Terminating, Terminating:Wait or Terminating:Proceed) are cordoned, so that
+ * no evicted pod is placed on a node that goes a minute later. Every notice of a scale-in does it; the
+ * result is the same whoever comes first (batch-cordon.ts). Nothing here fails the notice: without the
+ * group's list (no permission, an error) or a node, the drain goes on as before, with a warning.
+ */
+export async function cordonLeavingGroup(options: {
+  lifecycle: LifecycleActions;
+  instances: InstanceDirectory;
+  link: ClusterLink;
+  policy: DrainPolicy;
+  log: JobLog;
+  asgName: string;
+  instanceId: string;
+}): Promise<LeavingGroupCordon> {
+  const { lifecycle, link, log } = options;
+  const outcome: LeavingGroupCordon = { cordoned: [], already: [], missed: [] };
+  if (lifecycle.leavingInstances === undefined) return outcome;
+  let leaving: string[];
+  try {
+    leaving = await lifecycle.leavingInstances(options.asgName);
+  } catch (error) {
+    log.warn("batch cordon skipped: could not list the group's leaving instances", {
+      asgName: options.asgName,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return outcome;
+  }
+  const others = [...new Set(leaving)].filter((id) => id !== options.instanceId).slice(0, MAX_SIBLINGS);
+  await Promise.all(
+    others.map(async (instanceId) => {
+      try {
+        const located = await locateNode(link.client, options.instances, instanceId);
+        if (located === undefined) {
+          outcome.missed.push(instanceId);
+          return;
+        }
+        const result = await cordonAhead(link.port, located.name, options.policy);
+        if (result === "cordoned") outcome.cordoned.push(located.name);
+        else if (result === "already") outcome.already.push(located.name);
+        else outcome.missed.push(instanceId);
+      } catch (error) {
+        outcome.missed.push(instanceId);
+        log.warn("batch cordon: a leaving instance's node was not cordoned", {
+          instanceId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }),
+  );
+  if (others.length > 0) {
+    log.info("batch cordon", {
+      leaving: others.length,
+      cordoned: outcome.cordoned.length,
+      already: outcome.already.length,
+      missed: outcome.missed.length,
+    });
+  }
+  return outcome;
+}
