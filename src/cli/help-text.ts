@@ -185,7 +185,9 @@ handled, kept invisible while its drain runs, and given back when the notice fai
 worker stops polling, stops its drains with their state saved on the nodes, hands their messages back
 at once for another replica, and exits 0. Several replicas may run: one drain per notice (a lease on
 the node). Kubernetes is reached with the pod's service account (in-cluster config) unless --kubeconfig
-is given; AWS with the default credential chain (IRSA or EKS Pod Identity).
+is given; AWS with the default credential chain (IRSA or EKS Pod Identity). The Lambda's settings are
+read from the environment too (SURGE, LAUNCH_SETTLE_SECONDS, WAIT_FOR_TARGET_DEREGISTRATION, ...); the
+flags below win for the settings they carry.
 
 Queue:
       --queue-url URL           the notices queue (required)

@@ -115,7 +115,10 @@ export async function serveCommand(args: readonly string[], context: CliContext)
   }
   let settings: ReturnType<typeof readSettings>;
   try {
+    // The Lambda's settings from the environment (SURGE, LAUNCH_*, WAIT_FOR_TARGET_DEREGISTRATION…, as
+    // deploy/in-cluster sets them), then the flags, which win for the settings they carry.
     settings = readSettings({
+      ...context.env,
       CLUSTER_NAME: flags["cluster-name"],
       ASG_NAMES: flags["asg-names"],
       DRAIN_TIMEOUT_SECONDS: String(flags["drain-timeout"] / 1000),
