@@ -1,7 +1,7 @@
 import type { DrainState } from "../drain/drain-state.js";
+import { TIERS, type Tier, tierRank } from "../drain/tiers.js";
 import type { DrainerEvent } from "../kube/drainer-events.js";
 import type { DrainRecord, RecordedEntry, RecordedInvocation, RecordedPod } from "../timeline/index.js";
-import { tierRank } from "../timeline/pod-lanes.js";
 
 /** What the cluster keeps of a drain that ran elsewhere (the Lambda, the worker). */
 export interface KeptDrain {
@@ -55,9 +55,9 @@ export function drainFromEvents(kept: KeptDrain): DrainRecord | undefined {
   const nodeEvents = onNode.filter(ofThisDrain);
   const seconds = (at: number) => Math.max(0, Math.round(at - zero) / 1000);
   const timeline: RecordedEntry[] = [];
-  const tiers = new Map<string, string>();
+  const tiers = new Map<string, Tier>();
   const budgets = new Map<string, Set<string>>();
-  const removed = new Map<string, { at: number; tier: string; forced: boolean }>();
+  const removed = new Map<string, { at: number; tier: Tier; forced: boolean }>();
   const named = new Set<string>();
   const add = (at: number, entry: Omit<RecordedEntry, "seconds" | "source">) =>
     timeline.push({ seconds: seconds(at), source: "cluster", ...entry });
@@ -79,8 +79,9 @@ export function drainFromEvents(kept: KeptDrain): DrainRecord | undefined {
     const level = event.type === "Warning" ? "warn" : "info";
     const evicted = /^Evicted \d+ pods?(?: \(tier ([a-z]+)\))?: (.*)$/s.exec(event.message);
     if (event.reason === "PodsEvicted" && evicted !== null) {
+      const tier = TIERS.find((known) => known === evicted[1]);
       for (const pod of podNames(evicted[2] ?? "")) {
-        if (evicted[1] !== undefined) tiers.set(pod, evicted[1]);
+        if (tier !== undefined) tiers.set(pod, tier);
         remove(pod, event.firstAt, false);
       }
       continue;
