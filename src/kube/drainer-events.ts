@@ -18,9 +18,11 @@ export interface DrainerEvent {
 
 /**
  * Every Event written by `component` (the drainer's source.component), in all namespaces, oldest first.
- * The API server selects core/v1 Events by `source` (source.component), see ToSelectableFields in
- * https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/core/event/strategy.go. Events are
- * kept for the API server's --event-ttl (one hour by default), so older drains have none left.
+ * The API server selects core/v1 Events by `source` (their source.component), one of the Event's selectable
+ * fields in https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/core/event/strategy.go.
+ * Events are kept for the API server's --event-ttl, one hour by default
+ * (https://kubernetes.io/docs/reference/command-line-tools-reference/kube-apiserver/), so older drains have
+ * none left.
  */
 export async function listDrainerEvents(
   client: KubeClient,
