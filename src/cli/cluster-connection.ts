@@ -4,7 +4,9 @@ import { join } from "node:path";
 import type { Clock } from "../drain/clock.js";
 import { type KubeClient, kubeClientFromKubeconfig } from "../kube/kube-client.js";
 import { KubeCluster } from "../kube/kube-cluster.js";
+import type { CliContext } from "./cli-context.js";
 import { CliError } from "./cli-error.js";
+import type { ClusterFlags } from "./flags.js";
 
 export interface ConnectionRequest {
   /** --kubeconfig; else $KUBECONFIG, else ~/.kube/config, else in-cluster. */
@@ -24,6 +26,17 @@ export interface ClusterConnection {
   /** The API server's URL, for messages. */
   server: string;
   close(): Promise<void>;
+}
+
+/** Connects with a command's --kubeconfig, --context and --request-timeout, in the command's environment. */
+export function connectWithFlags(flags: ClusterFlags, context: CliContext): ClusterConnection {
+  return connectToCluster({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    requestTimeoutMs: flags["request-timeout"],
+    env: context.env,
+    clock: context.clock,
+  });
 }
 
 /** Connects as kubectl would (exec credential plugins included); kubeconfig problems become one-line CliErrors. */

@@ -9,7 +9,7 @@ import { SharedBudgets } from "../drain/shared-budgets.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, UsageError } from "./cli-error.js";
-import { type ClusterConnection, connectToCluster } from "./cluster-connection.js";
+import { type ClusterConnection, connectWithFlags } from "./cluster-connection.js";
 import { parseCommandLine } from "./command-line.js";
 import type { ProgressDisplay } from "./display.js";
 import { drainDocument, drainErrorDocument, drainText } from "./drain-report.js";
@@ -159,13 +159,7 @@ export async function drainCommand(args: readonly string[], context: CliContext)
 async function drain(names: readonly string[], flags: DrainFlags, context: CliContext): Promise<ExitCode> {
   const dryRun = flags["dry-run"] !== "none";
   const policy = policyOf(flags, dryRun);
-  const connection = connectToCluster({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    requestTimeoutMs: flags["request-timeout"],
-    env: context.env,
-    clock: context.clock,
-  });
+  const connection = connectWithFlags(flags, context);
   const display = progressDisplay(context.terminal, {
     logFormat: flags["log-format"],
     verbose: flags.verbose,

@@ -54,6 +54,8 @@ Usage:
   eks-node-drainer drain <node-name | instance-id>... [flags] cordon, evict honouring budgets, wait
   eks-node-drainer uncordon <node-name | instance-id> [flags] undo what a drain changed on the node
   eks-node-drainer plan <node-name | instance-id> [flags]    what a drain would do now, changing nothing
+  eks-node-drainer report <node-name | instance-id> --report FILE.html
+                                                             the timeline page of a drain that ran elsewhere
   eks-node-drainer simulate [scenario-file] [flags]          the full path against a simulated cluster
   eks-node-drainer serve --queue-url URL [flags]             the in-cluster queue worker
   eks-node-drainer <command> --help                          the command's flags
@@ -114,6 +116,26 @@ ${clusterHelp}
 ${outputHelp}
 
 Exit codes: 0 restored (or nothing to restore), 1 error, 64 usage error.
+`;
+
+export const reportHelp = `Usage: eks-node-drainer report <node-name | instance-id> --report FILE.html [flags]
+
+Writes the self-contained HTML timeline that drain --report writes, for a drain that ran elsewhere (the
+Lambda, the in-cluster worker), reconstructed from what the cluster keeps: the node's drain state
+annotation (start, deadline, phase, outcome, counts, forced pods) and the Kubernetes Events the drainer
+wrote on the node and its pods. Events carry less than a live recording: evictions are placed at their
+batch Event (up to 10 s late, or at the end of a tier), a pod is drawn gone at the drain's next milestone,
+budgets are seen only through refusals, and no heartbeat is known. Events expire: the API server keeps
+them for its --event-ttl, one hour by default, so report within the hour or only the node's state is left.
+
+      --report FILE.html      write the page here
+  -o, --output json           print the reconstructed record (the page's data) on stdout
+
+${clusterHelp}
+
+${outputHelp}
+
+Exit codes: 0 written, 1 error (unknown node, no drain state and no drainer Events), 64 usage error.
 `;
 
 export const planHelp = `Usage: eks-node-drainer plan <node-name | instance-id> [flags]

@@ -3,7 +3,7 @@ import * as z from "zod";
 import { planDrain } from "../drain/plan-drain.js";
 import { recordedPods } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
-import { connectToCluster } from "./cluster-connection.js";
+import { connectWithFlags } from "./cluster-connection.js";
 import { onePositional, parseCommandLine } from "./command-line.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import {
@@ -43,13 +43,7 @@ export async function planCommand(args: readonly string[], context: CliContext):
   }
   const flags = line.flags;
   const argument = onePositional("plan", line.positionals, "the node name or instance ID to plan for");
-  const connection = connectToCluster({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    requestTimeoutMs: flags["request-timeout"],
-    env: context.env,
-    clock: context.clock,
-  });
+  const connection = connectWithFlags(flags, context);
   try {
     const target = await resolveNodeTarget(connection.client, connection.cluster, argument);
     const now = context.clock.now();

@@ -2,7 +2,15 @@ import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, errorStack, UsageError } from "./cli-error.js";
 import { drainCommand } from "./drain-command.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
-import { drainHelp, mainHelp, planHelp, serveHelp, simulateHelp, uncordonHelp } from "./help-text.js";
+import {
+  drainHelp,
+  mainHelp,
+  planHelp,
+  reportHelp,
+  serveHelp,
+  simulateHelp,
+  uncordonHelp,
+} from "./help-text.js";
 import { packageVersion } from "./package-root.js";
 import { planCommand } from "./plan-command.js";
 import { uncordonCommand } from "./uncordon-command.js";
@@ -14,6 +22,10 @@ const commands: Record<string, { run: Command; help: string }> = {
   drain: { run: drainCommand, help: drainHelp },
   plan: { run: planCommand, help: planHelp },
   uncordon: { run: uncordonCommand, help: uncordonHelp },
+  report: {
+    run: async (args, context) => (await import("./report-command.js")).reportCommand(args, context),
+    help: reportHelp,
+  },
   // Loaded on demand: the simulated cluster and the Lambda's AWS clients are of no use to drain and plan.
   simulate: {
     run: async (args, context) => (await import("./simulate-command.js")).simulateCommand(args, context),
@@ -56,8 +68,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     if (command === undefined) {
       throw new UsageError(
         name.startsWith("-")
-          ? `expected a command before ${name}: drain, uncordon, plan, simulate or serve`
-          : `unknown command "${name}": expected drain, uncordon, plan, simulate or serve`,
+          ? `expected a command before ${name}: drain, uncordon, plan, report, simulate or serve`
+          : `unknown command "${name}": expected drain, uncordon, plan, report, simulate or serve`,
       );
     }
     return await command.run(args, context);

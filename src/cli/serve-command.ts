@@ -10,7 +10,7 @@ import {
 } from "../lifecycle/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, UsageError } from "./cli-error.js";
-import { connectToCluster } from "./cluster-connection.js";
+import { connectWithFlags } from "./cluster-connection.js";
 import { parseCommandLine } from "./command-line.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { durationFlag } from "./flags.js";
@@ -140,13 +140,7 @@ export async function serveCommand(args: readonly string[], context: CliContext)
     lineLog(context.terminal, flags["log-format"], context.clock, flags.verbose),
     redactor,
   );
-  const connection = connectToCluster({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    requestTimeoutMs: flags["request-timeout"],
-    env: context.env,
-    clock: context.clock,
-  });
+  const connection = connectWithFlags(flags, context);
   const metrics = new WorkerMetrics();
   const notifications = notifierFromSettings(settings, { onSecret: (secret) => redactor.addSecret(secret) });
   for (const problem of notifications.problems) log.error("webhook notifications are off", { problem });

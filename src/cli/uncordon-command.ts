@@ -3,7 +3,7 @@ import * as z from "zod";
 import { type RestoreResult, restoreNode } from "../drain/restore-node.js";
 import { LIFECYCLE_RECORD_ANNOTATION } from "../lifecycle/index.js";
 import type { CliContext } from "./cli-context.js";
-import { connectToCluster } from "./cluster-connection.js";
+import { connectWithFlags } from "./cluster-connection.js";
 import { onePositional, parseCommandLine } from "./command-line.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import { clusterFlagShape, clusterFlagSpecs, outputFlagShape, outputFlagSpecs } from "./flags.js";
@@ -33,13 +33,7 @@ export async function uncordonCommand(args: readonly string[], context: CliConte
   }
   const flags = line.flags;
   const argument = onePositional("uncordon", line.positionals, "the node name or instance ID to restore");
-  const connection = connectToCluster({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    requestTimeoutMs: flags["request-timeout"],
-    env: context.env,
-    clock: context.clock,
-  });
+  const connection = connectWithFlags(flags, context);
   try {
     const target = await resolveNodeTarget(connection.client, connection.cluster, argument);
     const result = await restoreNode({

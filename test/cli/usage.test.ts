@@ -16,7 +16,7 @@ describe("help", () => {
   it("prints the commands and the exit codes with --help", async () => {
     const run = await runBuiltCli(["--help"]);
     expect(run.code).toBe(0);
-    for (const command of ["drain", "plan", "simulate"])
+    for (const command of ["drain", "plan", "report", "simulate"])
       expect(run.stdout).toContain(`eks-node-drainer ${command}`);
     expect(run.stdout).toMatch(/Exit codes:[\s\S]*\b64\b/);
   });
@@ -43,6 +43,7 @@ describe("help", () => {
       ],
     ],
     ["plan", ["--timeout", "--pod-selector", "--include-daemonsets", "--kubeconfig", "--output"]],
+    ["report", ["--report", "--kubeconfig", "--context", "--output", "Events expire", "one hour"]],
     ["simulate", ["scenario-file", "--timeout", "--heartbeat-timeout", "--lambda-timeout", "--output"]],
   ])("documents every flag of %s in --help", async (command, flags) => {
     const run = await runInProcess([command, "--help"]);
