@@ -29,13 +29,18 @@ export interface ClusterConnection {
 }
 
 /** Connects with a command's --kubeconfig, --context and --request-timeout, in the command's environment. */
-export function connectWithFlags(flags: ClusterFlags, context: CliContext): ClusterConnection {
+export function connectWithFlags(
+  flags: ClusterFlags,
+  context: CliContext,
+  options: { connections?: number } = {},
+): ClusterConnection {
   return connectToCluster({
     kubeconfig: flags.kubeconfig,
     context: flags.context,
     requestTimeoutMs: flags["request-timeout"],
     env: context.env,
     clock: context.clock,
+    ...(options.connections === undefined ? {} : { connections: options.connections }),
   });
 }
 

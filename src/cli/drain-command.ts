@@ -307,14 +307,7 @@ async function drainTogether(targets: readonly NodeTarget[], setup: DrainSetup):
   const wide =
     targets.length <= DEFAULT_CONNECTIONS / 2
       ? undefined
-      : connectToCluster({
-          kubeconfig: flags.kubeconfig,
-          context: flags.context,
-          requestTimeoutMs: flags["request-timeout"],
-          env: context.env,
-          clock: context.clock,
-          connections: targets.length + 16,
-        });
+      : connectWithFlags(flags, context, { connections: targets.length + 16 });
   const cluster = clusterFor(wide ?? connection, flags);
   // One watch of the budgets and one gate per budget for all of them (src/drain/shared-budgets.ts).
   const sharedBudgets = new SharedBudgets({
