@@ -107,7 +107,8 @@ export class DrainProgress {
       cause: event.cause,
       ...(event.budget === undefined ? {} : { budget: event.budget }),
       ...(event.disruptionsAllowed === undefined ? {} : { disruptionsAllowed: event.disruptionsAllowed }),
-      refusals: (known?.refusals ?? 0) + 1,
+      // Only the server's answers count as refusals; a pod held back by the budget's status was never asked.
+      refusals: (known?.refusals ?? 0) + (event.refused === true ? 1 : 0),
     };
     this.blocked.set(event.pod.uid, next);
     return known === undefined || known.cause !== next.cause || known.budget !== next.budget;

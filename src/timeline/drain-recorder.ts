@@ -28,7 +28,7 @@ export interface BudgetSample {
 export class DrainRecorder {
   readonly events: DrainEvent[] = [];
   readonly budgetSamples: BudgetSample[] = [];
-  /** Blocked evictions, each retry counted (the events keep only a change of blocker). */
+  /** Evictions the API server refused (429/500/403), each retry counted; pods held back are not counted. */
   refusals = 0;
   /** Each pod seen on the node, by UID: what the record needs of it, not the whole object. */
   private readonly pods = new Map<
@@ -47,7 +47,7 @@ export class DrainRecorder {
   readonly observe = (event: DrainEvent): void => {
     if (event.kind === "retrying" || event.kind === "state-saved") return;
     if (event.kind === "blocked") {
-      this.refusals += 1;
+      if (event.refused === true) this.refusals += 1;
       const blocker = `${event.cause} ${event.budget ?? ""} ${event.disruptionsAllowed ?? ""}`;
       if (this.lastBlocker.get(event.pod.uid) === blocker) return;
       this.lastBlocker.set(event.pod.uid, blocker);

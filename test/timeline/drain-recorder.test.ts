@@ -65,9 +65,9 @@ describe("the drain recorder", () => {
     ]);
   });
 
-  it("keeps a refusal by the same budget once, but counts every one", () => {
+  it("keeps a refusal by the same budget once, but counts every one the server answered", () => {
     const recorder = new DrainRecorder({ now: () => 0 }, defaultDrainPolicy());
-    const blocked = (at: number, allowed: number): DrainEvent => ({
+    const blocked = (at: number, allowed: number, refused = true): DrainEvent => ({
       at,
       nodeName: "node-a",
       kind: "blocked",
@@ -77,10 +77,13 @@ describe("the drain recorder", () => {
       disruptionsAllowed: allowed,
       message: "refused",
       retryInMs: 1000,
+      refused,
     });
-    for (const event of [blocked(1, 0), blocked(2, 0), blocked(3, 0)]) recorder.observe(event);
+    // Held back by the budget's status (never asked), then refused three times by the server.
+    for (const event of [blocked(0, 0, false), blocked(1, 0), blocked(2, 0), blocked(3, 0)])
+      recorder.observe(event);
     recorder.observe({ at: 4, nodeName: "node-a", kind: "state-saved", phase: "evict:ordinary" });
-    expect(recorder.events.map((event) => event.at)).toEqual([1]);
+    expect(recorder.events.map((event) => event.at)).toEqual([0]);
     expect(recorder.refusals).toBe(3);
   });
 });
