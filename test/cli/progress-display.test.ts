@@ -23,6 +23,8 @@ const refusal = (seconds: number, name: string, budget = "shop/web") =>
     disruptionsAllowed: 0,
     message: "The disruption budget web needs 3 healthy pods and has 3 currently",
     retryInMs: 1_000,
+    // The API server answered 429: a refusal (a pod held back by the budget's status is not one).
+    refused: true,
   });
 
 /** A drain of three pods: web-1 evicted and gone, web-2 refused twice then evicted, web-3 waited for. */
@@ -123,6 +125,7 @@ describe("progress on standard error", () => {
       disruptionsAllowed: 0,
       message: "The disruption budget web needs 3 healthy pods and has 3 currently",
       retryInMs: 1_000,
+      refused: true,
     });
   });
 

@@ -5,6 +5,9 @@ export type RequestTracker = <T>(request: Promise<T>) => Promise<T>;
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const breath = () => new Promise<void>((resolve) => setTimeout(resolve, 1));
+const pause = () => new Promise<void>((resolve) => setTimeout(resolve, 10));
+/** Virtual time moved at once beyond which idle is confirmed after `pause` rather than `breath`. */
+const LONG_LEAP_MS = 1_000;
 
 export interface VirtualTimeOptions {
   /** Something else in flight that time must wait for, e.g. `() => sim.requestsInFlight() > 0`. */
@@ -46,8 +49,10 @@ export async function onVirtualTime<T>(
       continue;
     }
     // A request that is only being connected (a new socket) is not yet seen by the server: idle is
-    // confirmed once more after a timer turn, so that the clock does not leap over its answer.
-    await breath();
+    // confirmed once more after a timer turn — after a longer pause before a leap of more than a second,
+    // the kind that would carry a request still on its way past a timeout — so that the clock does not
+    // leap over its answer.
+    await (due - clock.now() > LONG_LEAP_MS ? pause() : breath());
     if (inFlight > 0 || options.busy?.() === true || clock.nextDueAt() !== due) continue;
     await clock.advance(Math.max(0, due - clock.now()));
   }
