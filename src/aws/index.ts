@@ -35,4 +35,5 @@ export {
   maxGlobalTimeoutSeconds,
   noActiveActionMessage,
 } from "./lifecycle.js";
+export { S3ReportStore } from "./s3-report-store.js";
 export { TokenMinter, type TokenMinterOptions, tokenReuseMs } from "./token-minter.js";

@@ -1,5 +1,6 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import * as z from "zod";
+import { S3ReportStore } from "../aws/s3-report-store.js";
 import { parseDuration } from "../drain/duration.js";
 import {
   LogRedactor,
@@ -167,6 +168,9 @@ export async function serveCommand(args: readonly string[], context: CliContext)
       onSettled: ({ result }) => metrics.messageSettled(result),
     },
     random: context.random,
+    ...(settings.REPORT_BUCKET === undefined
+      ? {}
+      : { reports: new S3ReportStore(settings.REPORT_BUCKET, { region }) }),
   });
   metrics.watchInFlight(() => worker.inFlight);
   let health: Awaited<ReturnType<typeof startHealthServer>>;

@@ -14,6 +14,7 @@ import {
   type JobLog,
   LifecycleJob,
   type NoticeOutcome,
+  type ReportStore,
   type Settings,
   type TelemetrySetup,
 } from "../lifecycle/index.js";
@@ -30,6 +31,8 @@ export interface WorkerParts {
   queueUrl: string;
   log: JobLog;
   telemetry: Omit<TelemetrySetup, "log" | "clock">;
+  /** Where drain reports go (REPORT_BUCKET); none: no report. */
+  reports?: ReportStore;
   tuning: Pick<
     QueueWorkerOptions,
     "concurrency" | "waitTimeSeconds" | "visibilityTimeoutSeconds" | "retryDelaySeconds" | "onSettled"
@@ -60,6 +63,7 @@ export function wireQueueWorker(parts: WorkerParts): QueueWorker {
     telemetry: parts.telemetry,
     ...(parts.random === undefined ? {} : { random: parts.random }),
     ...(parts.loadBalancing === undefined ? {} : { loadBalancing: parts.loadBalancing }),
+    ...(parts.reports === undefined ? {} : { reports: parts.reports }),
   });
   const observed =
     onNotice === undefined

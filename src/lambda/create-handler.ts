@@ -4,6 +4,7 @@ import type { ClusterAccess } from "../aws/cluster-access.js";
 import type { InstanceDirectory } from "../aws/instance-directory.js";
 import type { LifecycleActions } from "../aws/lifecycle.js";
 import type { LoadBalancing } from "../aws/load-balancing.js";
+import { S3ReportStore } from "../aws/s3-report-store.js";
 import { defaultContinuationDelaySeconds, SqsContinuations } from "../aws/sqs-continuations.js";
 import { type Clock, systemClock } from "../drain/clock.js";
 import type { DrainPolicy } from "../drain/policy.js";
@@ -21,6 +22,7 @@ import {
   type MetricsOutput,
   type NotifierSetup,
   notifierFromSettings,
+  type ReportStore,
   redactedLog,
   type Settings,
   stdoutMetricsOutput,
@@ -64,6 +66,8 @@ export interface HandlerDependencies {
   notifierSetup?: Omit<NotifierSetup, "onSecret">;
   /** Kubernetes Events on the drained node and its pods: on unless false; options bound their writes. */
   kubeEvents?: TelemetrySetup["kubeEvents"];
+  /** Where drain reports go. Default: the S3 bucket REPORT_BUCKET names (none: no report). */
+  reports?: ReportStore;
 }
 
 /** The Lambda handler; `close` ends its Kubernetes connections (for tests and simulations). */
@@ -92,6 +96,7 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
     telemetry: telemetryOf(dependencies, log, redactor),
     ...(dependencies.random === undefined ? {} : { random: dependencies.random }),
     ...(dependencies.loadBalancing === undefined ? {} : { loadBalancing: dependencies.loadBalancing }),
+    ...reportsOf(dependencies),
   });
   const interruptions = new InterruptionJob({
     settings,
@@ -123,6 +128,13 @@ export function createHandler(dependencies: HandlerDependencies): DrainerHandler
   });
   const handler = (event: unknown, context: InvocationContext) => shell.handle(event, context);
   return Object.assign(handler, { close: () => links.close() });
+}
+
+/** The report store the dependencies give, else REPORT_BUCKET's (its S3 client loaded on the first report). */
+function reportsOf(dependencies: HandlerDependencies): { reports?: ReportStore } {
+  if (dependencies.reports !== undefined) return { reports: dependencies.reports };
+  const bucket = dependencies.settings.REPORT_BUCKET;
+  return bucket === undefined ? {} : { reports: new S3ReportStore(bucket) };
 }
 
 /** Metrics, notifications and Kubernetes Events as the dependencies and settings ask. */

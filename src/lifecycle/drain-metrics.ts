@@ -69,6 +69,12 @@ export const drainMetricCatalog = {
     unit: MetricUnit.Count,
     when: "an SNS or webhook notification could not be sent (the drain goes on)",
   },
+  reportFailures: {
+    name: "ReportFailures",
+    prometheus: "eks_node_drainer_report_failures_total",
+    unit: MetricUnit.Count,
+    when: "a drain's HTML report could not be written to REPORT_BUCKET (the drain and its completion go on)",
+  },
 } as const;
 
 /** Where the EMF documents go, one JSON line each; stdout in Lambda. */
@@ -114,13 +120,17 @@ type SplitName = "drainOutcome" | "lifecycleActionsCompleted";
 export class DrainMetrics {
   private clusterName = "unknown";
   private drainRan = false;
-  private readonly counts: Record<CountName | "noticeFailures" | "notificationFailures", number> = {
+  private readonly counts: Record<
+    CountName | "noticeFailures" | "notificationFailures" | "reportFailures",
+    number
+  > = {
     podsEvicted: 0,
     evictionsBlocked: 0,
     podsForceDeleted: 0,
     drainContinuations: 0,
     noticeFailures: 0,
     notificationFailures: 0,
+    reportFailures: 0,
   };
   private durationSeconds: number | undefined;
   private readonly splits: { key: "drainOutcome" | "lifecycleActionsCompleted"; value: string }[] = [];
@@ -176,6 +186,10 @@ export class DrainMetrics {
     this.counts.notificationFailures += 1;
   }
 
+  reportFailed(): void {
+    this.counts.reportFailures += 1;
+  }
+
   /** Writes the documents (nothing when nothing happened) and starts over. */
   publish(): void {
     const points = this.points();
@@ -207,7 +221,12 @@ export class DrainMetrics {
     if (this.drainRan) for (const key of counted) points.push({ key, value: this.counts[key] });
     if (this.durationSeconds !== undefined)
       points.push({ key: "drainDuration", value: this.durationSeconds });
-    for (const key of ["drainContinuations", "noticeFailures", "notificationFailures"] as const) {
+    for (const key of [
+      "drainContinuations",
+      "noticeFailures",
+      "notificationFailures",
+      "reportFailures",
+    ] as const) {
       if (this.counts[key] > 0) points.push({ key, value: this.counts[key] });
     }
     for (const split of this.splits) points.push({ key: split.key, value: 1, split: split.value });

@@ -47,6 +47,8 @@ export interface DrainSummary {
   evicted?: number;
   forced?: number;
   durationMs?: number;
+  /** Where the drain's HTML report was written (s3://bucket/key). */
+  report?: string;
 }
 
 export function drainFinished(
@@ -65,6 +67,7 @@ export function drainFinished(
     facts.push(["Pods force-deleted", String(summary.forced)]);
   if (summary.durationMs !== undefined) facts.push(["Duration", durationText(summary.durationMs)]);
   facts.push(["Why", summary.reason]);
+  if (summary.report !== undefined) facts.push(["Report", summary.report]);
   return {
     kind: "drain-finished",
     at,

@@ -19,6 +19,7 @@ export {
 } from "./drain-metrics.js";
 export { type DrainNotifier, type NotifierSetup, notifierFromSettings } from "./drain-notifier.js";
 export { drainPolicyOf } from "./drain-policy-settings.js";
+export type { ReportStore } from "./drain-report-upload.js";
 export type { DrainRun } from "./drain-run.js";
 export {
   type InterruptionDelivery,

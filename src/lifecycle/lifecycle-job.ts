@@ -12,6 +12,7 @@ import { BudgetSharing } from "./budget-sharing.js";
 import type { ClusterConnector, ClusterLink } from "./cluster-links.js";
 import type { DrainEnding } from "./completion-policy.js";
 import { actionOf, type Delivery } from "./delivery.js";
+import { DrainReportUpload, type ReportStore } from "./drain-report-upload.js";
 import { type DrainRun, runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
 import { handleLaunch } from "./launch-action.js";
@@ -69,6 +70,8 @@ export interface LifecycleJobDependencies {
   random?: () => number;
   /** The group's traffic sources and ELBv2 targets: the wait for target deregistration needs them. */
   loadBalancing?: LoadBalancing;
+  /** Where each drain's HTML report goes when the drain is over (REPORT_BUCKET); none: no report. */
+  reports?: ReportStore;
 }
 
 /** One notice's work as it goes: where to close it and what to tell its telemetry. */
@@ -260,6 +263,9 @@ export class LifecycleJob {
     });
     const { policy, random } = this.deps;
     const sharing = this.sharing.acquire(on.link);
+    const report =
+      this.deps.reports === undefined ? undefined : new DrainReportUpload(this.deps.reports, clock, policy);
+    const cluster = report?.watching(on.link.port) ?? on.link.port;
     const drainFor = (stopAt: number, beatAt: number | undefined, heartbeatAtOnce: boolean) =>
       runDrainWithHeartbeats({
         clock,
@@ -271,7 +277,7 @@ export class LifecycleJob {
         drain: withTargetDeregistration(
           (signal, observer) =>
             drainNode({
-              cluster: on.link.port,
+              cluster,
               clock,
               nodeName,
               policy,
@@ -291,6 +297,7 @@ export class LifecycleJob {
         log,
         observer: (event) => {
           telemetry.observer(event);
+          report?.observe(event);
           delivery.observer?.(event);
         },
         shutdown: delivery.signal,
@@ -314,6 +321,12 @@ export class LifecycleJob {
     }
     delivery.onDrainRun?.(run);
     telemetry.drainRan(run);
+    const reportUri = await report?.write(
+      { clusterName: on.link.clusterName, nodeName, instanceId: notice.instanceId, run },
+      log,
+      () => telemetry.reportFailed(),
+    );
+    if (reportUri !== undefined) telemetry.reportWritten(reportUri);
     if (run.result !== undefined) {
       const { status, counts, remaining, blocked } = run.result;
       log.info("drain run ended", {

@@ -54,6 +54,7 @@ export class NoticeTelemetry {
   private readonly pending = new Set<Promise<void>>();
   private ending: DrainEnding | undefined;
   private run: DrainRun | undefined;
+  private reportUri: string | undefined;
   private eventFailures = 0;
 
   readonly observer: DrainObserver = (event) => this.onDrainEvent(event);
@@ -113,6 +114,15 @@ export class NoticeTelemetry {
 
   drainRan(run: DrainRun): void {
     this.run = run;
+  }
+
+  /** The drain's HTML report was written here: the drain-finished notification names it. */
+  reportWritten(uri: string): void {
+    this.reportUri = uri;
+  }
+
+  reportFailed(): void {
+    this.metrics?.reportFailed();
   }
 
   /** How the drain ended, as handed to the completion policy. */
@@ -201,11 +211,13 @@ export class NoticeTelemetry {
 
   private summary(ending: string, result: string, reason: string): DrainSummary {
     const drained = this.run?.result;
-    if (drained === undefined) return { ending, result, reason };
+    const report = this.reportUri === undefined ? {} : { report: this.reportUri };
+    if (drained === undefined) return { ending, result, reason, ...report };
     return {
       ending,
       result,
       reason,
+      ...report,
       evicted: drained.counts.evicted,
       forced: drained.counts.forced,
       durationMs: drained.timings.totalMs,

@@ -69,6 +69,11 @@ export const settingsSchema = z.object({
   LAUNCH_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(600),
   /** The result of a launch action whose Node was not Ready in time (ABANDON stops an instance refresh). */
   LAUNCH_TIMEOUT_RESULT: z.enum(["ABANDON", "CONTINUE"]).default("ABANDON"),
+  /**
+   * Optional S3 bucket: when a drain is over, its HTML report is written there under
+   * `<cluster>/<node>/<drain start, ISO 8601>.html`, its address logged and sent with the notification.
+   */
+  REPORT_BUCKET: z.string().min(1).optional(),
   /** Optional SSM SecureString parameter or Secrets Manager secret name holding a webhook URL. */
   WEBHOOK_URL_PARAMETER: z.string().min(1).optional(),
 });

@@ -1,0 +1,108 @@
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { DrainNotification } from "../../src/lifecycle/drain-notification.js";
+import type { DrainNotifier } from "../../src/lifecycle/index.js";
+import { type LambdaHarness, startLambdaHarness } from "../lambda/support/lambda-harness.js";
+import { MemoryLog } from "../lambda/support/memory-log.js";
+import { drainedInstance, drainedNode, quickDrainScenario } from "../lambda/support/scenarios.js";
+import { embeddedRecord, lanesOf } from "../timeline/support/report-page-reader.js";
+
+const bucket = "drain-reports-123456789012";
+
+/** Keeps every notification, as a channel that always succeeds. */
+function keptNotifications(): DrainNotifier & { sent: DrainNotification[] } {
+  const sent: DrainNotification[] = [];
+  return {
+    channels: ["kept"],
+    sent,
+    notify: async (notification) => {
+      sent.push(notification);
+      return [];
+    },
+  };
+}
+
+describe("drain reports written to REPORT_BUCKET", () => {
+  let harness: LambdaHarness | undefined;
+  let s3: AwsClientStub<S3Client>;
+  let log: MemoryLog;
+  let notifier: ReturnType<typeof keptNotifications>;
+  const metrics: Record<string, unknown>[] = [];
+
+  beforeEach(() => {
+    // The S3 client is built by the handler itself, on the first report: mocked for every instance.
+    s3 = mockClient(S3Client);
+    log = new MemoryLog();
+    notifier = keptNotifications();
+    metrics.length = 0;
+  });
+
+  afterEach(async () => {
+    await harness?.stop();
+    harness = undefined;
+    s3.restore();
+  });
+
+  async function drainWithReports(): Promise<void> {
+    harness = await startLambdaHarness({
+      scenario: quickDrainScenario,
+      log,
+      env: { REPORT_BUCKET: bucket },
+      dependencies: {
+        notifier,
+        metrics: (line) => metrics.push(JSON.parse(line) as Record<string, unknown>),
+      },
+    });
+    const { event } = harness.asg.terminate(drainedInstance);
+    const answer = await harness.invokeDirect(event);
+    expect(answer.outcome).toMatchObject({ kind: "completed", result: "CONTINUE" });
+  }
+
+  it("puts one HTML page per drain, one lane per drained pod, its key logged and in the notification", async () => {
+    s3.on(PutObjectCommand).resolves({});
+
+    await drainWithReports();
+
+    const puts = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input);
+    expect(puts).toHaveLength(1);
+    const put = puts[0];
+    expect(put?.Bucket).toBe(bucket);
+    expect(put?.ContentType).toBe("text/html; charset=utf-8");
+    const key = put?.Key ?? "";
+    expect(key).toMatch(
+      new RegExp(
+        `^prod/${drainedNode.replaceAll(".", "\\.")}/\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\.html$`,
+      ),
+    );
+    const html = String(put?.Body);
+    const lanes = lanesOf(html);
+    expect(lanes.map((lane) => lane.pod.split("-").slice(0, 1).join())).toEqual(["shop/api", "shop/api"]);
+    expect(lanes.every((lane) => lane.end === "gone")).toBe(true);
+    expect(embeddedRecord(html)).toMatchObject({
+      node: drainedNode,
+      instanceId: drainedInstance,
+      counts: { evictions: 2 },
+    });
+    expect(html).not.toMatch(/(?:src|href)="https?:/);
+
+    const uri = `s3://${bucket}/${key}`;
+    expect(log.find("report written").map((line) => line.fields.reportUri)).toEqual([uri]);
+    const finished = notifier.sent.find((notification) => notification.kind === "drain-finished");
+    expect(finished?.facts).toContainEqual(["Report", uri]);
+  }, 60_000);
+
+  it("completes the lifecycle action when the report cannot be written, logs why and counts it", async () => {
+    s3.on(PutObjectCommand).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+
+    await drainWithReports();
+
+    expect(harness?.asg.completions().map((entry) => entry.result)).toEqual(["CONTINUE"]);
+    const warnings = log.find("report not written; the drain goes on");
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.fields.error)).toContain("AccessDenied");
+    const finished = notifier.sent.find((notification) => notification.kind === "drain-finished");
+    expect(finished?.facts.map(([label]) => label)).not.toContain("Report");
+    expect(metrics.find((document) => "ReportFailures" in document)?.ReportFailures).toBe(1);
+  }, 60_000);
+});
