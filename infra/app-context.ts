@@ -25,6 +25,10 @@ export const appContextSchema = z.object({
   lifecycleHookName: z.string().min(1).optional(),
   /** Also hook launches (settle 30 s, ABANDON on timeout): see NodeDrainerProps.launchHooks. */
   launchHooks: flag.optional(),
+  /** Create the drain reports' S3 bucket (REPORT_BUCKET): see NodeDrainerProps.reportBucket. */
+  reportBucket: flag.optional(),
+  /** Days a drain report is kept in that bucket (default 30). */
+  reportExpirationDays: z.coerce.number().int().positive().optional(),
   drainTimeout: seconds.positive().optional(),
   onDeadline: z.enum(onDeadlineChoices as [string, ...string[]]).optional(),
   evictDaemonSets: flag.optional(),

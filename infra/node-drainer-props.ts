@@ -8,6 +8,7 @@ import type * as sns from "aws-cdk-lib/aws-sns";
 import type * as ssm from "aws-cdk-lib/aws-ssm";
 import type { DrainSettings } from "./drainer-environment.js";
 import type { LaunchHookSettings } from "./launch-hooks.js";
+import type { ReportBucketSettings } from "./report-bucket.js";
 
 export type LifecycleDefaultResult = "CONTINUE" | "ABANDON";
 
@@ -42,6 +43,13 @@ export interface NodeDrainerProps {
    * for the defaults (settle 30 s, ABANDON on timeout). Default off.
    */
   readonly launchHooks?: boolean | LaunchHookSettings;
+  /**
+   * An S3 bucket for drain reports (opt-in): each finished drain's HTML report is written there
+   * (REPORT_BUCKET), under `<cluster>/<node>/<drain start>.html`. S3-managed encryption, TLS only, public
+   * access blocked, reports expiring after 30 days unless `expiration` says otherwise; the function may
+   * only put objects in it. Default off.
+   */
+  readonly reportBucket?: boolean | ReportBucketSettings;
 
   /** Run the function in a VPC, for clusters whose API endpoint is private. */
   readonly vpc?: ec2.IVpc;

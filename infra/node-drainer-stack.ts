@@ -52,6 +52,14 @@ export class NodeDrainerStack extends Stack {
       ...(config.defaultResult === undefined ? {} : { defaultResult: config.defaultResult }),
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
       ...(config.launchHooks === undefined ? {} : { launchHooks: config.launchHooks }),
+      ...(config.reportBucket === true
+        ? {
+            reportBucket:
+              config.reportExpirationDays === undefined
+                ? true
+                : { expiration: Duration.days(config.reportExpirationDays) },
+          }
+        : {}),
       ...(config.servedClusters === undefined ? {} : { servedClusters: config.servedClusters }),
       ...(config.deregisterTargetGroups === undefined
         ? {}

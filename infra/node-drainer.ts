@@ -9,6 +9,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import { SqsEventSource } from "aws-cdk-lib/aws-lambda-event-sources";
 import { NodejsFunction } from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
+import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { DrainerAlarms } from "./drainer-alarms.js";
@@ -29,6 +30,7 @@ import {
   validateProps,
 } from "./node-drainer-props.js";
 import { createNoticePipeline } from "./notice-pipeline.js";
+import { createReportBucket } from "./report-bucket.js";
 
 export type { AutoScalingGroupRef, LifecycleDefaultResult, NodeDrainerProps } from "./node-drainer-props.js";
 export { terminateDetailType } from "./notice-pipeline.js";
@@ -52,6 +54,8 @@ export class NodeDrainer extends Construct {
   readonly servedAccessEntries: eks.CfnAccessEntry[] = [];
   /** Present when `launchHooks` is on. */
   readonly launchHooks?: LaunchHooks;
+  /** Present when `reportBucket` is on: where each drain's HTML report goes. */
+  readonly reportBucket?: s3.Bucket;
   readonly selfInvocationPolicy: iam.Policy;
   readonly alarms: DrainerAlarms;
 
@@ -104,6 +108,11 @@ export class NodeDrainer extends Construct {
       const source = props.webhookUrl;
       environment.WEBHOOK_URL_PARAMETER = "secretArn" in source ? source.secretArn : source.parameterArn;
       source.grantRead(this.role);
+    }
+    if (props.reportBucket !== undefined && props.reportBucket !== false) {
+      const settings = props.reportBucket === true ? {} : props.reportBucket;
+      this.reportBucket = createReportBucket(this, this.role, settings);
+      environment.REPORT_BUCKET = this.reportBucket.bucketName;
     }
     checkEnvironment(environment);
 
