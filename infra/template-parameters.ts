@@ -157,6 +157,13 @@ export function templateParameters(scope: Construct) {
       description: "Optional SNS topic ARN the alarms notify; empty for none.",
       default: "",
     }),
+    reportBucket: parameter("ReportBucket", {
+      type: "String",
+      description:
+        "Optional name of an existing S3 bucket for drain reports (REPORT_BUCKET: one HTML page per drain, under <cluster>/<node>/<drain start>.html); the function may only put objects in it. Empty for none.",
+      default: "",
+      allowedPattern: "^$|^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+    }),
     logRetentionDays: parameter("LogRetentionDays", {
       type: "Number",
       description: "Retention of the function's log group, in days.",

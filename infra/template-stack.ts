@@ -69,6 +69,9 @@ export class NodeDrainerTemplateStack extends Stack {
     const createAccessEntry = new CfnCondition(this, "CreateAccessEntryCondition", {
       expression: Fn.conditionEquals(parameters.createAccessEntry.valueAsString, "true"),
     });
+    const hasReportBucket = new CfnCondition(this, "HasReportBucket", {
+      expression: Fn.conditionNot(Fn.conditionEquals(parameters.reportBucket.valueAsString, "")),
+    });
     const inVpc = new CfnCondition(this, "InVpc", {
       expression: Fn.conditionNot(Fn.conditionEquals(Fn.join(",", parameters.subnetIds.valueAsList), "")),
     });
@@ -116,6 +119,9 @@ export class NodeDrainerTemplateStack extends Stack {
     );
     drainer.setSetting("SPOT_DEADLINE_MARGIN_SECONDS", parameters.spotDeadlineMarginSeconds.valueAsString);
     drainer.setSetting("REBALANCE_ACTION", parameters.rebalanceAction.valueAsString);
+    // Empty (no bucket) reads as unset: no report is written.
+    drainer.setSetting("REPORT_BUCKET", parameters.reportBucket.valueAsString);
+    this.grantReports(parameters, hasReportBucket);
 
     for (const alarm of drainer.alarms.all) {
       (alarm.node.defaultChild as cloudwatch.CfnAlarm).alarmActions = Token.asList(
@@ -214,6 +220,23 @@ export class NodeDrainerTemplateStack extends Stack {
     fn.addMetadata("NetworkAccessPolicy", Fn.conditionIf(inVpc.logicalId, policyResource.ref, ""));
   }
 
+  /** PutObject on the report bucket's objects, in a policy of its own that exists only with a bucket. */
+  private grantReports(parameters: TemplateParameters, hasReportBucket: CfnCondition): void {
+    const objects = `arn:${Aws.PARTITION}:s3:::${parameters.reportBucket.valueAsString}/*`;
+    const policy = new iam.Policy(this, "ReportPolicy", {
+      roles: [this.drainer.role],
+      statements: [
+        new iam.PolicyStatement({ sid: "DrainReports", actions: ["s3:PutObject"], resources: [objects] }),
+      ],
+    });
+    (policy.node.defaultChild as iam.CfnPolicy).cfnOptions.condition = hasReportBucket;
+    acknowledgeWildcardResource(
+      policy,
+      objects,
+      "Drain reports are keyed by cluster, node and the drain's start, unknown at deploy time: PutObject on any key of the one bucket the ReportBucket parameter names.",
+    );
+  }
+
   private describeParameters(parameters: TemplateParameters): void {
     const ids = (names: (keyof TemplateParameters)[]) => names.map((name) => parameters[name].logicalId);
     this.templateOptions.metadata = {
@@ -244,7 +267,13 @@ export class NodeDrainerTemplateStack extends Stack {
           },
           {
             Label: { default: "Operations and network" },
-            Parameters: ids(["alarmTopicArn", "logRetentionDays", "subnetIds", "securityGroupIds"]),
+            Parameters: ids([
+              "alarmTopicArn",
+              "reportBucket",
+              "logRetentionDays",
+              "subnetIds",
+              "securityGroupIds",
+            ]),
           },
         ],
       },

@@ -56,6 +56,7 @@ it("asks for the cluster, groups, hook, drain, code and identity settings", () =
     "KubernetesGroup",
     "CreateAccessEntry",
     "AlarmTopicArn",
+    "ReportBucket",
     "LogRetentionDays",
     "SubnetIds",
     "SecurityGroupIds",
@@ -148,6 +149,30 @@ describe("options", () => {
       SecurityGroupIds: ["sg-0123456789abcdef0"],
     });
     expect(inside.createdResources("AWS::IAM::Policy")).toHaveLength(3);
+  });
+
+  it("lets the function put drain reports only in the bucket ReportBucket names, when it names one", () => {
+    const none = stackWith({ AsgNames: "ng-a" });
+    expect(none.createdResources("AWS::IAM::Policy")).toHaveLength(2);
+    const env = (stack: TemplateEvaluator) =>
+      (properties(stack, functionId()).Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env(none).REPORT_BUCKET).toBe("");
+
+    const withBucket = stackWith({ AsgNames: "ng-a", ReportBucket: "drain-reports" });
+    expect(env(withBucket).REPORT_BUCKET).toBe("drain-reports");
+    const policies = withBucket.createdResources("AWS::IAM::Policy");
+    expect(policies).toHaveLength(3);
+    const statements = policies.flatMap(
+      (id) =>
+        (properties(withBucket, id).PolicyDocument as { Statement: { Action: unknown; Resource: unknown }[] })
+          .Statement,
+    );
+    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes("s3:"))).toEqual([
+      expect.objectContaining({
+        Action: "s3:PutObject",
+        Resource: "arn:<AWS::Partition>:s3:::drain-reports/*",
+      }),
+    ]);
   });
 
   it("creates the access entry unless told not to", () => {
