@@ -5,7 +5,12 @@ import type { DrainNotification } from "../../src/lifecycle/drain-notification.j
 import type { DrainNotifier } from "../../src/lifecycle/index.js";
 import { type LambdaHarness, startLambdaHarness } from "../lambda/support/lambda-harness.js";
 import { MemoryLog } from "../lambda/support/memory-log.js";
-import { drainedInstance, drainedNode, quickDrainScenario } from "../lambda/support/scenarios.js";
+import {
+  drainedInstance,
+  drainedNode,
+  quickDrainScenario,
+  slowDrainScenario,
+} from "../lambda/support/scenarios.js";
 import { embeddedRecord, lanesOf } from "../timeline/support/report-page-reader.js";
 
 const bucket = "drain-reports-123456789012";
@@ -105,4 +110,32 @@ describe("drain reports written to REPORT_BUCKET", () => {
     expect(finished?.facts.map(([label]) => label)).not.toContain("Report");
     expect(metrics.find((document) => "ReportFailures" in document)?.ReportFailures).toBe(1);
   }, 60_000);
+
+  it("writes one report for a drain carried over several invocations, by the last one, keyed by the drain's start", async () => {
+    const pages: { key: string; html: string }[] = [];
+    harness = await startLambdaHarness({
+      scenario: slowDrainScenario,
+      log,
+      dependencies: {
+        reports: {
+          put: async (key, html) => {
+            pages.push({ key, html });
+            return `memory://${key}`;
+          },
+        },
+      },
+    });
+    const { event } = harness.asg.terminate(drainedInstance);
+
+    const { invocations } = await harness.runToEnd({ mode: "direct", event }, 1_200);
+
+    expect(invocations).toBeGreaterThanOrEqual(3);
+    expect(pages.map((page) => page.key)).toHaveLength(1);
+    const record = embeddedRecord(pages[0]?.html ?? "");
+    expect(pages[0]?.key).toBe(`prod/${drainedNode}/${record.startedAt}.html`);
+    expect(record.counts.evictions).toBe(4);
+    expect(log.find("report written").map((line) => line.fields.reportUri)).toEqual([
+      `memory://${pages[0]?.key}`,
+    ]);
+  }, 90_000);
 });
