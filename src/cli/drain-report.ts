@@ -1,17 +1,9 @@
 import { podKey } from "../drain/cluster-port.js";
 import type { DrainResult } from "../drain/result.js";
-import type { RecordedEntry, RecordedPod } from "../timeline/index.js";
-import { durationText, timeText } from "./duration-text.js";
+import { durationText, timeText } from "../time/duration-text.js";
+import type { DrainRecording, RecordedEntry, RecordedPod } from "../timeline/index.js";
 import type { LifecycleCompletion } from "./lifecycle-completion.js";
 import { type PlanDocument, planDocument, planText } from "./plan-report.js";
-
-/** What a drain recorded, as `drain --output json` prints it: the node's pods and the timeline. */
-export interface DrainRecording {
-  pods: RecordedPod[];
-  timeline: RecordedEntry[];
-  /** Evictions refused (by a budget, several budgets, a terminating namespace), every retry counted. */
-  refusals: number;
-}
 
 /** What `drain --output json` prints: one document, for scripts. */
 export interface DrainDocument {

@@ -1,8 +1,8 @@
 import { podKey } from "../drain/cluster-port.js";
 import type { DrainEvent } from "../drain/events.js";
+import { durationText, elapsedText } from "../time/duration-text.js";
 import type { DisplayOptions, ProgressDisplay } from "./display.js";
 import { DrainProgress, type ProgressSnapshot } from "./drain-progress.js";
-import { durationText, elapsedText } from "./duration-text.js";
 import { describeDrainEvent, type EventLevel, levelOf, shown } from "./event-text.js";
 import type { Terminal } from "./terminal.js";
 

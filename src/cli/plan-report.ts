@@ -1,7 +1,7 @@
 import { podKey } from "../drain/cluster-port.js";
 import type { DrainPlan, PodPlan } from "../drain/plan.js";
 import { TIERS } from "../drain/tiers.js";
-import { durationText, timeText } from "./duration-text.js";
+import { durationText, timeText } from "../time/duration-text.js";
 import { textTable } from "./text-table.js";
 
 /** The plan as `plan --output json` prints it: the engine's plan with times in ISO 8601. */

@@ -1,7 +1,7 @@
 import type { DrainEvent } from "../drain/events.js";
+import { elapsedText, timeText } from "../time/duration-text.js";
 import type { DisplayOptions, ProgressDisplay } from "./display.js";
 import { DrainProgress } from "./drain-progress.js";
-import { elapsedText, timeText } from "./duration-text.js";
 import { describeDrainEvent, type EventLevel, levelOf, shown } from "./event-text.js";
 import { LiveProgress } from "./live-progress.js";
 import type { Terminal } from "./terminal.js";

@@ -1,5 +1,5 @@
+import { durationText, elapsedText, timeText } from "../time/duration-text.js";
 import type { DrainRecord, RecordedEntry } from "../timeline/index.js";
-import { durationText, elapsedText, timeText } from "./duration-text.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import type { SimulationReport, SimulationStart } from "./simulation-run.js";
 import type { TimelineEntry } from "./timeline-entries.js";

@@ -1,10 +1,10 @@
-import { drainRecording } from "../cli/drain-timeline.js";
 import type { Clock } from "../drain/clock.js";
 import type { ClusterPort } from "../drain/cluster-port.js";
 import type { DrainObserver } from "../drain/events.js";
 import type { DrainPolicy } from "../drain/policy.js";
 import type { DrainRecord } from "../timeline/drain-record.js";
 import { DrainRecorder } from "../timeline/drain-recorder.js";
+import { drainRecording } from "../timeline/drain-recording.js";
 import type { DrainRun } from "./drain-run.js";
 import { describeError, type JobLog } from "./job-log.js";
 
