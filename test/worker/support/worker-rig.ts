@@ -34,8 +34,8 @@ export interface WorkerRig {
   sqs: SQSClient;
   /** Sends a body to the notices queue, as the EventBridge rule does. */
   send(body: string): Promise<void>;
-  /** Starts a worker replica with these extra flags. */
-  startWorker(flags?: readonly string[]): RunningWorker;
+  /** Starts a worker replica with these extra flags (and environment: the Lambda's settings). */
+  startWorker(flags?: readonly string[], env?: Record<string, string>): RunningWorker;
   stop(): Promise<void>;
 }
 
@@ -65,8 +65,8 @@ export async function startWorkerRig(
     send: async (body) => {
       await sqs.send(new SendMessageCommand({ QueueUrl: notices.notices.url, MessageBody: body }));
     },
-    startWorker: (flags = []) => {
-      const worker = runWorker(deployment, notices, flags);
+    startWorker: (flags = [], env = {}) => {
+      const worker = runWorker(deployment, notices, flags, env);
       workers.push(worker);
       return worker;
     },
@@ -83,12 +83,13 @@ function runWorker(
   deployment: SimulatedDeployment,
   queue: SimulatedNoticeQueue,
   flags: readonly string[],
+  env: Record<string, string>,
 ): RunningWorker {
   const terminal = new MemoryTerminal();
   const stop = new AbortController();
   const context: CliContext = {
     terminal,
-    env: {},
+    env,
     clock: systemClock,
     signal: stop.signal,
     cwd: repoRoot,
