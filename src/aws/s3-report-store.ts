@@ -34,7 +34,16 @@ export class S3ReportStore {
   private async load() {
     const s3 = await import("@aws-sdk/client-s3");
     const { region } = this.options;
-    const client = this.options.client ?? new s3.S3Client(region === undefined ? {} : { region });
+    // The report is written before the lifecycle action is completed: a hanging S3 must not hold the
+    // completion up for long. Two attempts of at most 10 s each (a request timeout only warns unless
+    // throwOnRequestTimeout is set: https://github.com/aws/aws-sdk-js-v3/blob/main/UPGRADING.md).
+    const client =
+      this.options.client ??
+      new s3.S3Client({
+        ...(region === undefined ? {} : { region }),
+        maxAttempts: 2,
+        requestHandler: { connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true },
+      });
     return async (key: string, html: string) => {
       await client.send(
         new s3.PutObjectCommand({
