@@ -8,6 +8,7 @@ import type { AppContext } from "./app-context.js";
 import type { DrainSettings } from "./drainer-environment.js";
 import { NodeDrainer } from "./node-drainer.js";
 import type { NodeDrainerProps } from "./node-drainer-props.js";
+import { reportBucketOf } from "./report-bucket.js";
 
 export interface NodeDrainerStackProps extends StackProps {
   readonly config: AppContext;
@@ -52,14 +53,7 @@ export class NodeDrainerStack extends Stack {
       ...(config.defaultResult === undefined ? {} : { defaultResult: config.defaultResult }),
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
       ...(config.launchHooks === undefined ? {} : { launchHooks: config.launchHooks }),
-      ...(config.reportBucket === true
-        ? {
-            reportBucket:
-              config.reportExpirationDays === undefined
-                ? true
-                : { expiration: Duration.days(config.reportExpirationDays) },
-          }
-        : {}),
+      ...reportBucketOf(config),
       ...(config.servedClusters === undefined ? {} : { servedClusters: config.servedClusters }),
       ...(config.deregisterTargetGroups === undefined
         ? {}

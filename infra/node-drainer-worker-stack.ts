@@ -3,6 +3,7 @@ import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
 import type { AppContext } from "./app-context.js";
 import { NodeDrainerWorker } from "./node-drainer-worker.js";
+import { reportBucketOf } from "./report-bucket.js";
 
 export interface NodeDrainerWorkerStackProps extends StackProps {
   readonly config: AppContext;
@@ -27,6 +28,7 @@ export class NodeDrainerWorkerStack extends Stack {
       ...(config.defaultResult === undefined ? {} : { defaultResult: config.defaultResult }),
       ...(config.lifecycleHookName === undefined ? {} : { lifecycleHookName: config.lifecycleHookName }),
       ...(config.launchHooks === undefined ? {} : { launchHooks: config.launchHooks }),
+      ...reportBucketOf(config),
       ...(config.alarmTopicArn === undefined
         ? {}
         : { alarmTopic: sns.Topic.fromTopicArn(this, "AlarmTopic", config.alarmTopicArn) }),
@@ -45,5 +47,11 @@ export class NodeDrainerWorkerStack extends Stack {
       value: this.worker.queue.queueUrl,
     });
     new CfnOutput(this, "DeadLetterQueueUrl", { value: this.worker.deadLetterQueue.queueUrl });
+    if (this.worker.reportBucket !== undefined) {
+      new CfnOutput(this, "ReportBucket", {
+        description: "REPORT_BUCKET of the worker's Deployment: where each drain's HTML report goes",
+        value: this.worker.reportBucket.bucketName,
+      });
+    }
   }
 }

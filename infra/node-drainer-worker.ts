@@ -5,12 +5,14 @@ import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import * as eks from "aws-cdk-lib/aws-eks";
 import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
+import type * as s3 from "aws-cdk-lib/aws-s3";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
 import { Construct } from "constructs";
 import { grantDrainerPermissions } from "./drainer-permissions.js";
 import { createLaunchHooks, type LaunchHooks } from "./launch-hooks.js";
 import { type NodeDrainerProps, validateProps } from "./node-drainer-props.js";
 import { createNoticePipeline } from "./notice-pipeline.js";
+import { createReportBucket } from "./report-bucket.js";
 
 /** The Kubernetes service account the worker runs as (deploy/in-cluster/service-account.yaml). */
 export interface WorkerServiceAccount {
@@ -33,6 +35,7 @@ export interface NodeDrainerWorkerProps
     | "alarmTopic"
     | "launchHooks"
     | "deregisterTargetGroups"
+    | "reportBucket"
   > {
   /** Default eks-node-drainer/eks-node-drainer, as deploy/in-cluster has it. */
   readonly serviceAccount?: WorkerServiceAccount;
@@ -61,6 +64,8 @@ export class NodeDrainerWorker extends Construct {
   /** Present when `launchHooks` is on; set LAUNCH_SETTLE_SECONDS and LAUNCH_TIMEOUT_RESULT in the worker's Deployment to match. */
   readonly launchHooks?: LaunchHooks;
   readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** Present when `reportBucket` is on: set REPORT_BUCKET in the worker's Deployment to its name. */
+  readonly reportBucket?: s3.Bucket;
 
   constructor(scope: Construct, id: string, props: NodeDrainerWorkerProps) {
     super(scope, id);
@@ -92,6 +97,10 @@ export class NodeDrainerWorker extends Construct {
     this.queue.grantSendMessages(this.role);
     props.notificationTopic?.grantPublish(this.role);
     props.webhookUrl?.grantRead(this.role);
+    if (props.reportBucket !== undefined && props.reportBucket !== false) {
+      const settings = props.reportBucket === true ? {} : props.reportBucket;
+      this.reportBucket = createReportBucket(this, this.role, settings);
+    }
 
     if (props.podIdentity ?? true) {
       this.podIdentityAssociation = new eks.CfnPodIdentityAssociation(this, "PodIdentityAssociation", {

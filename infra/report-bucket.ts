@@ -2,6 +2,7 @@ import { Duration, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import type { Construct } from "constructs";
+import type { AppContext } from "./app-context.js";
 import { acknowledgeWildcardResource } from "./wildcard-acknowledgment.js";
 
 /** The bucket of drain reports (REPORT_BUCKET): one HTML page per drain, kept for a while. */
@@ -47,4 +48,13 @@ export function createReportBucket(
     "Drain reports are keyed by cluster, node and the drain's start, unknown at deploy time: PutObject on any key of this one bucket.",
   );
   return bucket;
+}
+
+/** The `reportBucket` prop the app's context asks for (-c reportBucket=true, -c reportExpirationDays=N). */
+export function reportBucketOf(config: Pick<AppContext, "reportBucket" | "reportExpirationDays">): {
+  reportBucket?: true | ReportBucketSettings;
+} {
+  if (config.reportBucket !== true) return {};
+  const days = config.reportExpirationDays;
+  return { reportBucket: days === undefined ? true : { expiration: Duration.days(days) } };
 }

@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from "cdk-nag";
 import { describe, expect, it } from "vitest";
 import { readAppContext } from "../../infra/app-context.js";
 import { NodeDrainerStack } from "../../infra/node-drainer-stack.js";
+import { NodeDrainerWorkerStack } from "../../infra/node-drainer-worker-stack.js";
 import { drainerStack, inlineCode, onlyResource, propertiesOf, templateOf } from "./drainer-stacks.js";
 
 describe("the drain reports' bucket (reportBucket)", () => {
@@ -87,5 +88,29 @@ describe("the drain reports' bucket (reportBucket)", () => {
         violation.violatingResources.map((resource) => `${violation.ruleName} at ${resource.constructPath}`),
       ),
     ).toEqual([]);
+  });
+
+  it("is created for the worker too (-c mode=worker), its name an output for the Deployment's REPORT_BUCKET", () => {
+    const app = new App();
+    const config = readAppContext(
+      (key) => ({ clusterName: "prod", asgNames: "ng-a", mode: "worker", reportBucket: "true" })[key],
+    );
+    const stack = new NodeDrainerWorkerStack(app, "eks-node-drainer-worker", { config });
+    const template = templateOf(stack);
+    template.resourceCountIs("AWS::S3::Bucket", 1);
+    const bucketId = stack.getLogicalId(stack.worker.reportBucket?.node.defaultChild as never);
+    template.hasOutput("ReportBucket", { Value: { Ref: bucketId } });
+    template.hasResourceProperties("AWS::IAM::Policy", {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: "s3:PutObject",
+            Resource: { "Fn::Join": ["", [{ "Fn::GetAtt": [bucketId, "Arn"] }, "/*"]] },
+          }),
+        ]),
+      },
+    });
+    const report = new AwsSolutionsChecks().validateScope(app);
+    expect(report.violations.flatMap((violation) => violation.violatingResources)).toEqual([]);
   });
 });
