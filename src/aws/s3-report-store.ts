@@ -23,12 +23,17 @@ export class S3ReportStore {
     loading.catch(() => {
       if (this.loading === loading) this.loading = undefined;
     });
+    const uri = `s3://${this.bucket}/${key}`;
     try {
       await (await loading)(key, html);
     } catch (error) {
-      throw wrapAwsError(`writing the drain report s3://${this.bucket}/${key}`, error);
+      const wrapped = wrapAwsError(`writing the drain report ${uri}`, error);
+      // The key names one drain: a page already there was written by the run that ended it (a retry after
+      // a failed completion runs again and must not replace it with its own, nearly empty, page).
+      if (wrapped.httpStatus === 412) return uri;
+      throw wrapped;
     }
-    return `s3://${this.bucket}/${key}`;
+    return uri;
   }
 
   private async load() {
@@ -51,6 +56,8 @@ export class S3ReportStore {
           Key: key,
           Body: html,
           ContentType: "text/html; charset=utf-8",
+          // Written once: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+          IfNoneMatch: "*",
         }),
       );
     };

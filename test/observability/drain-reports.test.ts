@@ -97,6 +97,22 @@ describe("drain reports written to REPORT_BUCKET", () => {
     expect(finished?.facts).toContainEqual(["Report", uri]);
   }, 60_000);
 
+  it("leaves a report already written for the same drain in place (conditional write), and counts no failure", async () => {
+    s3.on(PutObjectCommand).rejects(
+      Object.assign(new Error("At least one of the pre-conditions you specified did not hold"), {
+        name: "PreconditionFailed",
+        $metadata: { httpStatusCode: 412 },
+      }),
+    );
+
+    await drainWithReports();
+
+    expect(s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.IfNoneMatch)).toEqual(["*"]);
+    expect(log.find("report written")).toHaveLength(1);
+    expect(log.find("report not written; the drain goes on")).toEqual([]);
+    expect(metrics.some((document) => "ReportFailures" in document)).toBe(false);
+  }, 60_000);
+
   it("completes the lifecycle action when the report cannot be written, logs why and counts it", async () => {
     s3.on(PutObjectCommand).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
 
