@@ -114,15 +114,20 @@ const severityIcon = { info: ":white_check_mark:", warning: ":warning:", error: 
 
 /** A Slack incoming-webhook payload: `text` (the fallback and notification text) plus Block Kit blocks. */
 export function slackPayload(notification: DrainNotification): Record<string, unknown> {
-  const fields = notification.facts.slice(0, 10).map(([label, value]) => ({
+  const fields = notification.facts.map(([label, value]) => ({
     type: "mrkdwn",
     text: clip(`*${label}*\n${value}`, 2000),
   }));
+  // A section holds at most 10 fields: https://api.slack.com/reference/block-kit/blocks#section
+  const sections = [];
+  for (let start = 0; start < fields.length; start += 10) {
+    sections.push({ type: "section", fields: fields.slice(start, start + 10) });
+  }
   return {
     text: clip(`${severityIcon[notification.severity]} ${notificationText(notification)}`, 3000),
     blocks: [
       { type: "header", text: { type: "plain_text", text: clip(notification.title, 150) } },
-      { type: "section", fields },
+      ...sections,
       {
         type: "context",
         elements: [

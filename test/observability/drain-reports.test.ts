@@ -1,7 +1,11 @@
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { type AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { DrainNotification } from "../../src/lifecycle/drain-notification.js";
+import {
+  type DrainNotification,
+  drainFinished,
+  slackPayload,
+} from "../../src/lifecycle/drain-notification.js";
 import type { DrainNotifier } from "../../src/lifecycle/index.js";
 import { type LambdaHarness, startLambdaHarness } from "../lambda/support/lambda-harness.js";
 import { MemoryLog } from "../lambda/support/memory-log.js";
@@ -154,4 +158,26 @@ describe("drain reports written to REPORT_BUCKET", () => {
       `memory://${pages[0]?.key}`,
     ]);
   }, 90_000);
+});
+
+it("shows the report's address in the webhook message too, past Slack's ten fields per section", () => {
+  const notification = drainFinished(
+    { instanceId: "i-1", asgName: "prod-workers", hookName: "drain", clusterName: "prod", nodeName: "n-1" },
+    Date.parse("2026-12-02T10:00:00Z"),
+    {
+      ending: "deadline-forced",
+      result: "CONTINUE",
+      reason: "forced at the deadline",
+      evicted: 3,
+      forced: 1,
+      durationMs: 60_000,
+      report: "s3://drain-reports/prod/n-1/2026-12-02T09:59:00.000Z.html",
+    },
+  );
+  const payload = slackPayload(notification) as { blocks: { type: string; fields?: { text: string }[] }[] };
+  const sections = payload.blocks.filter((block) => block.type === "section");
+  expect(sections.map((section) => section.fields?.length)).toEqual([10, 1]);
+  expect(sections[1]?.fields?.[0]?.text).toBe(
+    "*Report*\ns3://drain-reports/prod/n-1/2026-12-02T09:59:00.000Z.html",
+  );
 });
