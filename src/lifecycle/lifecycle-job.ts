@@ -26,6 +26,7 @@ import type { NoticeOutcome } from "./notice-outcome.js";
 import { leftToOthers, resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
 import { heartbeatBeforeRetry } from "./retry-heartbeat.js";
+import { placeForRollout } from "./rollout-placement.js";
 import type { Settings } from "./settings.js";
 import { type TargetWaitSetup, withTargetDeregistration } from "./target-deregistration.js";
 import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
@@ -252,6 +253,16 @@ export class LifecycleJob {
       log,
       asgName: notice.asgName,
       instanceId: notice.instanceId,
+    });
+    // During an instance refresh, the nodes still to be replaced repel the evicted pods (PreferNoSchedule).
+    await placeForRollout({
+      lifecycle: this.deps.lifecycle,
+      instances: this.deps.instances,
+      link: on.link,
+      log,
+      asgName: notice.asgName,
+      instanceId: notice.instanceId,
+      now: clock.now(),
     });
     log.info("draining", {
       attempt: delivery.attempt,
