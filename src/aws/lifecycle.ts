@@ -73,6 +73,11 @@ export interface InstanceRefreshView {
    * the source cannot tell.
    */
   toReplace?: string[];
+  /**
+   * When toReplace is unknown: the group's instances in service (InService, not leaving); those launched
+   * before startedAt are the ones still to replace (the Auto Scaling API does not list them).
+   */
+  inService?: string[];
 }
 
 /** Lifecycle states of an instance that is leaving its group (Warmed:* instances are not nodes). */

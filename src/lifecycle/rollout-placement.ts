@@ -1,5 +1,5 @@
 import type { InstanceDirectory } from "../aws/instance-directory.js";
-import { type LifecycleActions, replacingStatuses } from "../aws/lifecycle.js";
+import { type InstanceRefreshView, type LifecycleActions, replacingStatuses } from "../aws/lifecycle.js";
 import {
   hasReplacingTaint,
   markReplacing,
@@ -50,7 +50,9 @@ export async function placeForRollout(options: {
   try {
     const refresh = await lifecycle.instanceRefresh(options.asgName);
     if (refresh !== undefined) outcome.status = refresh.status;
-    const toReplace = (refresh?.toReplace ?? []).filter((id) => id !== options.instanceId);
+    const toReplace = (refresh === undefined ? [] : await stillToReplace(refresh, options.instances)).filter(
+      (id) => id !== options.instanceId,
+    );
     const replacing = refresh !== undefined && replacingStatuses.has(refresh.status) && toReplace.length > 0;
     const keep = new Set<string>();
     if (replacing) {
@@ -91,4 +93,21 @@ export async function placeForRollout(options: {
     });
   }
   return outcome;
+}
+
+/**
+ * The instances the refresh has still to replace: as the source lists them, or else those in service
+ * launched before the refresh started (EC2's LaunchTime; an instance whose launch time is unknown is left
+ * alone).
+ */
+async function stillToReplace(refresh: InstanceRefreshView, instances: InstanceDirectory): Promise<string[]> {
+  if (refresh.toReplace !== undefined) return refresh.toReplace;
+  const { startedAt } = refresh;
+  if (startedAt === undefined || refresh.inService === undefined) return [];
+  const described = await Promise.all(
+    refresh.inService.slice(0, MAX_TAINTED).map((instanceId) => instances.describe(instanceId)),
+  );
+  return described.flatMap((facts) =>
+    facts?.launchedAt !== undefined && facts.launchedAt < startedAt ? [facts.instanceId] : [],
+  );
 }
