@@ -284,7 +284,10 @@ async function readScenario(path: string): Promise<Scenario> {
 }
 
 function drainTarget(scenario: Scenario, path: string): { nodeName: string; instanceId: string } {
-  const nodeName = scenario.drainNode ?? scenario.lifecycle?.[0]?.node;
+  const first = scenario.lifecycle?.[0];
+  const nodeName =
+    scenario.drainNode ??
+    (first === undefined ? undefined : "node" in first ? first.node : firstJoined(scenario, first));
   if (nodeName === undefined) {
     throw new CliError(`scenario ${path} names no drainNode: set drainNode to the node to drain`);
   }
@@ -292,6 +295,12 @@ function drainTarget(scenario: Scenario, path: string): { nodeName: string; inst
   if (node === undefined)
     throw new CliError(`scenario ${path}: drainNode ${nodeName} is not among its nodes`);
   return { nodeName, instanceId: node.instanceId };
+}
+
+/** The first node an instance refresh replaces (named, or the first that has joined). */
+function firstJoined(scenario: Scenario, event: object): string | undefined {
+  const named = "nodes" in event && Array.isArray(event.nodes) ? event.nodes[0] : undefined;
+  return typeof named === "string" ? named : scenario.nodes.find((node) => node.joined)?.name;
 }
 
 function report(parts: {

@@ -20,6 +20,7 @@ import { Kubelet } from "./kubelet.js";
 import { LoadBalancerController } from "./load-balancer-controller.js";
 import { NodeHealth } from "./node-health.js";
 import { NodeLifecycle } from "./node-lifecycle.js";
+import { nodeObject } from "./node-object.js";
 import { ObjectStore, type StoredObject } from "./object-store.js";
 import { PodIndex } from "./pod-index.js";
 import { setCondition } from "./pod-state.js";
@@ -78,6 +79,8 @@ export interface SimCluster {
   setPodReady(namespace: string, name: string, ready: boolean): void;
   /** Removes a Node object, as when its instance disappears; its pods are collected after podGcSeconds. */
   deleteNode(name: string): void;
+  /** A scenario node with `joined: false` registers its Node now, Ready (its instance was launched). */
+  joinNode(name: string): void;
   /** Stops the node's kubelet now: it goes Unknown after nodeMonitorGraceSeconds, its pods stay as they are. */
   stopKubelet(name: string): void;
   /** Starts the node's kubelet again (its instance started): the Node is Ready, keeping its cordon, taints, labels. */
@@ -239,6 +242,13 @@ export async function startSimCluster(
       if (!store.get(resourceTypes.nodes, undefined, name))
         throw new Error(`deleting node ${name}: no such node`);
       removeNode(name);
+    },
+    joinNode: (name) => {
+      const index = scenario.nodes.findIndex((node) => node.name === name);
+      const node = scenario.nodes[index];
+      if (node === undefined) throw new Error(`joining node ${name}: no such node in the scenario`);
+      if (store.get(resourceTypes.nodes, undefined, name)) return;
+      store.create(resourceTypes.nodes, nodeObject(plane, node, index));
     },
     stopKubelet: (name) => {
       if (!store.get(resourceTypes.nodes, undefined, name))
