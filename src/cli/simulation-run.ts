@@ -100,6 +100,8 @@ export interface SimulationReport {
   podsCountedGone: string[];
   /** Accepted evictions per workload ("namespace/Kind/name", a ReplicaSet's pods under its Deployment). */
   evictionsPerWorkload: Record<string, number>;
+  /** With several nodes: accepted evictions per workload replica lineage (src/sim/eviction-lineage.ts). */
+  evictionsPerPod?: { max: number; mean: number };
   /** Each target group the node had targets in (its instance, its pods' IPs): when they drained and left. */
   targets: TargetReport[];
   /** With a scenario's `spot`: the interruption warning's drain against its two minutes. */
@@ -378,6 +380,7 @@ function report(parts: {
     podsReturning,
     podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
+    ...(scenario.nodes.length > 1 ? { evictionsPerPod: maxAndMean(sim.evictionsPerPod()) } : {}),
     targets: targetReports(sim.targetGroups, parts.timeline.nodeTargets),
     ...(scenario.spot === undefined
       ? {}
@@ -407,6 +410,10 @@ function report(parts: {
       ),
     })),
   };
+}
+
+function maxAndMean(summary: { max: number; mean: number }): { max: number; mean: number } {
+  return { max: summary.max, mean: summary.mean };
 }
 
 /** Accepted evictions per workload; a ReplicaSet's pods count under the Deployment that owns it. */

@@ -13,6 +13,7 @@ import { DaemonSetController } from "./daemon-set-controller.js";
 import { DeploymentController } from "./deployment-controller.js";
 import { DisruptionController } from "./disruption-controller.js";
 import type { EvictionContext } from "./eviction.js";
+import { EvictionLineage, type EvictionsPerPod } from "./eviction-lineage.js";
 import { type FaultControl, Faults } from "./faults.js";
 import type { Node, Pod, Workload } from "./kube-objects.js";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
@@ -77,6 +78,8 @@ export interface SimCluster {
   scale(namespace: string, name: string, replicas: number): void;
   /** Flips a pod's Ready condition, as a failing or passing readiness probe would. */
   setPodReady(namespace: string, name: string, ready: boolean): void;
+  /** Accepted evictions per workload replica lineage (eviction-lineage.ts). */
+  evictionsPerPod(): EvictionsPerPod;
   /** Removes a Node object, as when its instance disappears; its pods are collected after podGcSeconds. */
   deleteNode(name: string): void;
   /** A scenario node with `joined: false` registers its Node now, Ready (its instance was launched). */
@@ -152,10 +155,12 @@ export async function startSimCluster(
     if (node) store.remove(node);
   };
   const evictionsByNode = new Map<string, number>();
+  const lineage = new EvictionLineage(store);
   const eviction: EvictionContext = {
     plane,
     budgets,
     afterEviction: (pod: Pod) => {
+      lineage.evicted(pod);
       const nodeName = pod.spec.nodeName;
       if (!nodeName) return;
       const count = (evictionsByNode.get(nodeName) ?? 0) + 1;
@@ -243,6 +248,7 @@ export async function startSimCluster(
         throw new Error(`deleting node ${name}: no such node`);
       removeNode(name);
     },
+    evictionsPerPod: () => lineage.summary(),
     joinNode: (name) => {
       const index = scenario.nodes.findIndex((node) => node.name === name);
       const node = scenario.nodes[index];

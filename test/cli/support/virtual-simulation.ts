@@ -8,7 +8,12 @@ import { onVirtualTime } from "../../support/virtual-time.js";
 export async function simulate(
   file: string,
   via: "lambda" | "worker" = "lambda",
-): Promise<{ report: SimulationReport; document: ReturnType<typeof simulationDocument> }> {
+): Promise<{
+  report: SimulationReport;
+  document: ReturnType<typeof simulationDocument>;
+  /** The simulated cluster, stopped: its view still shows the end state. */
+  sim: SimCluster | undefined;
+}> {
   const clock = createManualClock();
   let sim: SimCluster | undefined;
   const report = await onVirtualTime(
@@ -29,5 +34,5 @@ export async function simulate(
       }),
     { busy: () => (sim?.requestsInFlight() ?? 0) > 0 },
   );
-  return { report, document: simulationDocument(report) };
+  return { report, document: simulationDocument(report), sim };
 }
