@@ -255,15 +255,16 @@ export class LifecycleJob {
       instanceId: notice.instanceId,
     });
     // During an instance refresh, the nodes still to be replaced repel the evicted pods (PreferNoSchedule).
-    await placeForRollout({
-      lifecycle: this.deps.lifecycle,
-      instances: this.deps.instances,
-      link: on.link,
-      log,
-      asgName: notice.asgName,
-      instanceId: notice.instanceId,
-      now: clock.now(),
-    });
+    if (settings.ROLLOUT_PLACEMENT)
+      await placeForRollout({
+        lifecycle: this.deps.lifecycle,
+        instances: this.deps.instances,
+        link: on.link,
+        log,
+        asgName: notice.asgName,
+        instanceId: notice.instanceId,
+        now: clock.now(),
+      });
     log.info("draining", {
       attempt: delivery.attempt,
       deadline: iso(deadline),

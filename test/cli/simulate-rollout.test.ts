@@ -27,4 +27,11 @@ describe("simulate scenarios/rollout.yaml", () => {
     );
     expect(tainted).toEqual([]);
   }, 120_000);
+
+  it("without rollout-aware placement, some pod is moved twice", async () => {
+    const { document } = await simulate("rollout.yaml", "lambda", { ROLLOUT_PLACEMENT: "false" });
+
+    expect(document.violations).toEqual([]);
+    expect(document.evictionsPerPod?.max).toBeGreaterThan(1);
+  }, 120_000);
 });

@@ -8,6 +8,7 @@ import { onVirtualTime } from "../../support/virtual-time.js";
 export async function simulate(
   file: string,
   via: "lambda" | "worker" = "lambda",
+  settings?: Record<string, string>,
 ): Promise<{
   report: SimulationReport;
   document: ReturnType<typeof simulationDocument>;
@@ -25,6 +26,7 @@ export async function simulate(
         heartbeatTimeoutSeconds: 60,
         lambdaTimeoutMs: 900_000,
         via,
+        ...(settings === undefined ? {} : { settings }),
         timeoutMs: 3_600_000,
         onCluster: (cluster) => {
           sim = cluster;
