@@ -255,16 +255,19 @@ export class LifecycleJob {
       instanceId: notice.instanceId,
     });
     // During an instance refresh, the nodes still to be replaced repel the evicted pods (PreferNoSchedule).
-    if (settings.ROLLOUT_PLACEMENT)
-      await placeForRollout({
-        lifecycle: this.deps.lifecycle,
-        instances: this.deps.instances,
-        link: on.link,
-        log,
-        asgName: notice.asgName,
-        instanceId: notice.instanceId,
-        now: clock.now(),
-      });
+    const placeRollout = () =>
+      settings.ROLLOUT_PLACEMENT
+        ? placeForRollout({
+            lifecycle: this.deps.lifecycle,
+            instances: this.deps.instances,
+            link: on.link,
+            log,
+            asgName: notice.asgName,
+            instanceId: notice.instanceId,
+            now: clock.now(),
+          })
+        : undefined;
+    await placeRollout();
     log.info("draining", {
       attempt: delivery.attempt,
       deadline: iso(deadline),
@@ -324,6 +327,8 @@ export class LifecycleJob {
     } finally {
       sharing.release();
     }
+    // Seen again once drained: a refresh cancelled (or over) meanwhile has its taints removed now.
+    await placeRollout();
     delivery.onDrainRun?.(run);
     telemetry.drainRan(run);
     if (run.result !== undefined) {

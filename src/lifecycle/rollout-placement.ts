@@ -49,11 +49,13 @@ export async function placeForRollout(options: {
   if (lifecycle.instanceRefresh === undefined) return outcome;
   try {
     const refresh = await lifecycle.instanceRefresh(options.asgName);
-    if (refresh !== undefined) outcome.status = refresh.status;
-    const toReplace = (refresh === undefined ? [] : await stillToReplace(refresh, options.instances)).filter(
+    // No refresh in the group's history: nothing was tainted for it.
+    if (refresh === undefined) return outcome;
+    outcome.status = refresh.status;
+    const toReplace = (await stillToReplace(refresh, options.instances)).filter(
       (id) => id !== options.instanceId,
     );
-    const replacing = refresh !== undefined && replacingStatuses.has(refresh.status) && toReplace.length > 0;
+    const replacing = replacingStatuses.has(refresh.status) && toReplace.length > 0;
     const keep = new Set<string>();
     if (replacing) {
       await Promise.all(

@@ -28,6 +28,28 @@ describe("simulate scenarios/rollout.yaml", () => {
     expect(tainted).toEqual([]);
   }, 120_000);
 
+  it("a refresh cancelled while its first batch drains leaves the old nodes it kept untainted", async () => {
+    const { document, sim } = await simulate("../test/fixtures/scenarios/rollout-cancelled.yaml");
+
+    expect(document.lifecycleActions).toHaveLength(2);
+    expect(document.lifecycleActions.every((action) => action.completions === 1)).toBe(true);
+    expect(document.violations).toEqual([]);
+    const texts = document.timeline.map((entry) => entry.text);
+    expect(texts).toContain("instance refresh cancelled");
+    expect(texts.some((text) => text.includes("rollout-aware placement"))).toBe(true);
+    const nodes = sim?.view.nodes() ?? [];
+    expect(nodes.map((node) => node.metadata.name).sort()).toEqual([
+      "ip-10-0-1-12.us-west-2.compute.internal",
+      "ip-10-0-1-13.us-west-2.compute.internal",
+      "ip-10-0-1-20.us-west-2.compute.internal",
+      "ip-10-0-1-21.us-west-2.compute.internal",
+    ]);
+    const tainted = nodes.filter((node) =>
+      node.spec.taints?.some((taint) => taint.key === REPLACING_TAINT_KEY),
+    );
+    expect(tainted).toEqual([]);
+  }, 120_000);
+
   it("without rollout-aware placement, some pod is moved twice", async () => {
     const { document } = await simulate("rollout.yaml", "lambda", { ROLLOUT_PLACEMENT: "false" });
 
