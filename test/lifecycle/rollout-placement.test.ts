@@ -107,6 +107,58 @@ describe("rollout-aware placement", () => {
     expect(taintedNodes()).toEqual([]);
   });
 
+  it("without a list of instances to replace, taints those in service launched before the refresh started", async () => {
+    const { sim, taintedNodes } = await refreshUnderWay();
+    const startedAt = sim.clock.now();
+    const launchedAt = (index: number) => (index < 3 ? startedAt - 3_600_000 : startedAt + 60_000);
+    const instances = {
+      describe: async (instanceId: string) => {
+        const index = group.findIndex((entry) => entry.instanceId === instanceId);
+        const entry = group[index];
+        if (entry === undefined) return undefined;
+        return {
+          instanceId,
+          privateDnsName: entry.node,
+          availabilityZone: "us-east-1a",
+          state: "running",
+          tags: {},
+          launchedAt: launchedAt(index),
+        };
+      },
+    };
+    const lifecycle = {
+      describeHook: async () => ({
+        heartbeatTimeoutSeconds: 300,
+        defaultResult: "ABANDON" as const,
+        globalTimeoutSeconds: 30_000,
+      }),
+      recordHeartbeat: async () => "recorded" as const,
+      complete: async () => "completed" as const,
+      instanceRefresh: async () => ({
+        id: "r-1",
+        status: "InProgress" as const,
+        startedAt,
+        inService: group.slice(1).map((entry) => entry.instanceId),
+      }),
+    };
+
+    const outcome = await sim.run(() =>
+      placeForRollout({
+        lifecycle,
+        instances,
+        link: { clusterName: "sim", client: sim.client, port: sim.cluster },
+        log: quietLog,
+        asgName: "workers",
+        instanceId: group[0]?.instanceId ?? "",
+        now: sim.clock.now(),
+      }),
+    );
+
+    // ip-10-0-0-4 was launched after the refresh started: a new instance, left alone.
+    expect(outcome.tainted.sort()).toEqual([group[1]?.node, group[2]?.node]);
+    expect(taintedNodes()).toEqual([group[1]?.node, group[2]?.node]);
+  });
+
   it("a restore removes the taint and its annotation", async () => {
     const { sim, noticeOf, taintedNodes } = await refreshUnderWay();
     await noticeOf(group[0]?.instanceId ?? "");
