@@ -14,6 +14,7 @@ describe("simulate scenarios/rollout.yaml", () => {
     }
     expect(document.violations).toEqual([]);
     expect(document.evictionsPerPod?.max).toBe(1);
+    expect(document.exitCode).toBe(0);
     expect(document.evictionsPerPod?.mean).toBe(1);
     const nodes = sim?.view.nodes() ?? [];
     expect(nodes.map((node) => node.metadata.name).sort()).toEqual([
