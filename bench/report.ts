@@ -2,6 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { CaseResult } from "./case-result.js";
 import { type BundleFigures, bundleLines } from "./lambda-bundle.js";
+import { type RolloutResult, rolloutLines } from "./rollout-case.js";
 
 export interface MachineFacts {
   cpus: number;
@@ -18,6 +19,8 @@ export interface BenchReport {
   machine: MachineFacts;
   lambdaBundle?: BundleFigures;
   cases: CaseResult[];
+  /** Instance refreshes with and without rollout-aware placement (rollout-case.ts). */
+  rollouts?: RolloutResult[];
   /** Scenarios whose measurement itself failed (a drain process that had to be killed, say). */
   crashed: { id: string; error: string }[];
 }
@@ -144,6 +147,7 @@ export function textReport(report: BenchReport): string {
     }
   }
   if (report.lambdaBundle !== undefined) lines.push("", ...bundleLines(report.lambdaBundle));
+  for (const rollout of report.rollouts ?? []) lines.push("", ...rolloutLines(rollout));
   for (const crash of report.crashed) lines.push("", `${crash.id}: NOT MEASURED — ${crash.error}`);
   const all = report.cases.flatMap((result) => result.targets);
   const failed = all.filter((target) => target.status === "FAIL").length;

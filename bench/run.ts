@@ -21,6 +21,7 @@ import {
 } from "./lambda-bundle.js";
 import { measureCase } from "./measure-case.js";
 import { type BenchReport, textReport, writeJsonReport } from "./report.js";
+import { measureRollout, type RolloutResult, rolloutCases } from "./rollout-case.js";
 import { buildDrainWorker, removeDrainWorker } from "./worker-launch.js";
 
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -42,11 +43,10 @@ async function main(): Promise<number> {
     return bundleSizePasses(figures) && bundleImportPasses(figures) ? 0 : 1;
   }
   const only = values.only?.split(",").map((id) => id.trim());
-  const unknown = only?.filter((id) => !benchCases.some((bench) => bench.id === id)) ?? [];
+  const known = [...benchCases.map((bench) => bench.id), ...rolloutCases.map((bench) => bench.id)];
+  const unknown = only?.filter((id) => !known.includes(id)) ?? [];
   if (unknown.length > 0) {
-    throw new Error(
-      `--only: no scenario ${unknown.join(", ")} (known: ${benchCases.map((bench) => bench.id).join(", ")})`,
-    );
+    throw new Error(`--only: no scenario ${unknown.join(", ")} (known: ${known.join(", ")})`);
   }
   const started = performance.now();
   const startedAt = new Date().toISOString();
@@ -74,6 +74,18 @@ async function main(): Promise<number> {
     }
   }
   await removeDrainWorker(workerBundle);
+  const rollouts: RolloutResult[] = [];
+  for (const bench of rolloutCases) {
+    if (only !== undefined && !only.includes(bench.id)) continue;
+    say(`${bench.id}: with and without rollout-aware placement…`);
+    try {
+      rollouts.push(await measureRollout(bench));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      say(`${bench.id}: could not be measured: ${message}`);
+      crashed.push({ id: bench.id, error: message });
+    }
+  }
 
   const cpuList = cpus();
   const report: BenchReport = {
@@ -89,6 +101,7 @@ async function main(): Promise<number> {
     },
     ...(lambdaBundle === undefined ? {} : { lambdaBundle }),
     cases,
+    ...(rollouts.length === 0 ? {} : { rollouts }),
     crashed,
   };
   process.stdout.write(`${textReport(report)}\n`);

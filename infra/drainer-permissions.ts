@@ -72,7 +72,11 @@ export function grantDrainerPermissions(role: iam.Role, props: DrainerPermission
     new iam.PolicyStatement({
       sid: statementIds.lifecycleHooks,
       // DescribeAutoScalingGroups: the group's leaving instances, cordoned before a drain evicts (batch cordon).
-      actions: ["autoscaling:DescribeLifecycleHooks", "autoscaling:DescribeAutoScalingGroups"],
+      actions: [
+        "autoscaling:DescribeLifecycleHooks",
+        "autoscaling:DescribeAutoScalingGroups",
+        "autoscaling:DescribeInstanceRefreshes",
+      ],
       resources: ["*"],
     }),
   );
@@ -96,7 +100,7 @@ export function grantDrainerPermissions(role: iam.Role, props: DrainerPermission
   acknowledgeWildcardResource(
     role,
     "*",
-    "autoscaling:DescribeLifecycleHooks, autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeTrafficSources, ec2:DescribeInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permissions (service authorization reference); the statements holding this wildcard allow only those read-only actions, or, in a VPC, only the network-interface actions Lambda needs, which are not resource-scoped either.",
+    "autoscaling:DescribeLifecycleHooks, autoscaling:DescribeAutoScalingGroups, autoscaling:DescribeInstanceRefreshes, autoscaling:DescribeTrafficSources, ec2:DescribeInstances and elasticloadbalancing:DescribeTargetHealth support no resource-level permissions (service authorization reference); the statements holding this wildcard allow only those read-only actions, or, in a VPC, only the network-interface actions Lambda needs, which are not resource-scoped either.",
   );
   const deregisterArns = [...new Set(props.deregisterTargetGroupArns ?? [])];
   if (deregisterArns.length > 0) {

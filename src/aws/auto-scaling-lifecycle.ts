@@ -2,6 +2,7 @@ import {
   type AutoScalingClient,
   CompleteLifecycleActionCommand,
   DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
   DescribeLifecycleHooksCommand,
   type LifecycleHook,
   RecordLifecycleActionHeartbeatCommand,
@@ -12,12 +13,15 @@ import {
   defaultHeartbeatTimeoutSeconds,
   globalTimeoutSeconds,
   type HeartbeatOutcome,
+  type InstanceRefreshStatus,
+  type InstanceRefreshView,
   type LifecycleActionRef,
   type LifecycleActions,
   type LifecycleHookSettings,
   type LifecycleResult,
   leavingStates,
   noActiveActionMessage,
+  replacingStatuses,
 } from "./lifecycle.js";
 
 /** Was this failure Auto Scaling saying the action is no longer waiting? */
@@ -96,13 +100,43 @@ export class AutoScalingLifecycle implements LifecycleActions {
    * https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_Instance.html
    */
   async leavingInstances(asgName: string): Promise<string[]> {
+    return this.instancesIn(asgName, (state) => leavingStates.has(state));
+  }
+
+  /**
+   * DescribeInstanceRefreshes of the group, the latest first
+   * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeInstanceRefreshes.html); while it
+   * replaces instances, the group's InService instances too (the API does not say which are still to be
+   * replaced: the caller compares their launch time with the refresh's StartTime).
+   */
+  async instanceRefresh(asgName: string): Promise<InstanceRefreshView | undefined> {
+    let latest: { id: string; status: InstanceRefreshStatus; startedAt?: number } | undefined;
+    try {
+      const answer = await this.client.send(
+        new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: asgName, MaxRecords: 1 }),
+      );
+      const [refresh] = answer.InstanceRefreshes ?? [];
+      if (refresh?.InstanceRefreshId === undefined || refresh.Status === undefined) return undefined;
+      latest = {
+        id: refresh.InstanceRefreshId,
+        status: refresh.Status as InstanceRefreshStatus,
+        ...(refresh.StartTime === undefined ? {} : { startedAt: refresh.StartTime.getTime() }),
+      };
+    } catch (cause) {
+      throw wrapAwsError(`describing the instance refreshes of Auto Scaling group ${asgName}`, cause);
+    }
+    if (!replacingStatuses.has(latest.status)) return latest;
+    return { ...latest, inService: await this.instancesIn(asgName, (state) => state === "InService") };
+  }
+
+  private async instancesIn(asgName: string, wanted: (state: string) => boolean): Promise<string[]> {
     try {
       const answer = await this.client.send(
         new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [asgName] }),
       );
       const group = answer.AutoScalingGroups?.find((candidate) => candidate.AutoScalingGroupName === asgName);
       return (group?.Instances ?? [])
-        .filter((instance) => leavingStates.has(instance.LifecycleState ?? ""))
+        .filter((instance) => wanted(instance.LifecycleState ?? ""))
         .flatMap((instance) => (instance.InstanceId === undefined ? [] : [instance.InstanceId]));
     } catch (cause) {
       throw wrapAwsError(`describing Auto Scaling group ${asgName}`, cause);

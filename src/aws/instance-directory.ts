@@ -11,6 +11,8 @@ export interface InstanceFacts {
   /** pending | running | shutting-down | terminated | stopping | stopped. */
   state: string | undefined;
   tags: Record<string, string>;
+  /** LaunchTime (ms since the epoch), when EC2 gives it. */
+  launchedAt?: number;
 }
 
 /** Looks instances up for the node lookup's fallbacks and for resolving the cluster from tags. */
@@ -63,6 +65,7 @@ const instanceSchema = z.object({
   privateDnsName: z.string().optional(),
   placement: element(z.object({ availabilityZone: z.string().optional() })),
   instanceState: element(z.object({ name: z.string().optional() })),
+  launchTime: z.string().optional(),
   tagSet: itemList(z.object({ key: z.string(), value: z.string().optional() })),
 });
 
@@ -117,5 +120,11 @@ function factsOf(instance: InstanceItem): InstanceFacts {
     availabilityZone: instance.placement === "" ? undefined : instance.placement?.availabilityZone,
     state: instance.instanceState === "" ? undefined : instance.instanceState?.name,
     tags,
+    ...launchedAtOf(instance.launchTime),
   };
+}
+
+function launchedAtOf(launchTime: string | undefined): { launchedAt?: number } {
+  const at = launchTime === undefined ? Number.NaN : Date.parse(launchTime);
+  return Number.isFinite(at) ? { launchedAt: at } : {};
 }

@@ -37,6 +37,47 @@ export interface LifecycleActions {
    * Terminating:Proceed (DescribeAutoScalingGroups). Optional: without it, no batch cordon.
    */
   leavingInstances?(asgName: string): Promise<string[]>;
+  /**
+   * The group's latest instance refresh (DescribeInstanceRefreshes), with the instances it has still to
+   * replace when known. Optional: without it, no rollout-aware placement.
+   */
+  instanceRefresh?(asgName: string): Promise<InstanceRefreshView | undefined>;
+}
+
+/**
+ * Status of an instance refresh as DescribeInstanceRefreshes answers it
+ * (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_InstanceRefresh.html).
+ */
+export type InstanceRefreshStatus =
+  | "Pending"
+  | "InProgress"
+  | "Successful"
+  | "Failed"
+  | "Cancelling"
+  | "Cancelled"
+  | "RollbackInProgress"
+  | "RollbackFailed"
+  | "RollbackSuccessful"
+  | "Baking";
+
+/** A refresh that is replacing the group's instances (the others have ended, are cancelled or roll back). */
+export const replacingStatuses: ReadonlySet<string> = new Set(["Pending", "InProgress"]);
+
+export interface InstanceRefreshView {
+  id: string;
+  status: InstanceRefreshStatus;
+  /** When it started (ms since the epoch), if it has. */
+  startedAt?: number;
+  /**
+   * Instances it has still to replace (launched before it started, not terminating yet); undefined when
+   * the source cannot tell.
+   */
+  toReplace?: string[];
+  /**
+   * When toReplace is unknown: the group's instances in service (InService, not leaving); those launched
+   * before startedAt are the ones still to replace (the Auto Scaling API does not list them).
+   */
+  inService?: string[];
 }
 
 /** Lifecycle states of an instance that is leaving its group (Warmed:* instances are not nodes). */

@@ -187,6 +187,7 @@ export function simulationDocument(report: SimulationReport) {
     podsReturning: report.podsReturning,
     podsCountedGone: report.podsCountedGone,
     evictionsPerWorkload: report.evictionsPerWorkload,
+    ...(report.evictionsPerPod === undefined ? {} : { evictionsPerPod: report.evictionsPerPod }),
     targets: targetsDocument(report, seconds),
     ...(report.spot === undefined ? {} : { spot: report.spot }),
     ...(report.stoppedEarly === undefined ? {} : { stoppedEarly: report.stoppedEarly }),

@@ -100,6 +100,8 @@ export interface SimulationReport {
   podsCountedGone: string[];
   /** Accepted evictions per workload ("namespace/Kind/name", a ReplicaSet's pods under its Deployment). */
   evictionsPerWorkload: Record<string, number>;
+  /** With several nodes: accepted evictions per workload replica lineage (src/sim/eviction-lineage.ts). */
+  evictionsPerPod?: { max: number; mean: number };
   /** Each target group the node had targets in (its instance, its pods' IPs): when they drained and left. */
   targets: TargetReport[];
   /** With a scenario's `spot`: the interruption warning's drain against its two minutes. */
@@ -284,7 +286,10 @@ async function readScenario(path: string): Promise<Scenario> {
 }
 
 function drainTarget(scenario: Scenario, path: string): { nodeName: string; instanceId: string } {
-  const nodeName = scenario.drainNode ?? scenario.lifecycle?.[0]?.node;
+  const first = scenario.lifecycle?.[0];
+  const nodeName =
+    scenario.drainNode ??
+    (first === undefined ? undefined : "node" in first ? first.node : firstJoined(scenario, first));
   if (nodeName === undefined) {
     throw new CliError(`scenario ${path} names no drainNode: set drainNode to the node to drain`);
   }
@@ -292,6 +297,12 @@ function drainTarget(scenario: Scenario, path: string): { nodeName: string; inst
   if (node === undefined)
     throw new CliError(`scenario ${path}: drainNode ${nodeName} is not among its nodes`);
   return { nodeName, instanceId: node.instanceId };
+}
+
+/** The first node an instance refresh replaces (named, or the first that has joined). */
+function firstJoined(scenario: Scenario, event: object): string | undefined {
+  const named = "nodes" in event && Array.isArray(event.nodes) ? event.nodes[0] : undefined;
+  return typeof named === "string" ? named : scenario.nodes.find((node) => node.joined)?.name;
 }
 
 function report(parts: {
@@ -369,6 +380,7 @@ function report(parts: {
     podsReturning,
     podsCountedGone,
     evictionsPerWorkload: evictionsPerWorkload(sim),
+    ...(scenario.nodes.length > 1 ? { evictionsPerPod: maxAndMean(sim.evictionsPerPod()) } : {}),
     targets: targetReports(sim.targetGroups, parts.timeline.nodeTargets),
     ...(scenario.spot === undefined
       ? {}
@@ -398,6 +410,10 @@ function report(parts: {
       ),
     })),
   };
+}
+
+function maxAndMean(summary: { max: number; mean: number }): { max: number; mean: number } {
+  return { max: summary.max, mean: summary.mean };
 }
 
 /** Accepted evictions per workload; a ReplicaSet's pods count under the Deployment that owns it. */

@@ -11,6 +11,7 @@ import {
 } from "./drain-state.js";
 import { OUT_OF_SERVICE_TAINT } from "./node-reachability.js";
 import { DRAINING_TAINT_KEY, EXCLUDE_FROM_LB_LABEL } from "./policy.js";
+import { REPLACING_SINCE_ANNOTATION, REPLACING_TAINT_KEY, taintsForPatch } from "./replacing-taint.js";
 
 export interface RestoreRequest {
   cluster: Pick<ClusterPort, "getNode" | "patchNode">;
@@ -87,6 +88,7 @@ export function restorePlan(
   const annotationsRemoved = [
     DRAIN_STATE_ANNOTATION,
     CORDONED_AHEAD_ANNOTATION,
+    REPLACING_SINCE_ANNOTATION,
     ...alsoRemoveAnnotations,
   ].filter((key) => annotations[key] !== undefined);
   // A drain of another node of the group may have cordoned this one ahead, before (or without) its own.
@@ -114,18 +116,13 @@ export function restorePlan(
   const ours = new Set<string>();
   if (changes.taint !== undefined) ours.add(changes.taint);
   if (state?.outOfServiceTainted === true) ours.add(OUT_OF_SERVICE_TAINT.key);
+  // Rollout-aware placement's taint (replacing-taint.ts) is always the drainer's own.
+  ours.add(REPLACING_TAINT_KEY);
   const taints = node.spec?.taints ?? [];
   const taintsRemoved = [...new Set(taints.filter((taint) => ours.has(taint.key)).map((t) => t.key))];
   if (taintsRemoved.length > 0) {
     // A merge patch replaces the whole list: send the others, pinned to this version.
-    spec.taints = taints
-      .filter((taint) => !ours.has(taint.key))
-      .map((taint) => ({
-        key: taint.key,
-        effect: taint.effect,
-        ...(taint.value === undefined ? {} : { value: taint.value }),
-        ...(taint.timeAdded === undefined ? {} : { timeAdded: new Date(taint.timeAdded).toISOString() }),
-      }));
+    spec.taints = taintsForPatch(node, ours);
   }
   const labelsRemoved =
     changes.excludedFromLoadBalancers && node.metadata?.labels?.[EXCLUDE_FROM_LB_LABEL] !== undefined

@@ -57,6 +57,12 @@ export async function findNodeForInstance(
     const direct = await readNodeIfAny(client, fullName);
     if (direct !== undefined && instanceIdOf(direct.spec?.providerID) === instance.instanceId) return direct;
   }
+  const nodes = await listAllNodes(client, `to find instance ${instance.instanceId}`);
+  return matchNode(nodes, instance);
+}
+
+/** Every Node of the cluster, page by page; `purpose` completes the error message ("listing nodes …"). */
+export async function listAllNodes(client: KubeClient, purpose: string): Promise<V1Node[]> {
   const nodes: V1Node[] = [];
   let token: string | undefined;
   do {
@@ -68,10 +74,10 @@ export async function findNodeForInstance(
       nodes.push(...page.items);
       token = page.metadata?._continue || undefined;
     } catch (error) {
-      throw toClusterError(`listing nodes to find instance ${instance.instanceId}`, error);
+      throw toClusterError(`listing nodes ${purpose}`, error);
     }
   } while (token !== undefined);
-  return matchNode(nodes, instance);
+  return nodes;
 }
 
 async function readNodeIfAny(client: KubeClient, name: string): Promise<V1Node | undefined> {

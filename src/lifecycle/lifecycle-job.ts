@@ -27,6 +27,7 @@ import type { NoticeOutcome } from "./notice-outcome.js";
 import { leftToOthers, resolveCluster, unservedCluster, unservedGroup } from "./notice-scope.js";
 import { NoticeTelemetry, type TelemetrySetup } from "./notice-telemetry.js";
 import { heartbeatBeforeRetry } from "./retry-heartbeat.js";
+import { placeForRollout } from "./rollout-placement.js";
 import type { Settings } from "./settings.js";
 import { type TargetWaitSetup, withTargetDeregistration } from "./target-deregistration.js";
 import { drainDeadline, type InvocationBudget, invocationBudget } from "./time-budget.js";
@@ -256,6 +257,20 @@ export class LifecycleJob {
       asgName: notice.asgName,
       instanceId: notice.instanceId,
     });
+    // During an instance refresh, the nodes still to be replaced repel the evicted pods (PreferNoSchedule).
+    const placeRollout = () =>
+      settings.ROLLOUT_PLACEMENT
+        ? placeForRollout({
+            lifecycle: this.deps.lifecycle,
+            instances: this.deps.instances,
+            link: on.link,
+            log,
+            asgName: notice.asgName,
+            instanceId: notice.instanceId,
+            now: clock.now(),
+          })
+        : undefined;
+    await placeRollout();
     log.info("draining", {
       attempt: delivery.attempt,
       deadline: iso(deadline),
@@ -319,6 +334,8 @@ export class LifecycleJob {
     } finally {
       sharing.release();
     }
+    // Seen again once drained: a refresh cancelled (or over) meanwhile has its taints removed now.
+    await placeRollout();
     delivery.onDrainRun?.(run);
     telemetry.drainRan(run);
     const reportUri = await report?.write(

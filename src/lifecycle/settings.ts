@@ -56,6 +56,8 @@ export const settingsSchema = z.object({
   OUT_OF_SERVICE_TAINT: booleanFlag.default(false),
   /** Evictions of pods that keep coming back to the node, per owner and drain, before they are left. */
   MAX_EVICTIONS_PER_OWNER: z.coerce.number().int().min(1).default(2),
+  /** During an instance refresh, taint the nodes still to be replaced PreferNoSchedule (rollout-placement.ts). */
+  ROLLOUT_PLACEMENT: booleanFlag.default(true),
   /** SQS queue the notices arrive on; used to schedule a continuation when an invocation runs out of time. */
   QUEUE_URL: z.string().url().optional(),
   /** Optional SNS topic for drain start / finish / failure notifications. */

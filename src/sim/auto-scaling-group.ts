@@ -5,6 +5,8 @@ import {
   type CompletionOutcome,
   globalTimeoutSeconds,
   type HeartbeatOutcome,
+  type InstanceRefreshStatus,
+  type InstanceRefreshView,
   type LifecycleActionRef,
   type LifecycleActions,
   type LifecycleHookSettings,
@@ -88,6 +90,13 @@ export class SimulatedAutoScalingGroup implements LifecycleActions, GroupTraffic
   private readonly heartbeatLog: RecordedHeartbeat[] = [];
   private readonly completionLog: RecordedCompletion[] = [];
   private readonly failures: { operation: Operation; error: unknown }[] = [];
+  private readonly refreshes: {
+    id: string;
+    status: InstanceRefreshStatus;
+    startedAt: number;
+    endedAt?: number;
+    toReplace: Set<string>;
+  }[] = [];
 
   constructor(private readonly options: SimulatedAutoScalingGroupOptions = {}) {
     this.name = options.name ?? "sim-workers";
@@ -288,6 +297,68 @@ export class SimulatedAutoScalingGroup implements LifecycleActions, GroupTraffic
       if (action.state === "waiting" || proceeding) leaving.add(action.instanceId);
     }
     return [...leaving];
+  }
+
+  /**
+   * StartInstanceRefresh: the refresh is InProgress at once and has these instances to replace; each
+   * terminate action started from now on takes its instance off that list.
+   */
+  startInstanceRefresh(instanceIds: readonly string[]): string {
+    const current = this.refreshes.at(-1);
+    if (current !== undefined && (current.status === "InProgress" || current.status === "Cancelling")) {
+      throw new AwsCallError(`group ${this.name} has an instance refresh in progress already`, {
+        retryable: false,
+        code: "InstanceRefreshInProgress",
+      });
+    }
+    const id = randomUUID();
+    this.refreshes.push({
+      id,
+      status: "InProgress",
+      startedAt: this.clock.now(),
+      toReplace: new Set(instanceIds),
+    });
+    return id;
+  }
+
+  /** CancelInstanceRefresh: Cancelling until the batch under way has ended (endInstanceRefresh). */
+  cancelInstanceRefresh(): void {
+    const current = this.refreshes.at(-1);
+    if (current?.status !== "InProgress") {
+      throw new AwsCallError(`group ${this.name} has no instance refresh in progress`, {
+        retryable: false,
+        code: "ActiveInstanceRefreshNotFound",
+      });
+    }
+    current.status = "Cancelling";
+  }
+
+  /** The refresh is over: Successful, or Cancelled if it was being cancelled. */
+  endInstanceRefresh(): void {
+    const current = this.refreshes.at(-1);
+    if (current === undefined || (current.status !== "InProgress" && current.status !== "Cancelling")) return;
+    current.status = current.status === "Cancelling" ? "Cancelled" : "Successful";
+    current.endedAt = this.clock.now();
+  }
+
+  /** Is the latest refresh being cancelled (the player starts no further batch)? */
+  get instanceRefreshCancelling(): boolean {
+    return this.refreshes.at(-1)?.status === "Cancelling";
+  }
+
+  /** DescribeInstanceRefreshes' latest entry, with the instances still to replace (not yet terminating). */
+  async instanceRefresh(asgName: string): Promise<InstanceRefreshView | undefined> {
+    const current = this.refreshes.at(-1);
+    if (asgName !== this.name || current === undefined) return undefined;
+    const terminating = new Set(
+      this.actions.filter((action) => action.transition === "terminate").map((action) => action.instanceId),
+    );
+    return {
+      id: current.id,
+      status: current.status,
+      startedAt: current.startedAt,
+      toReplace: [...current.toReplace].filter((id) => !terminating.has(id)),
+    };
   }
 
   private waitingAction(ref: LifecycleActionRef): SimulatedLifecycleAction | undefined {

@@ -35,15 +35,87 @@ export class LifecyclePlayer {
   constructor(private readonly options: LifecyclePlayerOptions) {}
 
   async play(script: readonly LifecycleEvent[]): Promise<{ stoppedEarly?: string }> {
+    const refreshes: Promise<string | undefined>[] = [];
     for (const event of script) {
       await this.options.clock.sleep(event.afterSeconds * 1000);
+      if (event.kind === "instanceRefresh") {
+        refreshes.push(this.refresh(event));
+        continue;
+      }
+      if (event.kind === "cancelInstanceRefresh") {
+        this.options.group.cancelInstanceRefresh();
+        this.tell("CancelInstanceRefresh: the batch under way finishes, no further batch starts");
+        continue;
+      }
       const stopped = await this.step(event);
       if (stopped !== undefined) return { stoppedEarly: stopped };
     }
-    return {};
+    const stopped = (await Promise.all(refreshes)).find((reason) => reason !== undefined);
+    return stopped === undefined ? {} : { stoppedEarly: stopped };
   }
 
-  private async step(event: LifecycleEvent): Promise<string | undefined> {
+  /**
+   * An instance refresh, batch by batch: the batch's new instances start and their Nodes join Ready after
+   * instanceStartSeconds, InstanceWarmup passes, then the batch's old instances get their terminate actions
+   * at once; the next batch starts once all of them have ended. The batch size is what the minimum healthy
+   * percentage leaves room for, at least one (a simplification of
+   * https://docs.aws.amazon.com/autoscaling/ec2/userguide/instance-refresh-overview.html).
+   */
+  private async refresh(
+    event: Extract<LifecycleEvent, { kind: "instanceRefresh" }>,
+  ): Promise<string | undefined> {
+    const { sim, group, clock, autoScaling } = this.options;
+    const old = event.nodes ?? sim.scenario.nodes.filter((node) => node.joined).map((node) => node.name);
+    const spares = sim.scenario.nodes.filter((node) => !node.joined).map((node) => node.name);
+    const size = Math.max(1, Math.floor((old.length * (100 - event.minHealthyPercentage)) / 100));
+    group.startInstanceRefresh(old.map((node) => this.instanceOf(node)));
+    this.tell(`instance refresh of ${old.length} instance(s) in batches of ${size}`);
+    for (let start = 0; start < old.length; start += size) {
+      if (group.instanceRefreshCancelling) break;
+      const batch = old.slice(start, start + size);
+      const joining = batch.map((node) => {
+        const spare = spares.shift();
+        if (spare === undefined)
+          throw new Error(`instance refresh replacing ${node}: no scenario node with joined: false is left`);
+        return spare;
+      });
+      await clock.sleep(autoScaling.instanceStartSeconds * 1000);
+      for (const node of joining) {
+        sim.joinNode(node);
+        this.tell(`${this.instanceOf(node)} launched by the refresh: node ${node} joins Ready`);
+      }
+      await clock.sleep(event.instanceWarmupSeconds * 1000);
+      const stopped = (await Promise.all(batch.map((node) => this.terminate(node, "EC2")))).find(
+        (reason) => reason !== undefined,
+      );
+      if (stopped !== undefined) return stopped;
+    }
+    const cancelled = group.instanceRefreshCancelling;
+    group.endInstanceRefresh();
+    this.tell(`instance refresh ${cancelled ? "cancelled" : "successful"}`);
+    return undefined;
+  }
+
+  /** A terminate action; once it has ended, the instance terminates (or stops in the warm pool). */
+  private async terminate(node: string, destination: "EC2" | "WarmPool"): Promise<string | undefined> {
+    const { sim, group } = this.options;
+    const instanceId = this.instanceOf(node);
+    const started = group.terminate(instanceId, { destination });
+    this.tell(`${instanceId} (node ${node}): terminate lifecycle action towards ${destination}`);
+    const stopped = await this.runAction(started);
+    if (destination === "WarmPool") {
+      sim.stopKubelet(node);
+      this.tell(`${instanceId} stopped in the warm pool: node ${node} goes NotReady`);
+    } else if (sim.view.nodes().some((candidate) => candidate.metadata.name === node)) {
+      sim.deleteNode(node);
+      this.tell(`${instanceId} terminated: node ${node} deleted`);
+    }
+    return stopped;
+  }
+
+  private async step(
+    event: Exclude<LifecycleEvent, { kind: "instanceRefresh" | "cancelInstanceRefresh" }>,
+  ): Promise<string | undefined> {
     const { sim, group, autoScaling } = this.options;
     const instanceId = this.instanceOf(event.node);
     switch (event.kind) {
@@ -51,19 +123,7 @@ export class LifecyclePlayer {
         if (event.destination === "WarmPool" && !autoScaling.warmPool) {
           throw new Error(`terminate of ${event.node} towards the warm pool: the group has no warm pool`);
         }
-        const started = group.terminate(instanceId, { destination: event.destination });
-        this.tell(
-          `${instanceId} (node ${event.node}): terminate lifecycle action towards ${event.destination}`,
-        );
-        const stopped = await this.runAction(started);
-        if (event.destination === "WarmPool") {
-          sim.stopKubelet(event.node);
-          this.tell(`${instanceId} stopped in the warm pool: node ${event.node} goes NotReady`);
-        } else if (sim.view.nodes().some((node) => node.metadata.name === event.node)) {
-          sim.deleteNode(event.node);
-          this.tell(`${instanceId} terminated: node ${event.node} deleted`);
-        }
-        return stopped;
+        return this.terminate(event.node, event.destination);
       }
       case "launch":
         return this.start(event.node, instanceId, { origin: event.origin, destination: "AutoScalingGroup" });

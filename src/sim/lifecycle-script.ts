@@ -44,6 +44,24 @@ export const lifecycleEventSchema = z.discriminatedUnion("kind", [
   }),
   /** An instance refresh replaces the root volume: a terminate action, the instance restarts, a launch action. */
   z.strictObject({ kind: z.literal("replaceRootVolume"), node: nodeName, afterSeconds }),
+  /**
+   * An instance refresh (StartInstanceRefresh): in batches of as many instances as the minimum healthy
+   * percentage allows leaving at once, new instances join as new Nodes (the scenario's nodes with
+   * `joined: false`, in order) before the old ones get their terminate actions; the next batch starts when
+   * the previous batch's actions have ended. The script goes on at once (a `cancelInstanceRefresh` may follow).
+   */
+  z.strictObject({
+    kind: z.literal("instanceRefresh"),
+    /** MinHealthyPercentage, 0–100 (default 90). */
+    minHealthyPercentage: z.number().int().min(0).max(100).default(90),
+    /** InstanceWarmup: seconds after a new instance is Ready before the old ones of its batch are terminated. */
+    instanceWarmupSeconds: seconds.default(0),
+    /** The nodes to replace, in order; default every node that has joined at the start. */
+    nodes: z.array(nodeName).min(1).optional(),
+    afterSeconds,
+  }),
+  /** CancelInstanceRefresh: the batch under way finishes, no other starts; the refresh ends Cancelled. */
+  z.strictObject({ kind: z.literal("cancelInstanceRefresh"), afterSeconds }),
   /** An operator's `kubectl uncordon`: spec.unschedulable false, nothing else. */
   z.strictObject({ kind: z.literal("uncordon"), node: nodeName, afterSeconds }),
   /** An operator's `kubectl cordon`. */

@@ -5,7 +5,12 @@ import type { StoredObject } from "./object-store.js";
 import type { PodIndex } from "./pod-index.js";
 import { isTerminal, isTerminating, setCondition } from "./pod-state.js";
 import { resourceTypes } from "./resource-types.js";
-import { claimNamesOf, misfit, unschedulableMessage } from "./scheduling-rules.js";
+import {
+  claimNamesOf,
+  intolerablePreferNoSchedule,
+  misfit,
+  unschedulableMessage,
+} from "./scheduling-rules.js";
 import type { Reconciler } from "./timer-set.js";
 import { zoneOfVolume } from "./volume-objects.js";
 
@@ -13,8 +18,9 @@ const podsType = resourceTypes.pods;
 const nodesType = resourceTypes.nodes;
 
 /**
- * The scheduler: binds each unbound pod to the least loaded node it fits (schedulable, taints tolerated,
- * node selector, capacity, the zone of its volumes), else marks it Unschedulable and retries whenever a
+ * The scheduler: binds each unbound pod to the node it fits (schedulable, taints tolerated, node selector,
+ * capacity, the zone of its volumes) with the fewest untolerated PreferNoSchedule taints, then the least
+ * loaded (the real scheduler weighs TaintToleration's score against the others; here it comes first), else marks it Unschedulable and retries whenever a
  * node or a pod changes.
  */
 export class Scheduler {
@@ -94,7 +100,7 @@ export class Scheduler {
     const pod = stored.object;
     const zones = this.volumeZones(pod);
     const reasons: string[] = [];
-    let best: { name: string; load: number } | undefined;
+    let best: { name: string; load: number; prefer: number } | undefined;
     for (const { object: node } of nodes) {
       const name = node.metadata.name;
       const podsOnNode = load.get(name) ?? 0;
@@ -103,7 +109,11 @@ export class Scheduler {
           ? "persistentvolumeclaim not found or not bound"
           : misfit({ pod, node, podsOnNode, volumeZones: zones });
       if (reason) reasons.push(reason);
-      else if (!best || podsOnNode < best.load) best = { name, load: podsOnNode };
+      else {
+        const prefer = intolerablePreferNoSchedule(pod, node);
+        if (!best || prefer < best.prefer || (prefer === best.prefer && podsOnNode < best.load))
+          best = { name, load: podsOnNode, prefer };
+      }
     }
     if (best) {
       const nodeName = best.name;

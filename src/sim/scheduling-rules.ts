@@ -56,6 +56,17 @@ export function misfit({ pod, node, podsOnNode, volumeZones }: NodeFitInput): st
   return undefined;
 }
 
+/**
+ * TaintToleration's score input: how many PreferNoSchedule taints of the node the pod does not tolerate
+ * (https://github.com/kubernetes/kubernetes/blob/master/pkg/scheduler/framework/plugins/tainttoleration/taint_toleration.go,
+ * countIntolerableTaintsPreferNoSchedule). Fewer is better; the scheduler here ranks by it first.
+ */
+export function intolerablePreferNoSchedule(pod: Pod, node: Node): number {
+  return (node.spec.taints ?? []).filter(
+    (taint) => taint.effect === "PreferNoSchedule" && !tolerates(pod.spec.tolerations, taint),
+  ).length;
+}
+
 /** The claims a pod uses: its persistentVolumeClaim volumes, and POD-VOLUME for a generic ephemeral one. */
 export function claimNamesOf(pod: Pod): string[] {
   return (pod.spec.volumes ?? [])

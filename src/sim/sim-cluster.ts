@@ -13,6 +13,7 @@ import { DaemonSetController } from "./daemon-set-controller.js";
 import { DeploymentController } from "./deployment-controller.js";
 import { DisruptionController } from "./disruption-controller.js";
 import type { EvictionContext } from "./eviction.js";
+import { EvictionLineage, type EvictionsPerPod } from "./eviction-lineage.js";
 import { type FaultControl, Faults } from "./faults.js";
 import type { Node, Pod, Workload } from "./kube-objects.js";
 import { kubeconfigYaml, writeKubeconfig } from "./kubeconfig.js";
@@ -20,6 +21,7 @@ import { Kubelet } from "./kubelet.js";
 import { LoadBalancerController } from "./load-balancer-controller.js";
 import { NodeHealth } from "./node-health.js";
 import { NodeLifecycle } from "./node-lifecycle.js";
+import { nodeObject } from "./node-object.js";
 import { ObjectStore, type StoredObject } from "./object-store.js";
 import { PodIndex } from "./pod-index.js";
 import { setCondition } from "./pod-state.js";
@@ -76,8 +78,12 @@ export interface SimCluster {
   scale(namespace: string, name: string, replicas: number): void;
   /** Flips a pod's Ready condition, as a failing or passing readiness probe would. */
   setPodReady(namespace: string, name: string, ready: boolean): void;
+  /** Accepted evictions per workload replica lineage (eviction-lineage.ts). */
+  evictionsPerPod(): EvictionsPerPod;
   /** Removes a Node object, as when its instance disappears; its pods are collected after podGcSeconds. */
   deleteNode(name: string): void;
+  /** A scenario node with `joined: false` registers its Node now, Ready (its instance was launched). */
+  joinNode(name: string): void;
   /** Stops the node's kubelet now: it goes Unknown after nodeMonitorGraceSeconds, its pods stay as they are. */
   stopKubelet(name: string): void;
   /** Starts the node's kubelet again (its instance started): the Node is Ready, keeping its cordon, taints, labels. */
@@ -149,10 +155,12 @@ export async function startSimCluster(
     if (node) store.remove(node);
   };
   const evictionsByNode = new Map<string, number>();
+  const lineage = new EvictionLineage(store);
   const eviction: EvictionContext = {
     plane,
     budgets,
     afterEviction: (pod: Pod) => {
+      lineage.evicted(pod);
       const nodeName = pod.spec.nodeName;
       if (!nodeName) return;
       const count = (evictionsByNode.get(nodeName) ?? 0) + 1;
@@ -239,6 +247,14 @@ export async function startSimCluster(
       if (!store.get(resourceTypes.nodes, undefined, name))
         throw new Error(`deleting node ${name}: no such node`);
       removeNode(name);
+    },
+    evictionsPerPod: () => lineage.summary(),
+    joinNode: (name) => {
+      const index = scenario.nodes.findIndex((node) => node.name === name);
+      const node = scenario.nodes[index];
+      if (node === undefined) throw new Error(`joining node ${name}: no such node in the scenario`);
+      if (store.get(resourceTypes.nodes, undefined, name)) return;
+      store.create(resourceTypes.nodes, nodeObject(plane, node, index));
     },
     stopKubelet: (name) => {
       if (!store.get(resourceTypes.nodes, undefined, name))

@@ -2,6 +2,8 @@ import {
   AutoScalingClient,
   AutoScalingServiceException,
   CompleteLifecycleActionCommand,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
   DescribeLifecycleHooksCommand,
   RecordLifecycleActionHeartbeatCommand,
 } from "@aws-sdk/client-auto-scaling";
@@ -169,5 +171,75 @@ describe("AutoScalingLifecycle.complete", () => {
       code: name,
       message: `completing the lifecycle action of i-0123456789abcdef0 (group prod-workers, hook drain-before-terminate) with CONTINUE: ${name}: ${message}`,
     });
+  });
+});
+
+describe("AutoScalingLifecycle.instanceRefresh", () => {
+  const startTime = new Date("2026-12-02T10:00:00Z");
+
+  it("reads the latest refresh and, while it runs, the group's instances in service", async () => {
+    autoScaling.on(DescribeInstanceRefreshesCommand).resolves({
+      InstanceRefreshes: [{ InstanceRefreshId: "r-1", Status: "InProgress", StartTime: startTime }],
+    });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: "prod-workers",
+          MinSize: 0,
+          MaxSize: 4,
+          DesiredCapacity: 3,
+          DefaultCooldown: 300,
+          AvailabilityZones: [],
+          HealthCheckType: "EC2",
+          CreatedTime: startTime,
+          Instances: [
+            {
+              InstanceId: "i-1",
+              LifecycleState: "InService",
+              AvailabilityZone: "us-west-2a",
+              HealthStatus: "Healthy",
+              ProtectedFromScaleIn: false,
+            },
+            {
+              InstanceId: "i-2",
+              LifecycleState: "Terminating:Wait",
+              AvailabilityZone: "us-west-2a",
+              HealthStatus: "Healthy",
+              ProtectedFromScaleIn: false,
+            },
+          ],
+        },
+      ],
+    });
+    const lifecycle = new AutoScalingLifecycle(new AutoScalingClient({}));
+
+    expect(await lifecycle.instanceRefresh("prod-workers")).toEqual({
+      id: "r-1",
+      status: "InProgress",
+      startedAt: startTime.getTime(),
+      inService: ["i-1"],
+    });
+    expect(autoScaling.commandCalls(DescribeInstanceRefreshesCommand)[0]?.args[0].input).toEqual({
+      AutoScalingGroupName: "prod-workers",
+      MaxRecords: 1,
+    });
+  });
+
+  it("does not list the instances of a refresh that is over, and answers undefined without any", async () => {
+    autoScaling
+      .on(DescribeInstanceRefreshesCommand)
+      .resolvesOnce({
+        InstanceRefreshes: [{ InstanceRefreshId: "r-1", Status: "Cancelled", StartTime: startTime }],
+      })
+      .resolves({ InstanceRefreshes: [] });
+    const lifecycle = new AutoScalingLifecycle(new AutoScalingClient({}));
+
+    expect(await lifecycle.instanceRefresh("prod-workers")).toEqual({
+      id: "r-1",
+      status: "Cancelled",
+      startedAt: startTime.getTime(),
+    });
+    expect(await lifecycle.instanceRefresh("prod-workers")).toBeUndefined();
+    expect(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)).toHaveLength(0);
   });
 });

@@ -62,7 +62,7 @@ function directory(endpoint: string, clock = stillClock()) {
 }
 
 describe("Ec2InstanceDirectory over the EC2 Query API", () => {
-  it("reads private DNS name, zone, state and tags from a DescribeInstances answer", async () => {
+  it("reads private DNS name, zone, state, tags and launch time from a DescribeInstances answer", async () => {
     const ec2 = await ec2Answering(describeInstancesAnswer([[running]]));
     expect(await directory(ec2.url).describe(instanceId)).toEqual({
       instanceId,
@@ -70,6 +70,7 @@ describe("Ec2InstanceDirectory over the EC2 Query API", () => {
       availabilityZone: "us-west-2a",
       state: "running",
       tags: { "eks:cluster-name": "prod", "kubernetes.io/cluster/prod": "owned", Name: "" },
+      launchedAt: Date.parse("2026-11-20T08:15:42.000Z"),
     });
   });
 
@@ -109,6 +110,7 @@ describe("Ec2InstanceDirectory over the EC2 Query API", () => {
       availabilityZone: "us-west-2a",
       state: "stopping",
       tags: {},
+      launchedAt: Date.parse("2026-11-20T08:15:42.000Z"),
     });
   });
 

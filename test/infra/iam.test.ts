@@ -57,7 +57,11 @@ describe("the drainer's role", () => {
         {
           sid: "DescribeLifecycleHooks",
           effect: "Allow",
-          actions: ["autoscaling:DescribeAutoScalingGroups", "autoscaling:DescribeLifecycleHooks"],
+          actions: [
+            "autoscaling:DescribeAutoScalingGroups",
+            "autoscaling:DescribeInstanceRefreshes",
+            "autoscaling:DescribeLifecycleHooks",
+          ],
           resources: ["*"],
         },
         { sid: "DescribeInstances", effect: "Allow", actions: ["ec2:DescribeInstances"], resources: ["*"] },
@@ -118,6 +122,7 @@ describe("the drainer's role", () => {
       .flatMap((s) => s.actions);
     expect(unscoped.sort()).toEqual([
       "autoscaling:DescribeAutoScalingGroups",
+      "autoscaling:DescribeInstanceRefreshes",
       "autoscaling:DescribeLifecycleHooks",
       "autoscaling:DescribeTrafficSources",
       "ec2:DescribeInstances",

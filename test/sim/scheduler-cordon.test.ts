@@ -38,3 +38,30 @@ describe("scheduler and a cordoned node", () => {
     expect(live("shop")).toHaveLength(1);
   });
 });
+
+describe("scheduler and a PreferNoSchedule taint", () => {
+  it("places a replacement on an untainted node even when the tainted one holds fewer pods", async () => {
+    const subject = await startCluster(scenario, { manualClock: true });
+    await subject.core.patchNode(
+      {
+        name: nodeA,
+        body: { spec: { taints: [{ key: "eks-node-drainer/replacing", effect: "PreferNoSchedule" }] } },
+      },
+      setHeaderOptions("Content-Type", PatchStrategy.MergePatch),
+    );
+    const [pod] = subject.cluster.view.pods({ namespace: "shop" });
+    const name = pod?.metadata.name ?? "";
+    await subject.core.createNamespacedPodEviction({
+      name,
+      namespace: "shop",
+      body: evictionOf("shop", name),
+    });
+    await subject.clock?.advance(300);
+
+    const live = subject.cluster.view
+      .pods({ namespace: "shop" })
+      .filter((candidate) => candidate.metadata.deletionTimestamp === undefined);
+    expect(live).toHaveLength(1);
+    expect(live[0]?.spec.nodeName).not.toBe(nodeA);
+  });
+});

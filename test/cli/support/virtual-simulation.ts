@@ -8,7 +8,13 @@ import { onVirtualTime } from "../../support/virtual-time.js";
 export async function simulate(
   file: string,
   via: "lambda" | "worker" = "lambda",
-): Promise<{ report: SimulationReport; document: ReturnType<typeof simulationDocument> }> {
+  settings?: Record<string, string>,
+): Promise<{
+  report: SimulationReport;
+  document: ReturnType<typeof simulationDocument>;
+  /** The simulated cluster, stopped: its view still shows the end state. */
+  sim: SimCluster | undefined;
+}> {
   const clock = createManualClock();
   let sim: SimCluster | undefined;
   const report = await onVirtualTime(
@@ -20,6 +26,7 @@ export async function simulate(
         heartbeatTimeoutSeconds: 60,
         lambdaTimeoutMs: 900_000,
         via,
+        ...(settings === undefined ? {} : { settings }),
         timeoutMs: 3_600_000,
         onCluster: (cluster) => {
           sim = cluster;
@@ -29,5 +36,5 @@ export async function simulate(
       }),
     { busy: () => (sim?.requestsInFlight() ?? 0) > 0 },
   );
-  return { report, document: simulationDocument(report) };
+  return { report, document: simulationDocument(report), sim };
 }
