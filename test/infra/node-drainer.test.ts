@@ -195,6 +195,7 @@ describe("function", () => {
       UNREACHABLE_AFTER_SECONDS: 60,
       OUT_OF_SERVICE_TAINT: false,
       MAX_EVICTIONS_PER_OWNER: 2,
+      ROLLOUT_PLACEMENT: true,
       QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/notices",
     });
     expect(environment.QUEUE_URL).toEqual(resolve(drainer.queue.queueUrl));
