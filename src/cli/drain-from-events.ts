@@ -98,7 +98,9 @@ export function drainFromEvents(kept: KeptDrain): DrainRecord | undefined {
       level,
       text: event.count > 1 ? `${event.message} (×${event.count})` : event.message,
       ...(refused === null ? {} : budgetOf(refused[2] ?? "")),
-      ...(event.reason === "VolumesDetached" ? waitedOf(event.message) : {}),
+      ...(event.reason === "VolumesDetached" || event.reason === "TargetsDeregistered"
+        ? waitedOf(event.message)
+        : {}),
     });
   }
   for (const pod of state?.forced ?? []) remove(`${pod.namespace}/${pod.name}`, pod.at, true);
@@ -215,9 +217,12 @@ function budgetOf(message: string): Pick<RecordedEntry, "budget" | "disruptionsA
   return { budget: match[1], ...(match[2] === undefined ? {} : { disruptionsAllowed: Number(match[2]) }) };
 }
 
-/** How long the volumes took to detach ("after 12.3s", "after 4m05s"), as the catalog words it. */
+/**
+ * How long a wait took ("after 12.3s", "after 4m05s"), as the catalog words it: the volumes detaching (at
+ * the end of the message), the targets deregistering (before the list of target groups).
+ */
 function waitedOf(message: string): Pick<RecordedEntry, "waitedSeconds"> {
-  const match = /after (?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)(ms|s))?$/.exec(message);
+  const match = /after (?:(\d+)h)?(?:(\d+)m)?(?:([\d.]+)(ms|s))?(?::|$)/.exec(message);
   if (match === null) return {};
   const [, hours = "0", minutes = "0", amount = "0", unit = "s"] = match;
   const waited = Number(hours) * 3600 + Number(minutes) * 60 + Number(amount) / (unit === "ms" ? 1000 : 1);

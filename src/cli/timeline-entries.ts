@@ -63,6 +63,8 @@ export function handlerEntry(
       .toLowerCase(),
     level: level === "info" ? (headline ? "info" : "detail") : level,
     text: `handler: ${message}${summary === "" ? "" : ` (${summary})`}`,
+    // A wait that ended ("targets deregistered"): how long it took, so that the report draws it.
+    ...(typeof fields.waitedMs === "number" ? { waitedSeconds: fields.waitedMs / 1000 } : {}),
   };
 }
 

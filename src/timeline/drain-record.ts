@@ -27,8 +27,10 @@ export interface RecordedEntry {
   desiredHealthy?: number;
   /** Why (a skip or wait reason, a refusal cause). */
   reason?: string;
-  /** How long a wait that ends here took (volumes detaching), seconds. */
+  /** How long a wait that ends here took (volumes detaching, targets deregistering), seconds. */
   waitedSeconds?: number;
+  /** A skipped pod that came back to the node (it tolerates the cordon) after its owner's evictions. */
+  returned?: boolean;
 }
 
 /** A pod on the node when the drain started. */

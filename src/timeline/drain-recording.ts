@@ -14,7 +14,10 @@ export interface DrainRecording {
 
 /** The fields of an entry that say what it is about. */
 export type EntryFields = Partial<
-  Pick<RecordedEntry, "pod" | "tier" | "budget" | "disruptionsAllowed" | "reason" | "waitedSeconds">
+  Pick<
+    RecordedEntry,
+    "pod" | "tier" | "budget" | "disruptionsAllowed" | "reason" | "waitedSeconds" | "returned"
+  >
 > & {
   /** The drain's deadline (a "started" event), epoch ms. */
   deadlineAt?: number;
@@ -31,6 +34,7 @@ export function drainEventFields(event: DrainEvent): EntryFields {
     fields.reason = event.cause;
   }
   if (event.kind === "skipped" || event.kind === "waiting") fields.reason = event.message;
+  if (event.kind === "skipped" && event.reason === "returning") fields.returned = true;
   if (event.kind === "volumes-detached") fields.waitedSeconds = event.waitedMs / 1000;
   if (event.kind === "started") fields.deadlineAt = event.deadline;
   return fields;

@@ -4,10 +4,19 @@ import type { DrainRecord, RecordedEntry, RecordedPod } from "./drain-record.js"
  * What a pod was doing at a moment of the drain. running: untouched; held: its tier runs but a budget
  * allows no disruption; queued: its tier runs, nothing holds it, its eviction is on its way; waiting: the
  * drain waits for it to go by itself; terminating: eviction accepted, until gone; forced: deleted at the
- * deadline, until gone; skipped: the drain leaves it (the reason says why); left: still on the node when
- * the record ends.
+ * deadline, until gone; skipped: the drain leaves it (the reason says why); returned: a replacement that
+ * came back to the node (it tolerates the cordon) after its owner's evictions were used up, left there from
+ * when it was seen; left: still on the node when the record ends.
  */
-export type LaneState = "running" | "held" | "queued" | "waiting" | "terminating" | "forced" | "skipped";
+export type LaneState =
+  | "running"
+  | "held"
+  | "queued"
+  | "waiting"
+  | "terminating"
+  | "forced"
+  | "skipped"
+  | "returned";
 
 export const LANE_STATES: readonly LaneState[] = [
   "running",
@@ -17,6 +26,7 @@ export const LANE_STATES: readonly LaneState[] = [
   "terminating",
   "forced",
   "skipped",
+  "returned",
 ];
 
 export interface LaneSegment {
@@ -99,6 +109,17 @@ function laneOf(
 ): PodLane {
   const lane: PodLane = { ...pod, segments: [], refusals: [], end: "left", entries };
   const skip = entries.find((entry) => entry.kind === "skipped");
+  if (skip?.returned === true) {
+    // A pod that came back: it was not on the node before it was seen, and stays from then on.
+    lane.segments.push({
+      state: "returned",
+      from: skip.seconds,
+      to: endSeconds,
+      label: `returned to the node: ${skip.text}`,
+    });
+    lane.end = "skipped";
+    return lane;
+  }
   if (skip !== undefined) {
     lane.segments.push({
       state: "skipped",

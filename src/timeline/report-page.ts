@@ -15,6 +15,7 @@ const STATE_NAMES: Record<LaneState, string> = {
   terminating: "eviction accepted, terminating",
   forced: "forced at the deadline",
   skipped: "skipped (stays)",
+  returned: "returned to the node (stays)",
 };
 
 /**

@@ -38,6 +38,7 @@ svg text{fill:var(--fg)}
 .s-running{fill:var(--running)}.s-held{fill:var(--held)}.s-queued{fill:var(--queued)}.s-waiting{fill:var(--waiting)}
 .s-terminating{fill:var(--terminating)}.s-forced{fill:var(--forced)}
 .s-skipped{fill:var(--skipped);stroke:var(--skipped-line);stroke-width:.6;stroke-dasharray:3 2}
+.s-returned{fill:var(--skipped);stroke:var(--held);stroke-width:1.2;stroke-dasharray:2 2}
 .refusal{fill:var(--refusal)}.gone{fill:var(--gone)}
 .lane .hit{fill:transparent}.lane:hover .hit,.lane.hover .hit{fill:var(--grid)}
 .lane.critical rect[class^="s-"],.critical-sample{stroke:var(--critical);stroke-width:1.6}
@@ -47,7 +48,7 @@ svg text{fill:var(--fg)}
 .budget-line{fill:none;stroke:var(--budget);stroke-width:1.5}.budget-area{fill:var(--budget-fill)}
 .baseline{stroke:var(--border)}.allowed{fill:var(--budget);font-size:10px}
 .invocation{fill:var(--invocation);stroke:var(--invocation-line)}.invocation.failed{stroke:var(--bad)}
-.volumes{fill:var(--volumes)}.heartbeat{fill:var(--heartbeat)}
+.volumes{fill:var(--volumes)}.targets{fill:var(--invocation-line)}.heartbeat{fill:var(--heartbeat)}
 .mark.info{fill:var(--ok)}.mark.warn,.mark.error{fill:var(--bad)}.mark.detail{fill:var(--muted)}
 #tip{position:fixed;z-index:2;max-width:560px;max-height:60vh;overflow:hidden;white-space:pre-wrap;pointer-events:none;
 background:var(--panel);color:var(--fg);border:1px solid var(--border);border-radius:6px;padding:8px 10px;

@@ -92,7 +92,7 @@ function rowLabel(text: string, y: number, kind: string): string {
   return `<text class="${kind}" x="4" y="${y + 15}">${esc(text)}</text>`;
 }
 
-/** Invocations, heartbeats, the volume wait, tier starts and the completion on one row. */
+/** Invocations, heartbeats, the volume and target waits, tier starts and the completion on one row. */
 function drainRow(record: DrainRecord, x: (seconds: number) => number, y: number): string {
   const parts: string[] = [];
   for (const invocation of record.invocations ?? []) {
@@ -101,11 +101,16 @@ function drainRow(record: DrainRecord, x: (seconds: number) => number, y: number
       `<rect class="invocation${invocation.error === undefined ? "" : " failed"}" x="${n(x(invocation.startedAtSeconds))}" y="${y + 3}" width="${n(Math.max(2, x(invocation.endedAtSeconds) - x(invocation.startedAtSeconds)))}" height="16" rx="3"><title>${esc(tip)}</title></rect>`,
     );
   }
-  const volumes = record.timeline.find((entry) => entry.kind === "volumes-detached");
-  if (volumes?.waitedSeconds !== undefined && volumes.waitedSeconds > 0) {
-    const from = volumes.seconds - volumes.waitedSeconds;
+  // The waits after the evictions: volumes detaching, targets leaving their load balancers' groups.
+  for (const [kind, css] of [
+    ["volumes-detached", "volumes"],
+    ["targets-deregistered", "targets"],
+  ] as const) {
+    const wait = record.timeline.find((entry) => entry.kind === kind);
+    if (wait?.waitedSeconds === undefined || wait.waitedSeconds <= 0) continue;
+    const from = wait.seconds - wait.waitedSeconds;
     parts.push(
-      `<rect class="volumes" x="${n(x(from))}" y="${y + 6}" width="${n(Math.max(2, x(volumes.seconds) - x(from)))}" height="10"><title>${esc(`${clockText(from)}–${clockText(volumes.seconds)}: ${volumes.text}`)}</title></rect>`,
+      `<rect class="${css}" x="${n(x(from))}" y="${y + 6}" width="${n(Math.max(2, x(wait.seconds) - x(from)))}" height="10"><title>${esc(`${clockText(from)}–${clockText(wait.seconds)}: ${wait.text}`)}</title></rect>`,
     );
   }
   for (const entry of record.timeline) {

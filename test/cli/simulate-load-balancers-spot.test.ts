@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { simulationRecord } from "../../src/cli/simulation-report.js";
+import { podLanes, renderDrainReport } from "../../src/timeline/index.js";
 import { simulate } from "./support/virtual-simulation.js";
 
 interface TargetEntry {
@@ -51,5 +53,24 @@ describe("simulate scenarios/spot-interruption.yaml", () => {
     // The terminate hook's drain ran under the warning's deadline (two minutes minus the 10 s margin).
     expect(spot.deadlineAfterSeconds).toBeLessThanOrEqual(spot.warningAfterSeconds + 110);
     expect(spot.deadlineAfterSeconds).toBeGreaterThan(spot.warningAfterSeconds + 100);
+  });
+});
+
+describe("the report of a simulation", () => {
+  it("draws the wait for target deregistration on the drain's row", async () => {
+    const { document } = await simulate("target-groups.yaml");
+    const record = simulationRecord(document);
+    const wait = record.timeline.find((entry) => entry.kind === "targets-deregistered");
+    expect(wait?.waitedSeconds).toBeGreaterThanOrEqual(25);
+    expect(renderDrainReport(record)).toMatch(/<rect class="targets" [^>]*><title>[^<]*targets deregistered/);
+  });
+
+  it("draws a pod that came back to the node as returned, from when it was seen", async () => {
+    const { document } = await simulate("tolerate-all.yaml");
+    const returned = podLanes(simulationRecord(document)).filter((lane) =>
+      lane.segments.some((segment) => segment.state === "returned"),
+    );
+    expect(returned.length).toBeGreaterThan(0);
+    for (const lane of returned) expect(lane.segments[0]?.from).toBeGreaterThan(0);
   });
 });
