@@ -1,5 +1,5 @@
-import { Duration, Lazy, Stack, Token, Tokenization } from "aws-cdk-lib";
-import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
+import { Duration, Lazy, Token, Tokenization } from "aws-cdk-lib";
+import type * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import type * as sqs from "aws-cdk-lib/aws-sqs";
@@ -11,7 +11,7 @@ import {
   NodeDrainerConfigError,
   type NodeDrainerProps,
 } from "./node-drainer-props.js";
-import { hookedGroups } from "./notice-pipeline.js";
+import { hookedGroups, lifecycleHooksOn } from "./notice-pipeline.js";
 
 /**
  * The detail-type of a launch lifecycle action in EventBridge:
@@ -99,17 +99,14 @@ export function createLaunchHooks(
     );
   }
   const launchHookName = `${props.lifecycleHookName ?? defaults.lifecycleHookName}-launch`;
-  const hooks = groups.map(
-    (group) =>
-      new autoscaling.CfnLifecycleHook(scope, `LaunchHook-${group.key}`, {
-        autoScalingGroupName: group.name,
-        lifecycleHookName: launchHookName,
-        lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
-        heartbeatTimeout: heartbeatTimeout.toSeconds(),
-        defaultResult: settings.timeoutResult ?? launchDefaults.timeoutResult,
-        notificationMetadata: Stack.of(scope).toJsonString({ clusterName: props.clusterName }),
-      }),
-  );
+  const hooks = lifecycleHooksOn(scope, groups, {
+    idPrefix: "LaunchHook",
+    name: launchHookName,
+    transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+    heartbeatTimeout,
+    defaultResult: settings.timeoutResult ?? launchDefaults.timeoutResult,
+    clusterName: props.clusterName,
+  });
   const rule = new events.Rule(scope, "LaunchRule", {
     description: "Launch lifecycle actions of the drained Auto Scaling groups, to the node drainer's queue",
     eventPattern: {

@@ -46,6 +46,35 @@ export function hookedGroups(refs: readonly AutoScalingGroupRef[]): HookedGroup[
   return groups;
 }
 
+/**
+ * One lifecycle hook of `transition` on each group, its NotificationMetadata naming the cluster: the
+ * terminate hooks here, the opt-in launch hooks (launch-hooks.ts). Construct ids `<idPrefix>-<group key>`.
+ */
+export function lifecycleHooksOn(
+  scope: Construct,
+  groups: readonly HookedGroup[],
+  hook: {
+    idPrefix: string;
+    name: string;
+    transition: "autoscaling:EC2_INSTANCE_TERMINATING" | "autoscaling:EC2_INSTANCE_LAUNCHING";
+    heartbeatTimeout: Duration;
+    defaultResult: string;
+    clusterName: string;
+  },
+): autoscaling.CfnLifecycleHook[] {
+  return groups.map(
+    (group) =>
+      new autoscaling.CfnLifecycleHook(scope, `${hook.idPrefix}-${group.key}`, {
+        autoScalingGroupName: group.name,
+        lifecycleHookName: hook.name,
+        lifecycleTransition: hook.transition,
+        heartbeatTimeout: hook.heartbeatTimeout.toSeconds(),
+        defaultResult: hook.defaultResult,
+        notificationMetadata: Stack.of(scope).toJsonString({ clusterName: hook.clusterName }),
+      }),
+  );
+}
+
 /** What brings the notices to a drainer, whichever shell handles them (the Lambda or the queue worker). */
 export interface NoticePipeline {
   groupNames: string[];
@@ -81,17 +110,14 @@ export function createNoticePipeline(
   const visibilityTimeout = props.queueVisibilityTimeout ?? defaults.queueVisibilityTimeout;
   const hookName = props.lifecycleHookName ?? defaults.lifecycleHookName;
 
-  const lifecycleHooks = groups.map(
-    (group) =>
-      new autoscaling.CfnLifecycleHook(scope, `TerminateHook-${group.key}`, {
-        autoScalingGroupName: group.name,
-        lifecycleHookName: hookName,
-        lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
-        heartbeatTimeout: heartbeatTimeout.toSeconds(),
-        defaultResult: props.defaultResult ?? defaults.defaultResult,
-        notificationMetadata: Stack.of(scope).toJsonString({ clusterName: props.clusterName }),
-      }),
-  );
+  const lifecycleHooks = lifecycleHooksOn(scope, groups, {
+    idPrefix: "TerminateHook",
+    name: hookName,
+    transition: "autoscaling:EC2_INSTANCE_TERMINATING",
+    heartbeatTimeout,
+    defaultResult: props.defaultResult ?? defaults.defaultResult,
+    clusterName: props.clusterName,
+  });
   const heartbeatSeconds = heartbeatTimeout.toSeconds();
   const visibilitySeconds = visibilityTimeout.toSeconds();
   if (!Token.isUnresolved(heartbeatSeconds) && !Token.isUnresolved(visibilitySeconds)) {

@@ -174,8 +174,10 @@ export class Surger {
       workload: key,
       replicas: deployment.replicas,
       surged: deployment.replicas + group.length,
-      // The Deployment's status may lag its pods (its controller has not counted them yet): its Ready pods
-      // on this node are Ready replicas too, so that the original pods are never taken for replacements.
+      // The Deployment's status may lag its pods: the controller recounts readyReplicas only when it syncs
+      // (calculateStatus in https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/deployment/sync.go).
+      // Its Ready pods on this node are Ready replicas too, so that the original pods are never taken for
+      // replacements.
       readyBefore: Math.max(
         deployment.readyReplicas,
         group.filter(({ pod }) => isReady(pod) && !isTerminating(pod)).length,
