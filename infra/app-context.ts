@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { onDeadlineChoices } from "./drainer-environment.js";
+import { deadlineResultChoices, onDeadlineChoices } from "./drainer-environment.js";
 
 /**
  * The CDK app's configuration, from context (`npx cdk deploy -c clusterName=prod -c asgNames=a,b`, or
@@ -30,7 +30,9 @@ export const appContextSchema = z.object({
   /** Days a drain report is kept in that bucket (default 30). */
   reportExpirationDays: z.coerce.number().int().positive().optional(),
   drainTimeout: seconds.positive().optional(),
+  /** force | leave (abandon and default-result: older spellings of leave with that deadlineResult). */
   onDeadline: z.enum(onDeadlineChoices as [string, ...string[]]).optional(),
+  deadlineResult: z.enum(deadlineResultChoices as [string, ...string[]]).optional(),
   evictDaemonSets: flag.optional(),
   deleteNode: flag.optional(),
   settleSeconds: seconds.min(0).optional(),

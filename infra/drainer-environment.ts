@@ -1,7 +1,15 @@
 import { Duration, Token } from "aws-cdk-lib";
 import type * as z from "zod";
 import type { SurgeMode } from "../src/drain/surge-policy.js";
-import { settingsSchema } from "../src/lifecycle/settings.js";
+import {
+  DEADLINE_RESULTS,
+  type DeadlineResult,
+  ON_DEADLINE_SETTINGS,
+  type OnDeadlineSetting,
+  resolveDeadline,
+  type SettingSpelling,
+} from "../src/lifecycle/deadline-settings.js";
+import { readSettings, settingsSchema } from "../src/lifecycle/settings.js";
 
 /**
  * The Lambda's environment, typed by the one list of its variables (src/lifecycle/settings.ts): a name that
@@ -10,19 +18,34 @@ import { settingsSchema } from "../src/lifecycle/settings.js";
 export type SettingName = keyof z.input<typeof settingsSchema>;
 export type DrainerEnvironment = Partial<Record<SettingName, string>>;
 
-export type OnDeadline = "force" | "abandon" | "default-result";
+/** force or leave; abandon and default-result are older spellings of leave with that deadlineResult. */
+export type OnDeadline = OnDeadlineSetting;
+export type { DeadlineResult };
 
-/** The schema's own defaults, so the construct and the template never restate them. */
-export const settingDefaults = settingsSchema.parse({});
+/** The settings' own defaults, so the construct and the template never restate them. */
+export const settingDefaults = readSettings({});
 
-export const onDeadlineChoices: readonly OnDeadline[] = settingsSchema.shape.ON_DEADLINE.unwrap().options;
+/** What onDeadline (and the template's OnDeadline) accepts: force, leave, then the older spellings. */
+export const onDeadlineChoices: readonly OnDeadline[] = ON_DEADLINE_SETTINGS;
+export const deadlineResultChoices: readonly DeadlineResult[] = DEADLINE_RESULTS;
+
+const propSpelling: SettingSpelling = (setting, value) => `${setting}: "${value}"`;
 
 /** How the drain behaves; each maps to one environment variable and defaults to the schema's default. */
 export interface DrainSettings {
   /** DRAIN_TIMEOUT_SECONDS: upper bound of one drain (the hook's global timeout also bounds it). */
   readonly timeout?: Duration;
-  /** ON_DEADLINE: what happens when the deadline passes with pods left. */
+  /**
+   * ON_DEADLINE: what happens to the pods left at the deadline: "force" (deleted with their grace cut to
+   * the time left, then CONTINUE) or "leave" (deleted not; `deadlineResult` answers the action). "abandon"
+   * and "default-result" are older spellings of "leave" with the `deadlineResult` of that name (a warning).
+   */
   readonly onDeadline?: OnDeadline;
+  /**
+   * DEADLINE_RESULT: how the action of a drain left at its deadline is answered: "abandon" (ABANDON) or
+   * "default-result" (no call: the hook's defaultResult applies). Default "default-result".
+   */
+  readonly deadlineResult?: DeadlineResult;
   /** EVICT_DAEMONSETS: evict DaemonSet pods too, as the last tier. */
   readonly evictDaemonSets?: boolean;
   /** DELETE_NODE: delete the Node object after a successful drain. */
@@ -56,21 +79,36 @@ function wholeSeconds(label: string, duration: Duration, minimum: number): strin
   return String(seconds);
 }
 
-/** The drain part of the environment, every variable explicit so the deployed configuration is readable. */
-export function drainEnvironment(settings: DrainSettings = {}): DrainerEnvironment {
+/** onDeadline × deadlineResult as the two variables; an older onDeadline is told to `warn`. */
+function deadlineEnvironment(settings: DrainSettings, warn: (warning: string) => void): DrainerEnvironment {
   const onDeadline = settings.onDeadline ?? settingDefaults.ON_DEADLINE;
   if (!onDeadlineChoices.includes(onDeadline)) {
+    throw new DrainSettingsError(`onDeadline must be force or leave, got ${JSON.stringify(onDeadline)}`);
+  }
+  const { deadlineResult } = settings;
+  if (deadlineResult !== undefined && !deadlineResultChoices.includes(deadlineResult)) {
     throw new DrainSettingsError(
-      `onDeadline must be one of ${onDeadlineChoices.join(", ")}, got ${JSON.stringify(onDeadline)}`,
+      `deadlineResult must be abandon or default-result, got ${JSON.stringify(deadlineResult)}`,
     );
   }
+  const picked = resolveDeadline(onDeadline, deadlineResult, propSpelling);
+  if (!picked.ok) throw new DrainSettingsError(picked.problem);
+  if (picked.warning !== undefined) warn(picked.warning);
+  return { ON_DEADLINE: picked.onDeadline, DEADLINE_RESULT: picked.deadlineResult };
+}
+
+/** The drain part of the environment, every variable explicit so the deployed configuration is readable. */
+export function drainEnvironment(
+  settings: DrainSettings = {},
+  warn: (warning: string) => void = () => {},
+): DrainerEnvironment {
   return {
     DRAIN_TIMEOUT_SECONDS: wholeSeconds(
       "drain timeout",
       settings.timeout ?? Duration.seconds(settingDefaults.DRAIN_TIMEOUT_SECONDS),
       1,
     ),
-    ON_DEADLINE: onDeadline,
+    ...deadlineEnvironment(settings, warn),
     EVICT_DAEMONSETS: String(settings.evictDaemonSets ?? settingDefaults.EVICT_DAEMONSETS),
     DELETE_NODE: String(settings.deleteNode ?? settingDefaults.DELETE_NODE),
     SETTLE_SECONDS: wholeSeconds(

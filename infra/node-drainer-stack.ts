@@ -29,6 +29,9 @@ export class NodeDrainerStack extends Stack {
       ...(config.onDeadline === undefined
         ? {}
         : { onDeadline: config.onDeadline as DrainSettings["onDeadline"] }),
+      ...(config.deadlineResult === undefined
+        ? {}
+        : { deadlineResult: config.deadlineResult as DrainSettings["deadlineResult"] }),
       ...(config.evictDaemonSets === undefined ? {} : { evictDaemonSets: config.evictDaemonSets }),
       ...(config.deleteNode === undefined ? {} : { deleteNode: config.deleteNode }),
       ...(config.settleSeconds === undefined ? {} : { settle: Duration.seconds(config.settleSeconds) }),

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { Validations } from "aws-cdk-lib";
+import { Annotations, Validations } from "aws-cdk-lib";
 import type * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import * as eks from "aws-cdk-lib/aws-eks";
@@ -93,7 +93,9 @@ export class NodeDrainer extends Construct {
       CLUSTER_NAME: props.clusterName,
       ASG_NAMES: groupNames.join(","),
       QUEUE_URL: this.queue.queueUrl,
-      ...drainEnvironment(props.drain),
+      ...drainEnvironment(props.drain, (warning) =>
+        Annotations.of(this).addWarningV2("eks-node-drainer:on-deadline-older-spelling", warning),
+      ),
       ...(launchHooks === undefined ? {} : launchEnvironment(launchHooks.settings)),
     };
     if ((props.deregisterTargetGroups ?? []).length > 0) environment.DEREGISTER_TARGETS = "true";

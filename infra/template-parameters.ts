@@ -1,7 +1,7 @@
 import { CfnParameter } from "aws-cdk-lib";
 import type { Construct } from "constructs";
 import { SURGE_MODES } from "../src/drain/surge-policy.js";
-import { onDeadlineChoices, settingDefaults } from "./drainer-environment.js";
+import { deadlineResultChoices, onDeadlineChoices, settingDefaults } from "./drainer-environment.js";
 import { launchDefaults } from "./launch-hooks.js";
 import { defaults } from "./node-drainer-props.js";
 
@@ -66,9 +66,16 @@ export function templateParameters(scope: Construct) {
     onDeadline: parameter("OnDeadline", {
       type: "String",
       description:
-        "At the drain deadline: force (delete what is left, with grace, then CONTINUE), abandon, or default-result.",
+        "At the drain deadline: force (delete what is left, with grace, then CONTINUE) or leave (delete nothing; DeadlineResult answers). abandon and default-result: older spellings of leave with that DeadlineResult (which then is ignored).",
       allowedValues: [...onDeadlineChoices],
       default: settingDefaults.ON_DEADLINE,
+    }),
+    deadlineResult: parameter("DeadlineResult", {
+      type: "String",
+      description:
+        "Under OnDeadline=leave, how the lifecycle action of a drain left at its deadline is answered: abandon (ABANDON at once) or default-result (no call: DefaultResult applies when the heartbeat timeout passes).",
+      allowedValues: [...deadlineResultChoices],
+      default: settingDefaults.DEADLINE_RESULT,
     }),
     drainTimeoutSeconds: parameter("DrainTimeoutSeconds", {
       type: "Number",

@@ -19,6 +19,7 @@ import type * as logs from "aws-cdk-lib/aws-logs";
 import * as s3 from "aws-cdk-lib/aws-s3";
 import * as sns from "aws-cdk-lib/aws-sns";
 import type { Construct } from "constructs";
+import { deadlineResultChoices } from "./drainer-environment.js";
 import { NodeDrainer } from "./node-drainer.js";
 import type { LifecycleDefaultResult } from "./node-drainer-props.js";
 import { maxTemplateGroups, type TemplateParameters, templateParameters } from "./template-parameters.js";
@@ -72,6 +73,14 @@ export class NodeDrainerTemplateStack extends Stack {
     const hasReportBucket = new CfnCondition(this, "HasReportBucket", {
       expression: Fn.conditionNot(Fn.conditionEquals(parameters.reportBucket.valueAsString, "")),
     });
+    // An older OnDeadline (abandon, default-result) names its deadline result itself; the function warns.
+    const olderOnDeadline = new CfnCondition(this, "OnDeadlineOlderSpelling", {
+      expression: Fn.conditionOr(
+        ...deadlineResultChoices.map((value) =>
+          Fn.conditionEquals(parameters.onDeadline.valueAsString, value),
+        ),
+      ),
+    });
     const inVpc = new CfnCondition(this, "InVpc", {
       expression: Fn.conditionNot(Fn.conditionEquals(Fn.join(",", parameters.subnetIds.valueAsList), "")),
     });
@@ -108,6 +117,16 @@ export class NodeDrainerTemplateStack extends Stack {
     drainer.setSetting("ASG_NAMES", Fn.join(",", parameters.asgNames.valueAsList));
     drainer.setSetting("DRAIN_TIMEOUT_SECONDS", parameters.drainTimeoutSeconds.valueAsString);
     drainer.setSetting("ON_DEADLINE", parameters.onDeadline.valueAsString);
+    drainer.setSetting(
+      "DEADLINE_RESULT",
+      Token.asString(
+        Fn.conditionIf(
+          olderOnDeadline.logicalId,
+          parameters.onDeadline.valueAsString,
+          parameters.deadlineResult.valueAsString,
+        ),
+      ),
+    );
     drainer.setSetting("EVICT_DAEMONSETS", parameters.evictDaemonSets.valueAsString);
     drainer.setSetting("DELETE_NODE", parameters.deleteNode.valueAsString);
     drainer.setSetting("SETTLE_SECONDS", parameters.settleSeconds.valueAsString);
@@ -252,6 +271,7 @@ export class NodeDrainerTemplateStack extends Stack {
             Label: { default: "Drain" },
             Parameters: ids([
               "onDeadline",
+              "deadlineResult",
               "drainTimeoutSeconds",
               "evictDaemonSets",
               "deleteNode",

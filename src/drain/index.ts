@@ -53,6 +53,8 @@ export {
   drainPolicySchema,
   drainPolicyWith,
   EXCLUDE_FROM_LB_LABEL,
+  ON_DEADLINE_CHOICES,
+  type OnDeadline,
   OPT_OUT_ANNOTATION,
 } from "./policy.js";
 export { type RestoreRequest, type RestoreResult, restoreNode } from "./restore-node.js";

@@ -16,6 +16,14 @@ const backoffSchema = z
   })
   .refine((backoff) => backoff.maxMs >= backoff.initialMs, { message: "maxMs must be at least initialMs" });
 
+/**
+ * What happens to the pods still on the node at the deadline: delete them with their grace clamped
+ * ("force") or stop and leave them ("leave"). The one pair of words the CLI's --on-deadline, `serve
+ * --on-deadline` and the Lambda's ON_DEADLINE use too.
+ */
+export const ON_DEADLINE_CHOICES = ["force", "leave"] as const;
+export type OnDeadline = (typeof ON_DEADLINE_CHOICES)[number];
+
 export const drainPolicySchema = z.object({
   /** Plan and report only: no write of any kind. */
   dryRun: z.boolean(),
@@ -40,7 +48,7 @@ export const drainPolicySchema = z.object({
   /** The opt-out annotation's key. */
   optOutAnnotation: z.string().min(1),
   /** At (deadline − a pod's grace period): delete what is left with the grace clamped ("force") or stop ("leave"). */
-  onDeadline: z.enum(["force", "leave"]),
+  onDeadline: z.enum(ON_DEADLINE_CHOICES),
   /** Key of the NoSchedule taint put on the node; undefined for none. */
   taintKey: z.string().min(1).optional(),
   /** Label the node with node.kubernetes.io/exclude-from-external-load-balancers. */

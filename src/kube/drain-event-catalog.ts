@@ -219,7 +219,7 @@ export const drainEventCatalog = {
     reason: "LifecycleActionAbandoned",
     type: "Warning",
     subject: "Node",
-    when: "the drainer completed the lifecycle action with ABANDON (ON_DEADLINE=abandon)",
+    when: "the drainer completed the lifecycle action with ABANDON (ON_DEADLINE=leave, DEADLINE_RESULT=abandon)",
     message: ({ instanceId, reason }) =>
       `Completed the terminate lifecycle action of ${instanceId} with ABANDON: ${reason}`,
   }),
@@ -227,7 +227,7 @@ export const drainEventCatalog = {
     reason: "LifecycleActionLeftToDefaultResult",
     type: "Warning",
     subject: "Node",
-    when: "the deadline came and the hook's DefaultResult decides (ON_DEADLINE=default-result)",
+    when: "the deadline came and the hook's DefaultResult decides (ON_DEADLINE=leave, DEADLINE_RESULT=default-result)",
     message: ({ instanceId, reason }) =>
       `Left the terminate lifecycle action of ${instanceId} to the hook's DefaultResult: ${reason}`,
   }),

@@ -32,7 +32,7 @@ function configuredEc2Endpoint(env: NodeJS.ProcessEnv): string | undefined {
 
 /** The AWS adapters, built once per warm container on the first invocation. */
 function build(): DrainerHandler {
-  const settings = readSettings(process.env);
+  const settings = readSettings(process.env, (warning) => logger.warn(warning));
   const region = process.env.AWS_REGION;
   if (region === undefined || region === "") {
     throw new SettingsError("invalid Lambda environment: AWS_REGION: Lambda sets it; it is missing");

@@ -26,7 +26,8 @@ export type DrainEnding =
   /** A launch action whose Node was not Ready in time: LAUNCH_TIMEOUT_RESULT decides. */
   | { kind: "launch-timed-out"; result: LifecycleResult; reason: string };
 
-export type OnDeadline = Settings["ON_DEADLINE"];
+/** The two settings that decide how an action whose drain reached its deadline is answered. */
+export type DeadlineSettings = Pick<Settings, "ON_DEADLINE" | "DEADLINE_RESULT">;
 
 export type CompletionDecision =
   /** CompleteLifecycleAction with this result. */
@@ -34,7 +35,7 @@ export type CompletionDecision =
   /** Heartbeat and schedule a continuation; the drain resumes from the node's state. */
   | { kind: "continue-later"; reason: string }
   /** No completion call: the hook's DefaultResult applies when its timeout comes. */
-  | { kind: "leave-to-default-result"; reason: string }
+  | { kind: "left-to-default-result"; reason: string }
   /** Nothing more to do for this action. */
   | { kind: "stop"; reason: string }
   /** Deliver the notice again later; never answered with a completion that would skip the drain. */
@@ -42,14 +43,15 @@ export type CompletionDecision =
 
 /**
  * The completion policy, in one place (table-tested, documented in src/lifecycle/README.md):
- * drained, no node, forced at the deadline → CONTINUE; deadline with pods left → ON_DEADLINE decides
- * (force → CONTINUE, abandon → ABANDON, default-result → no call); out of invocation time → continue later;
+ * drained, no node, forced at the deadline → CONTINUE; deadline with pods left → ON_DEADLINE=force →
+ * CONTINUE, ON_DEADLINE=leave → DEADLINE_RESULT decides (abandon → ABANDON, default-result → no call);
+ * out of invocation time → continue later;
  * action gone → stop; interrupted or failed → retry, never an immediate ABANDON. Launch actions: Ready and
  * settled, or towards the warm pool → CONTINUE; not Ready in time → LAUNCH_TIMEOUT_RESULT.
  */
 export function decideCompletion(
   ending: DrainEnding,
-  onDeadline: OnDeadline,
+  deadline: DeadlineSettings,
   /** The result a drain that let the instance go completes with (the CLI's --result); CONTINUE otherwise. */
   result: LifecycleResult = "CONTINUE",
 ): CompletionDecision {
@@ -69,7 +71,7 @@ export function decideCompletion(
         reason: "the deadline came: the pods left were deleted with their grace period",
       };
     case "deadline-reached":
-      return deadlineDecision(onDeadline, result);
+      return deadlineDecision(deadline, result);
     case "interrupted":
       return {
         kind: "retry",
@@ -97,25 +99,26 @@ export function decideCompletion(
   }
 }
 
-function deadlineDecision(onDeadline: OnDeadline, result: LifecycleResult): CompletionDecision {
-  switch (onDeadline) {
-    case "force":
-      return {
-        kind: "complete",
-        result,
-        reason: "the deadline came (ON_DEADLINE=force): the instance may terminate",
-      };
+function deadlineDecision(deadline: DeadlineSettings, result: LifecycleResult): CompletionDecision {
+  if (deadline.ON_DEADLINE === "force") {
+    return {
+      kind: "complete",
+      result,
+      reason: "the deadline came (ON_DEADLINE=force): the instance may terminate",
+    };
+  }
+  switch (deadline.DEADLINE_RESULT) {
     case "abandon":
       return {
         kind: "complete",
         result: "ABANDON",
-        reason: "the deadline came with pods left (ON_DEADLINE=abandon)",
+        reason: "the deadline came with pods left (ON_DEADLINE=leave, DEADLINE_RESULT=abandon)",
       };
     case "default-result":
       return {
-        kind: "leave-to-default-result",
+        kind: "left-to-default-result",
         reason:
-          "the deadline came with pods left (ON_DEADLINE=default-result): the hook's DefaultResult applies",
+          "the deadline came with pods left (ON_DEADLINE=leave, DEADLINE_RESULT=default-result): the hook's DefaultResult applies",
       };
   }
 }

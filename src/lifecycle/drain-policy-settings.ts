@@ -2,8 +2,9 @@ import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
 import type { Settings } from "./settings.js";
 
 /**
- * The drain policy the Lambda's settings ask for. ON_DEADLINE=force lets the engine force-delete what is
- * left at the deadline; abandon and default-result make it stop there, and the completion policy answers.
+ * The drain policy the Lambda's settings ask for. ON_DEADLINE is the engine's own onDeadline: force
+ * deletes what is left at the deadline, leave stops there (DEADLINE_RESULT then says how the completion
+ * policy answers).
  */
 export function drainPolicyOf(settings: Settings, overrides: Partial<DrainPolicy> = {}): DrainPolicy {
   return drainPolicyWith({
@@ -15,7 +16,7 @@ export function drainPolicyOf(settings: Settings, overrides: Partial<DrainPolicy
     unreachableAfterMs: settings.UNREACHABLE_AFTER_SECONDS * 1000,
     outOfServiceTaint: settings.OUT_OF_SERVICE_TAINT,
     maxEvictionsPerOwner: settings.MAX_EVICTIONS_PER_OWNER,
-    onDeadline: settings.ON_DEADLINE === "force" ? "force" : "leave",
+    onDeadline: settings.ON_DEADLINE,
     ...overrides,
   });
 }

@@ -8,6 +8,14 @@ export { isRetryable } from "../drain/cluster-port.js";
 export { type ClusterConnector, type ClusterLink, ClusterLinks, connectedCluster } from "./cluster-links.js";
 export { type CompletionDecision, type DrainEnding, decideCompletion } from "./completion-policy.js";
 export type { ContinuationScheduler } from "./continuation-scheduler.js";
+export {
+  DEADLINE_RESULTS,
+  type DeadlineResult,
+  ON_DEADLINE_SETTINGS,
+  type OnDeadlineSetting,
+  resolveDeadline,
+  type SettingSpelling,
+} from "./deadline-settings.js";
 export { actionOf, type Delivery } from "./delivery.js";
 export {
   drainMetricCatalog,

@@ -37,7 +37,7 @@ export class NoticeCloser {
   ): Promise<NoticeOutcome> {
     const { settings, lifecycle, clock } = this.deps;
     const { notice, owner } = this.delivery;
-    const decision = decideCompletion(ending, settings.ON_DEADLINE, this.delivery.result);
+    const decision = decideCompletion(ending, settings, this.delivery.result);
     const nodeName = store?.nodeName;
     switch (decision.kind) {
       case "complete": {
@@ -63,7 +63,7 @@ export class NoticeCloser {
       }
       case "continue-later":
         return this.handOff(decision.reason, store, lastHeartbeatAt);
-      case "leave-to-default-result": {
+      case "left-to-default-result": {
         const at = clock.now();
         await this.record(store, (record) =>
           afterCompletion(record, { owner, result: "DEFAULT-RESULT", at }),

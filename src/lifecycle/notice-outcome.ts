@@ -12,7 +12,7 @@ export type NoticeOutcome =
       reason: string;
       nodeName?: string;
     }
-  /** The deadline came and ON_DEADLINE=default-result: no completion call. */
+  /** The drain was left at its deadline (ON_DEADLINE=leave) and DEADLINE_RESULT=default-result: no completion call. */
   | { kind: "left-to-default-result"; reason: string; nodeName: string }
   /** The invocation ran out of time: continuation `nextAttempt` resumes the drain. */
   | { kind: "continued"; nextAttempt: number; reason: string; nodeName: string; scheduled: string }

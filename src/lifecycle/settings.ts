@@ -1,5 +1,12 @@
 import * as z from "zod";
+import type { OnDeadline } from "../drain/policy.js";
 import { SURGE_MODES } from "../drain/surge-policy.js";
+import {
+  DEADLINE_RESULTS,
+  type DeadlineResult,
+  ON_DEADLINE_SETTINGS,
+  resolveDeadline,
+} from "./deadline-settings.js";
 
 /**
  * The Lambda's configuration, read from its environment. The CDK construct (infra/) sets exactly these
@@ -14,7 +21,7 @@ const commaList = z.string().transform((value) =>
 
 const booleanFlag = z.enum(["true", "false"]).transform((value) => value === "true");
 
-export const settingsSchema = z.object({
+const settingFields = z.object({
   /** Cluster used when a notice's NotificationMetadata names none. */
   CLUSTER_NAME: z.string().min(1).optional(),
   /** When set, notices of other Auto Scaling groups are ignored (logged). */
@@ -23,8 +30,17 @@ export const settingsSchema = z.object({
   SERVED_CLUSTERS: commaList.optional(),
   /** Upper bound of a drain in seconds; the hook's own global timeout also bounds it. */
   DRAIN_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(3600),
-  /** What to do at the deadline: force-delete with grace then CONTINUE, ABANDON, or let the hook's DefaultResult decide. */
-  ON_DEADLINE: z.enum(["force", "abandon", "default-result"]).default("force"),
+  /**
+   * What happens to the pods left at the deadline: force (delete them with their grace cut to the time
+   * left, then complete CONTINUE) or leave (delete nothing; DEADLINE_RESULT answers the action). The
+   * older values abandon and default-result mean leave with the DEADLINE_RESULT of that name.
+   */
+  ON_DEADLINE: z.enum(ON_DEADLINE_SETTINGS).default("force"),
+  /**
+   * How the action of a drain left at its deadline is answered: abandon (complete ABANDON) or
+   * default-result (no call: the hook's DefaultResult applies). Unset: default-result.
+   */
+  DEADLINE_RESULT: z.enum(DEADLINE_RESULTS).optional(),
   /** Evict DaemonSet pods too (last tier). */
   EVICT_DAEMONSETS: booleanFlag.default(false),
   /** Delete the Node object after a successful drain. */
@@ -80,14 +96,30 @@ export const settingsSchema = z.object({
   WEBHOOK_URL_PARAMETER: z.string().min(1).optional(),
 });
 
-export type Settings = z.infer<typeof settingsSchema>;
+/** The Lambda's settings; an older ON_DEADLINE contradicted by DEADLINE_RESULT is refused. */
+export const settingsSchema = settingFields.superRefine((settings, context) => {
+  const deadline = resolveDeadline(settings.ON_DEADLINE, settings.DEADLINE_RESULT);
+  if (!deadline.ok) context.addIssue({ code: "custom", path: ["ON_DEADLINE"], message: deadline.problem });
+});
+
+/** The settings as the job reads them: ON_DEADLINE is force or leave, DEADLINE_RESULT always known. */
+export type Settings = Omit<z.output<typeof settingsSchema>, "ON_DEADLINE" | "DEADLINE_RESULT"> & {
+  ON_DEADLINE: OnDeadline;
+  DEADLINE_RESULT: DeadlineResult;
+};
 
 export class SettingsError extends Error {
   override readonly name = "SettingsError";
 }
 
-/** Reads the settings; a variable set to an empty string counts as not set. */
-export function readSettings(env: Record<string, string | undefined>): Settings {
+/**
+ * Reads the settings; a variable set to an empty string counts as not set. An older spelling (ON_DEADLINE=
+ * abandon) is read as what it means, and `warn` is told which settings replace it.
+ */
+export function readSettings(
+  env: Record<string, string | undefined>,
+  warn: (warning: string) => void = () => {},
+): Settings {
   const present = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
   );
@@ -96,5 +128,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
     throw new SettingsError(`invalid Lambda environment: ${problems.join("; ")}`);
   }
-  return parsed.data;
+  const deadline = resolveDeadline(parsed.data.ON_DEADLINE, parsed.data.DEADLINE_RESULT);
+  // The schema refused every contradiction already.
+  if (!deadline.ok) throw new SettingsError(`invalid Lambda environment: ${deadline.problem}`);
+  if (deadline.warning !== undefined) warn(deadline.warning);
+  return { ...parsed.data, ON_DEADLINE: deadline.onDeadline, DEADLINE_RESULT: deadline.deadlineResult };
 }

@@ -1,6 +1,6 @@
 /**
  * Evaluates the CloudFormation intrinsics the plain template uses (Ref to parameters, Fn::Join, Fn::Split,
- * Fn::Select, Fn::Equals, Fn::Not, Fn::And, Fn::If, Condition), the way CloudFormation does, so tests can check
+ * Fn::Select, Fn::Equals, Fn::Not, Fn::And, Fn::Or, Fn::If, Condition), the way CloudFormation does, so tests can check
  * what a stack would contain for given parameter values.
  */
 type Value = unknown;
@@ -83,6 +83,8 @@ export class TemplateEvaluator {
         return !this.evaluate(list[0]);
       case "Fn::And":
         return list.every((item) => this.evaluate(item) === true);
+      case "Fn::Or":
+        return list.some((item) => this.evaluate(item) === true);
       case "Fn::If":
         return this.condition(String(list[0])) ? this.evaluate(list[1]) : this.evaluate(list[2]);
       default:

@@ -5,7 +5,7 @@ import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import * as sns from "aws-cdk-lib/aws-sns";
 import * as ssm from "aws-cdk-lib/aws-ssm";
 import { describe, expect, it } from "vitest";
-import type { OnDeadline } from "../../infra/drainer-environment.js";
+import type { DeadlineResult, OnDeadline } from "../../infra/drainer-environment.js";
 import { type LifecycleDefaultResult, NodeDrainerConfigError } from "../../infra/node-drainer.js";
 import { drainerStack, onlyResource, propertiesOf, templateOf } from "./drainer-stacks.js";
 
@@ -35,9 +35,14 @@ describe("invalid configuration fails the synth, naming what is wrong", () => {
       /drain timeout must be a whole number of seconds ≥ 1, got 1.5/,
     ],
     [{ heartbeatTimeout: Duration.millis(45_500) }, /heartbeatTimeout .* got 45.5/],
+    [{ drain: { onDeadline: "wait" as OnDeadline } }, /onDeadline must be force or leave, got "wait"/],
     [
-      { drain: { onDeadline: "wait" as OnDeadline } },
-      /onDeadline must be one of force, abandon, default-result, got "wait"/,
+      { drain: { deadlineResult: "CONTINUE" as DeadlineResult } },
+      /deadlineResult must be abandon or default-result, got "CONTINUE"/,
+    ],
+    [
+      { drain: { onDeadline: "abandon" as OnDeadline, deadlineResult: "default-result" as DeadlineResult } },
+      /onDeadline: "abandon" \(an older spelling of onDeadline: "leave" with deadlineResult: "abandon"\) contradicts deadlineResult: "default-result"/,
     ],
   ])("%o", (props, message) => {
     expect(() => drainerStack(props)).toThrow(message);
@@ -55,6 +60,24 @@ it("warns when the heartbeat timeout does not exceed the visibility timeout", ()
     Match.stringLikeRegexp("does not exceed the queue visibility timeout"),
   );
   Annotations.fromStack(drainerStack().stack).hasNoWarning("*", Match.anyValue());
+});
+
+describe("onDeadline's older spellings", () => {
+  it.each(["abandon", "default-result"] as const)(
+    "reads onDeadline %s as leave with that deadlineResult, with a warning",
+    (older) => {
+      const { stack } = drainerStack({ drain: { onDeadline: older } });
+      const fn = propertiesOf(onlyResource(templateOf(stack), "AWS::Lambda::Function"));
+      expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
+        ON_DEADLINE: "leave",
+        DEADLINE_RESULT: older,
+      });
+      Annotations.fromStack(stack).hasWarning(
+        "*",
+        Match.stringLikeRegexp(`onDeadline: "${older}" is an older spelling of onDeadline: "leave"`),
+      );
+    },
+  );
 });
 
 describe("private cluster endpoint", () => {

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { maxTemplateGroups } from "../../infra/template-stack.js";
 import { synthesizeTemplate, templatePath } from "../../infra/template-synthesis.js";
+import { readSettings } from "../../src/lifecycle/settings.js";
 import { type TemplateDocument, TemplateEvaluator } from "./cfn-evaluator.js";
 
 const fresh = synthesizeTemplate();
@@ -42,6 +43,7 @@ it("asks for the cluster, groups, hook, drain, code and identity settings", () =
     "LaunchSettleSeconds",
     "LaunchTimeoutResult",
     "OnDeadline",
+    "DeadlineResult",
     "DrainTimeoutSeconds",
     "EvictDaemonSets",
     "DeleteNode",
@@ -68,7 +70,12 @@ it("asks for the cluster, groups, hook, drain, code and identity settings", () =
     MaxValue: 7200,
   });
   expect(template.Parameters.OnDeadline).toMatchObject({
-    AllowedValues: ["force", "abandon", "default-result"],
+    AllowedValues: ["force", "leave", "abandon", "default-result"],
+    Default: "force",
+  });
+  expect(template.Parameters.DeadlineResult).toMatchObject({
+    AllowedValues: ["abandon", "default-result"],
+    Default: "default-result",
   });
   expect(template.Parameters.Surge).toMatchObject({
     AllowedValues: ["off", "annotated", "singletons", "blocked"],
@@ -120,17 +127,43 @@ describe("options", () => {
     "";
 
   it("sets the drain settings and the code location from the parameters", () => {
-    const stack = stackWith({ AsgNames: "ng-a,ng-b", OnDeadline: "abandon", EvictDaemonSets: "true" });
+    const stack = stackWith({
+      AsgNames: "ng-a,ng-b",
+      OnDeadline: "leave",
+      DeadlineResult: "abandon",
+      EvictDaemonSets: "true",
+    });
     const fn = properties(stack, functionId());
     expect(fn.Code).toEqual({ S3Bucket: "artifacts", S3Key: "eks-node-drainer/0.1.0/abc.zip" });
     expect(fn.Handler).toBe("index.handler");
     expect((fn.Environment as { Variables: Record<string, unknown> }).Variables).toMatchObject({
       CLUSTER_NAME: "prod",
       ASG_NAMES: "ng-a,ng-b",
-      ON_DEADLINE: "abandon",
+      ON_DEADLINE: "leave",
+      DEADLINE_RESULT: "abandon",
       EVICT_DAEMONSETS: "true",
       DRAIN_TIMEOUT_SECONDS: "3600",
     });
+  });
+
+  it.each([
+    [{}, { ON_DEADLINE: "force", DEADLINE_RESULT: "default-result" }],
+    [{ OnDeadline: "leave" }, { ON_DEADLINE: "leave", DEADLINE_RESULT: "default-result" }],
+    // An older OnDeadline names its deadline result; the function reads it so, with a warning.
+    [{ OnDeadline: "abandon" }, { ON_DEADLINE: "abandon", DEADLINE_RESULT: "abandon" }],
+    [
+      { OnDeadline: "default-result", DeadlineResult: "abandon" },
+      { ON_DEADLINE: "default-result", DEADLINE_RESULT: "default-result" },
+    ],
+  ])("passes OnDeadline and DeadlineResult %o as settings the function accepts: %o", (given, expected) => {
+    const variables = (
+      properties(stackWith({ AsgNames: "ng-a", ...given }), functionId()).Environment as {
+        Variables: Record<string, string>;
+      }
+    ).Variables;
+    expect(variables).toMatchObject(expected);
+    const { ON_DEADLINE, DEADLINE_RESULT } = variables;
+    expect(() => readSettings({ ON_DEADLINE, DEADLINE_RESULT })).not.toThrow();
   });
 
   it("runs in the VPC and grants network interfaces only when subnets are given", () => {

@@ -26,11 +26,11 @@ const drainTimeoutSeconds = 60;
 const secondsUntilDeadline = 3;
 
 async function runPastDeadline(
-  onDeadline: string,
+  deadlineSettings: Record<string, string>,
 ): Promise<{ harness: LambdaHarness; token: string; event: Record<string, unknown> }> {
   const harness = await startLambdaHarness({
     scenario: blockedScenario,
-    env: { ON_DEADLINE: onDeadline, DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds) },
+    env: { ...deadlineSettings, DRAIN_TIMEOUT_SECONDS: String(drainTimeoutSeconds) },
   });
   const { event, token } = harness.asg.terminate(drainedInstance);
   // The action started long enough ago that its deadline is a few seconds away.
@@ -49,7 +49,7 @@ describe("a drain that reaches its deadline", () => {
   });
 
   it("ON_DEADLINE=force: force-deletes the pods left, with their grace, then completes with CONTINUE", async () => {
-    const run = await runPastDeadline("force");
+    const run = await runPastDeadline({ ON_DEADLINE: "force" });
     harness = run.harness;
 
     expect(harness.asg.completions()).toEqual([
@@ -61,28 +61,50 @@ describe("a drain that reaches its deadline", () => {
     expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "bank" })).toEqual([]);
   }, 60_000);
 
-  it("ON_DEADLINE=abandon: leaves the pods and completes with ABANDON", async () => {
-    const run = await runPastDeadline("abandon");
-    harness = run.harness;
+  /** The warning an older ON_DEADLINE value is read with, or none. */
+  const olderSpellingWarnings = (harness: LambdaHarness) =>
+    harness.log.lines.filter((line) => line.level === "warn" && /older spelling/.test(line.message));
 
-    expect(harness.asg.completions()).toEqual([
-      expect.objectContaining({ token: run.token, result: "ABANDON", outcome: "completed" }),
-    ]);
-    expect(harness.sim.recorder.deletions().filter((deletion) => deletion.via === "delete")).toEqual([]);
-    expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "bank" })).toHaveLength(2);
-  }, 60_000);
+  it.each([
+    [{ ON_DEADLINE: "leave", DEADLINE_RESULT: "abandon" }, 0],
+    [{ ON_DEADLINE: "abandon" }, 1],
+  ])(
+    "%o: leaves the pods and completes with ABANDON once",
+    async (settings, warnings) => {
+      const run = await runPastDeadline(settings);
+      harness = run.harness;
 
-  it("ON_DEADLINE=default-result: makes no completion call, and a redelivery does not either", async () => {
-    const run = await runPastDeadline("default-result");
-    harness = run.harness;
-    expect(harness.asg.completions()).toEqual([]);
-    expect(harness.log.find("notice left-to-default-result")).toHaveLength(1);
-    const again = await harness.invokeSqs([run.event]);
-    expect(again.batchItemFailures).toEqual([]);
-    expect(harness.log.find("notice duplicate")).toHaveLength(1);
-    expect(harness.asg.completions()).toEqual([]);
-    expect(harness.asg.action(run.token)).toMatchObject({ state: "waiting" });
-  }, 60_000);
+      expect(harness.asg.completions()).toEqual([
+        expect.objectContaining({ token: run.token, result: "ABANDON", outcome: "completed" }),
+      ]);
+      expect(harness.sim.recorder.deletions().filter((deletion) => deletion.via === "delete")).toEqual([]);
+      expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "bank" })).toHaveLength(2);
+      expect(olderSpellingWarnings(harness)).toHaveLength(warnings);
+    },
+    60_000,
+  );
+
+  it.each([
+    [{ ON_DEADLINE: "leave", DEADLINE_RESULT: "default-result" }, 0],
+    [{ ON_DEADLINE: "leave" }, 0],
+    [{ ON_DEADLINE: "default-result" }, 1],
+  ])(
+    "%o: makes no completion call, and a redelivery does not either",
+    async (settings, warnings) => {
+      const run = await runPastDeadline(settings);
+      harness = run.harness;
+      expect(harness.asg.completions()).toEqual([]);
+      expect(harness.log.find("notice left-to-default-result")).toHaveLength(1);
+      const again = await harness.invokeSqs([run.event]);
+      expect(again.batchItemFailures).toEqual([]);
+      expect(harness.log.find("notice duplicate")).toHaveLength(1);
+      expect(harness.asg.completions()).toEqual([]);
+      expect(harness.asg.action(run.token)).toMatchObject({ state: "waiting" });
+      expect(harness.sim.view.pods({ nodeName: drainedNode, namespace: "bank" })).toHaveLength(2);
+      expect(olderSpellingWarnings(harness)).toHaveLength(warnings);
+    },
+    60_000,
+  );
 });
 
 describe("a delivery that starts past the drain's deadline", () => {

@@ -65,6 +65,7 @@ const hook: LifecycleHookSettings = {
   defaultResult: "ABANDON",
   globalTimeoutSeconds: 6000,
 };
+const forceAtDeadline = { ON_DEADLINE: "force", DEADLINE_RESULT: "default-result" } as const;
 const action = { asgName: "workers", hookName: "drain", instanceId: "i-0123456789abcdef0" };
 
 function collectingLog(lines: string[]): JobLog {
@@ -119,7 +120,10 @@ describe("runDrainWithHeartbeats: the one heartbeat-around-drain composition", (
     expect(run.heartbeats).toBe(3);
     expect(run.lastHeartbeatAt).toBe(start + 90_000);
     expect(run.ending).toEqual({ kind: "drained" });
-    expect(decideCompletion(run.ending, "force")).toMatchObject({ kind: "complete", result: "CONTINUE" });
+    expect(decideCompletion(run.ending, forceAtDeadline)).toMatchObject({
+      kind: "complete",
+      result: "CONTINUE",
+    });
     expect(lines.filter((line) => line === "heartbeat recorded")).toHaveLength(3);
     // The composition itself never completes: completing is the completion policy's, once.
     expect(lifecycle.completions).toEqual([]);
@@ -153,7 +157,7 @@ describe("runDrainWithHeartbeats: the one heartbeat-around-drain composition", (
     expect(clock.now() - start).toBe(60_000);
     expect(run.result?.status).toBe("in-progress");
     expect(run.ending).toEqual({ kind: "action-gone" });
-    expect(decideCompletion(run.ending, "force").kind).toBe("stop");
+    expect(decideCompletion(run.ending, forceAtDeadline).kind).toBe("stop");
   });
 
   it("ends interrupted when the shell shuts down, and the notice is given back", async () => {
@@ -165,7 +169,7 @@ describe("runDrainWithHeartbeats: the one heartbeat-around-drain composition", (
     const run = await runWith(clock, lifecycle, drainTaking(clock, 600_000), { shutdown: shutdown.signal });
     expect(clock.now() - start).toBe(40_000);
     expect(run.ending).toEqual({ kind: "interrupted" });
-    expect(decideCompletion(run.ending, "force")).toMatchObject({ kind: "retry", retryable: true });
+    expect(decideCompletion(run.ending, forceAtDeadline)).toMatchObject({ kind: "retry", retryable: true });
     await clock.sleep(120_000);
     expect(lifecycle.beats.map((at) => at - start)).toEqual([30_000]);
   });
@@ -215,17 +219,19 @@ describe("endingOf: what a drain's end means for the lifecycle action", () => {
   it.each([
     ["drained", calm, "complete"],
     ["deadline-forced", calm, "complete"],
-    ["deadline-left", calm, "leave-to-default-result"],
+    ["deadline-left", calm, "left-to-default-result"],
     ["failed", calm, "retry"],
     ["in-progress", calm, "continue-later"],
     ["in-progress", { actionGone: false, interrupted: true }, "retry"],
     ["drained", { actionGone: true, interrupted: false }, "stop"],
   ] as const)(
-    "a drain ending %s (%o) → %s (ON_DEADLINE=default-result, the CLI's --on-deadline leave)",
+    "a drain ending %s (%o) → %s (ON_DEADLINE=leave, DEADLINE_RESULT=default-result: the CLI's --on-deadline leave)",
     (status, stopped, decision) => {
       const clock = new FakeClock();
       const ending = endingOf(resultOf(status, clock.now()), stopped, clock.now());
-      expect(decideCompletion(ending, "default-result").kind).toBe(decision);
+      expect(decideCompletion(ending, { ON_DEADLINE: "leave", DEADLINE_RESULT: "default-result" }).kind).toBe(
+        decision,
+      );
     },
   );
 });

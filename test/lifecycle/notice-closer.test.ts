@@ -34,7 +34,7 @@ interface Script {
 }
 
 /** A closer for attempt 2 of the notice, holding the lease on node n1, with scripted AWS answers. */
-function closerWith(script: Script, onDeadline = "force") {
+function closerWith(script: Script, deadlineSettings: Record<string, string> = { ON_DEADLINE: "force" }) {
   const calls: string[] = [];
   const lifecycle: LifecycleActions = {
     describeHook: async () => ({
@@ -56,7 +56,7 @@ function closerWith(script: Script, onDeadline = "force") {
   const lease = { owner: "req-2/msg-2", attempt: 2, until: now + 60_000 };
   port.add("n1", { [LIFECYCLE_RECORD_ANNOTATION]: encodeLifecycleRecord({ token: notice.token, lease }) });
   const closer = new NoticeCloser(
-    { settings: readSettings({ ON_DEADLINE: onDeadline }), clock, lifecycle, log: new MemoryLog() },
+    { settings: readSettings(deadlineSettings), clock, lifecycle, log: new MemoryLog() },
     {
       notice,
       attempt: 2,
@@ -160,7 +160,10 @@ describe("NoticeCloser", () => {
   });
 
   it("records a deadline left to the hook's DefaultResult, without a completion call", async () => {
-    const { closer, store, calls, record } = closerWith({}, "default-result");
+    const { closer, store, calls, record } = closerWith(
+      {},
+      { ON_DEADLINE: "leave", DEADLINE_RESULT: "default-result" },
+    );
 
     expect(await closer.close({ kind: "deadline-reached" }, store)).toMatchObject({
       kind: "left-to-default-result",

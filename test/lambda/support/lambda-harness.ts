@@ -136,7 +136,11 @@ export async function startLambdaHarness(options: HarnessOptions): Promise<Lambd
     const built =
       containers[index] ??
       createHandler({
-        settings: readSettings({ CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl, ...options.env }),
+        // As the handler does: an older spelling of a setting is logged as a warning.
+        settings: readSettings(
+          { CLUSTER_NAME: clusterName, QUEUE_URL: queueUrl, ...options.env },
+          (warning) => (options.log ?? log).warn(warning),
+        ),
         lifecycle: asg,
         clusterAccess: deployment.clusterAccess,
         instances,
