@@ -6,6 +6,7 @@ import { drainNode } from "../drain/drain-node.js";
 import type { DrainEvent } from "../drain/events.js";
 import type { DrainResult } from "../drain/result.js";
 import { SharedBudgets } from "../drain/shared-budgets.js";
+import { DEADLINE_RESULTS } from "../lifecycle/index.js";
 import { DrainRecorder } from "../timeline/index.js";
 import type { CliContext } from "./cli-context.js";
 import { CliError, errorLine, UsageError } from "./cli-error.js";
@@ -16,6 +17,7 @@ import { drainDocument, drainErrorDocument, drainText } from "./drain-report.js"
 import { drainRecord, drainRecording } from "./drain-timeline.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
 import {
+  choice,
   clusterFlagShape,
   clusterFlagSpecs,
   graceFlagShape,
@@ -50,6 +52,7 @@ const drainFlagSpecs = {
   asg: { type: "string" },
   hook: { type: "string" },
   result: { type: "string" },
+  "deadline-result": { type: "string" },
   region: { type: "string" },
 } satisfies ParseArgsOptionsConfig;
 
@@ -77,6 +80,7 @@ const drainFlagSchema = z
     asg: z.string().min(1, "needs an Auto Scaling group name").optional(),
     hook: z.string().min(1, "needs a lifecycle hook name").optional(),
     result: lifecycleResult,
+    "deadline-result": choice(DEADLINE_RESULTS).default("default-result"),
     region: z.string().min(1, "needs a region").optional(),
   })
   .superRefine((flags, context) => {
@@ -380,7 +384,13 @@ function lifecycleRequest(
       `node ${nodeName} has no AWS spec.providerID: pass the instance ID to complete its lifecycle action`,
     );
   }
-  return { asgName: flags.asg ?? "", hookName: flags.hook ?? "", instanceId, result: flags.result };
+  return {
+    asgName: flags.asg ?? "",
+    hookName: flags.hook ?? "",
+    instanceId,
+    result: flags.result,
+    deadlineResult: flags["deadline-result"],
+  };
 }
 
 /** 0 drained (or planned), 2 deadline reached, 130 interrupted, 1 failed. */

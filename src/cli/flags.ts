@@ -1,7 +1,7 @@
 import type { ParseArgsOptionsConfig } from "node:util";
 import * as z from "zod";
 import { parseDuration } from "../drain/duration.js";
-import { type DrainPolicy, drainPolicyWith } from "../drain/policy.js";
+import { type DrainPolicy, drainPolicyWith, ON_DEADLINE_CHOICES } from "../drain/policy.js";
 import { SURGE_MODES } from "../drain/surge-policy.js";
 import { parseLabelSelector } from "../labels/label-selector.js";
 
@@ -28,7 +28,8 @@ export function durationFlag(fallback: string) {
     });
 }
 
-const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
+/** One of a list of words; the error lists them and names what was given. */
+export const choice = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: (issue) => `expected ${values.join(" or ")}, got "${String(issue.input)}"` });
 
 export const outputFlagSpecs = {
@@ -88,7 +89,7 @@ export const policyFlagShape = {
     }),
   "include-daemonsets": z.boolean().default(false),
   // kubectl's --timeout only stops waiting: by hand, a deadline never deletes through a budget unless asked.
-  "on-deadline": choice(["force", "leave"]).default("leave"),
+  "on-deadline": choice(ON_DEADLINE_CHOICES).default("leave"),
   // Accepted for kubectl's scripts: DaemonSet pods are always left alone unless --include-daemonsets, and
   // emptyDir and bare pods are evicted (the node is going away) — what these flags ask kubectl to do.
   "ignore-daemonsets": z.boolean().default(false),

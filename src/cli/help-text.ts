@@ -32,7 +32,8 @@ const policyHelp = `Drain policy:
                               leave (default, kubectl's --timeout): stop at the deadline and leave what
                               is left, deleting nothing; force: at (deadline - a pod's grace) delete
                               what is left with its grace cut to the time left (at least 1s), budgets
-                              or not (the Lambda's default: its instance terminates anyway)
+                              or not (the Lambda's ON_DEADLINE, whose default is force: its instance
+                              terminates anyway)
       --surge off|annotated|singletons|blocked
                               start a Deployment's replacement and wait until it is Ready before
                               evicting: for Deployments annotated eks-node-drainer/surge: "true"
@@ -89,6 +90,10 @@ Lifecycle hook (needs AWS credentials):
   --asg NAME                  its Auto Scaling group (required with --complete-lifecycle-action)
   --hook NAME                 its lifecycle hook (required with --complete-lifecycle-action)
   --result CONTINUE|ABANDON   the completion's result (default CONTINUE)
+  --deadline-result abandon|default-result
+                              when the drain is left at its deadline (--on-deadline leave): complete
+                              with ABANDON, or leave the action to the hook's DefaultResult (default;
+                              the Lambda's DEADLINE_RESULT)
   --region REGION             AWS region (default: the SDK's, e.g. $AWS_REGION)
 
 ${policyHelp}
@@ -232,9 +237,12 @@ Cluster:
 Drain:
       --drain-timeout DUR       upper bound of a drain from the lifecycle action's start (default 1h);
                                 the hook's own global timeout bounds it too
-      --on-deadline force|abandon|default-result
-                                at the deadline: delete what is left then CONTINUE (default), ABANDON,
-                                or let the hook's DefaultResult apply
+      --on-deadline force|leave at the deadline: delete what is left then CONTINUE (default), or leave
+                                it and answer as --deadline-result says (abandon and default-result:
+                                older spellings of leave with that --deadline-result)
+      --deadline-result abandon|default-result
+                                a drain left at its deadline: complete ABANDON, or make no call and let
+                                the hook's DefaultResult apply (default; DEADLINE_RESULT)
       --evict-daemonsets        evict DaemonSet pods too, last
       --delete-node             delete the Node object after a successful drain
       --settle DUR              wait this long after the drain before completing (default 0s)

@@ -9,6 +9,7 @@ import {
   type ClusterLink,
   CompletionError,
   connectedCluster,
+  type DeadlineResult,
   type DrainRun,
   defaultTiming,
   describeError,
@@ -37,6 +38,8 @@ export interface LifecycleRequest {
   hookName: string;
   instanceId: string;
   result: LifecycleResult;
+  /** How the action is answered when the drain is left at its deadline (--on-deadline leave). */
+  deadlineResult: DeadlineResult;
 }
 
 export interface HookDrainRequest extends LifecycleRequest {
@@ -59,7 +62,8 @@ export interface HookDrainRequest extends LifecycleRequest {
  * Finishes a stuck terminate hook by hand: a thin shell over the lifecycle job. The job describes the
  * hook first (a wrong group or hook fails before the node is touched), drains with heartbeats alongside
  * and completes the action by its instance ID (the token is not known) as its completion policy says;
- * --on-deadline leave leaves the action to the hook's DefaultResult. Returns the drain's report and what
+ * with --on-deadline leave, --deadline-result says how the action of a drain left at its deadline is
+ * answered (ABANDON, or by the hook's DefaultResult). Returns the drain's report and what
  * became of the action; a failure before the drain is a CliError.
  */
 export async function drainForLifecycleAction(
@@ -70,7 +74,8 @@ export async function drainForLifecycleAction(
   const job = new LifecycleJob({
     settings: readSettings({
       CLUSTER_NAME: clusterName,
-      ON_DEADLINE: request.policy.onDeadline === "force" ? "force" : "default-result",
+      ON_DEADLINE: request.policy.onDeadline,
+      DEADLINE_RESULT: request.deadlineResult,
     }),
     policy: request.policy,
     clock,
@@ -144,7 +149,7 @@ function completionOf(outcome: NoticeOutcome): Pick<LifecycleCompletion, "outcom
       return {
         outcome: "not-completed",
         reason:
-          "pods were left on the node at the deadline (--on-deadline leave): the hook's DefaultResult applies",
+          "pods were left on the node at the deadline (--on-deadline leave, --deadline-result default-result): the hook's DefaultResult applies",
       };
     default:
       return { outcome: "not-completed", reason: outcome.reason };

@@ -3,10 +3,14 @@ import * as z from "zod";
 import { S3ReportStore } from "../aws/s3-report-store.js";
 import { parseDuration } from "../drain/duration.js";
 import {
+  DEADLINE_RESULTS,
   LogRedactor,
   notifierFromSettings,
+  ON_DEADLINE_SETTINGS,
   readSettings,
   redactedLog,
+  resolveDeadline,
+  type SettingSpelling,
   SettingsError,
 } from "../lifecycle/index.js";
 import type { CliContext } from "./cli-context.js";
@@ -14,7 +18,7 @@ import { CliError, UsageError } from "./cli-error.js";
 import { connectWithFlags } from "./cluster-connection.js";
 import { parseCommandLine } from "./command-line.js";
 import { EXIT, type ExitCode } from "./exit-codes.js";
-import { durationFlag } from "./flags.js";
+import { choice, durationFlag } from "./flags.js";
 import { startHealthServer } from "./health-server.js";
 import { serveHelp } from "./help-text.js";
 import { lineLog } from "./line-log.js";
@@ -38,6 +42,7 @@ const serveFlagSpecs = {
   "retry-delay": { type: "string" },
   "drain-timeout": { type: "string" },
   "on-deadline": { type: "string" },
+  "deadline-result": { type: "string" },
   "evict-daemonsets": { type: "boolean" },
   "delete-node": { type: "boolean" },
   settle: { type: "string" },
@@ -79,11 +84,9 @@ const serveFlagSchema = z.object({
   "visibility-timeout": wholeSeconds("60s", 3, 43_200, "a visibility timeout"),
   "retry-delay": wholeSeconds("30s", 0, 43_200, "a retry delay"),
   "drain-timeout": wholeSeconds("1h", 1, 172_800, "a drain timeout"),
-  "on-deadline": z
-    .enum(["force", "abandon", "default-result"], {
-      error: () => "expected force, abandon or default-result",
-    })
-    .default("force"),
+  // abandon and default-result: older spellings of leave with --deadline-result of the same name.
+  "on-deadline": choice(ON_DEADLINE_SETTINGS).default("force"),
+  "deadline-result": choice(DEADLINE_RESULTS).optional(),
   "evict-daemonsets": z.boolean().default(false),
   "delete-node": z.boolean().default(false),
   settle: wholeSeconds("0s", 0, 3600, "a settle time"),
@@ -95,6 +98,23 @@ const serveFlagSchema = z.object({
     .regex(/^([0-9.]*|\[[0-9a-f:]*\]):\d{1,5}$/i, "expected [host]:port, e.g. :8080 or 127.0.0.1:0")
     .default(":8080"),
 });
+
+const flagSpelling: SettingSpelling = (setting, value) =>
+  `${setting === "onDeadline" ? "--on-deadline" : "--deadline-result"} ${value}`;
+
+/**
+ * --on-deadline and --deadline-result as the settings they carry; an older --on-deadline value is read as
+ * what it means (with a warning), and one that --deadline-result contradicts is a usage error.
+ */
+function deadlineSettingsOf(flags: z.output<typeof serveFlagSchema>) {
+  const given = flags["deadline-result"];
+  const picked = resolveDeadline(flags["on-deadline"], given, flagSpelling);
+  if (!picked.ok) throw new UsageError(picked.problem, "serve");
+  // Without a --deadline-result of its own, DEADLINE_RESULT in the environment stands.
+  const result =
+    given === undefined && picked.warning === undefined ? {} : { DEADLINE_RESULT: picked.deadlineResult };
+  return { settings: { ON_DEADLINE: picked.onDeadline, ...result }, warning: picked.warning };
+}
 
 /**
  * `serve`: the in-cluster queue worker. Kubernetes through the pod's service account (or --kubeconfig),
@@ -114,16 +134,17 @@ export async function serveCommand(args: readonly string[], context: CliContext)
   if (region === undefined || region === "") {
     throw new UsageError("--region: needed (or AWS_REGION in the environment)", "serve");
   }
+  const deadline = deadlineSettingsOf(flags);
   let settings: ReturnType<typeof readSettings>;
   try {
     // The Lambda's settings from the environment (SURGE, LAUNCH_*, WAIT_FOR_TARGET_DEREGISTRATION…, as
     // deploy/in-cluster sets them), then the flags, which win for the settings they carry.
     settings = readSettings({
       ...context.env,
+      ...deadline.settings,
       CLUSTER_NAME: flags["cluster-name"],
       ASG_NAMES: flags["asg-names"],
       DRAIN_TIMEOUT_SECONDS: String(flags["drain-timeout"] / 1000),
-      ON_DEADLINE: flags["on-deadline"],
       EVICT_DAEMONSETS: String(flags["evict-daemonsets"]),
       DELETE_NODE: String(flags["delete-node"]),
       SETTLE_SECONDS: String(flags.settle / 1000),
@@ -141,6 +162,7 @@ export async function serveCommand(args: readonly string[], context: CliContext)
     lineLog(context.terminal, flags["log-format"], context.clock, flags.verbose),
     redactor,
   );
+  if (deadline.warning !== undefined) log.warn(deadline.warning);
   const connection = connectWithFlags(flags, context);
   const metrics = new WorkerMetrics();
   const notifications = notifierFromSettings(settings, { onSecret: (secret) => redactor.addSecret(secret) });

@@ -9,6 +9,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AutoScalingLifecycle } from "../../src/aws/auto-scaling-lifecycle.js";
 import type { SimCluster } from "../../src/sim/index.js";
+import { createManualClock } from "../../src/time/manual-clock.js";
 import {
   drainablePodsOn,
   instanceA,
@@ -64,6 +65,27 @@ afterEach(async () => {
   await sim?.stop();
   sim = undefined;
 });
+
+/** `drain --on-deadline leave` of a node whose one pod its budget never lets go, on the virtual clock. */
+async function drainLeftAtDeadline(flags: string[]) {
+  const clock = createManualClock();
+  sim = await startScenario(stuckCluster, { clock });
+  return runInProcess(
+    [
+      "drain",
+      instanceA,
+      "--kubeconfig",
+      sim.kubeconfigPath,
+      "--timeout",
+      "3s",
+      "--on-deadline",
+      "leave",
+      ...flags,
+      ...hookFlags,
+    ],
+    { lifecycle: lifecycle(), virtualTime: { clock, sim } },
+  );
+}
 
 describe("drain --complete-lifecycle-action", () => {
   it("completes the instance's action once with CONTINUE after the node is drained", async () => {
@@ -170,25 +192,19 @@ describe("drain --complete-lifecycle-action", () => {
     expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(0);
   });
 
-  it("leaves the action waiting when pods were left at the deadline", async () => {
-    sim = await startScenario(stuckCluster);
-    const run = await runInProcess(
-      [
-        "drain",
-        instanceA,
-        "--kubeconfig",
-        sim.kubeconfigPath,
-        "--timeout",
-        "3s",
-        "--on-deadline",
-        "leave",
-        ...hookFlags,
-      ],
-      { lifecycle: lifecycle() },
-    );
+  it("leaves the action waiting when pods were left at the deadline (--deadline-result default-result)", async () => {
+    const run = await drainLeftAtDeadline([]);
     expect(run.code).toBe(2);
     expect(autoScaling.commandCalls(CompleteLifecycleActionCommand)).toHaveLength(0);
     expect(run.stdout).toContain("not completed: pods were left on the node at the deadline");
+  });
+
+  it("completes with ABANDON once when pods were left at the deadline with --deadline-result abandon", async () => {
+    const run = await drainLeftAtDeadline(["--deadline-result", "abandon"]);
+    expect(run.code).toBe(2);
+    const completions = autoScaling.commandCalls(CompleteLifecycleActionCommand);
+    expect(completions.map((call) => call.args[0].input.LifecycleActionResult)).toEqual(["ABANDON"]);
+    expect(drainablePodsOn(sim as SimCluster, nodeA)).toHaveLength(1);
   });
 
   it("does not complete on a dry run", async () => {

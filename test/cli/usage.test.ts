@@ -35,6 +35,7 @@ describe("help", () => {
         "--asg",
         "--hook",
         "--result",
+        "--deadline-result",
         "--kubeconfig",
         "--context",
         "--output",
@@ -61,6 +62,17 @@ describe("help", () => {
   });
 });
 
+/** What serve needs before it reads its drain flags. */
+const serveArgs = [
+  "serve",
+  "--queue-url",
+  "https://sqs.us-west-2.amazonaws.com/1/notices",
+  "--cluster-name",
+  "c",
+  "--region",
+  "us-west-2",
+];
+
 describe("usage errors exit 64 with one line", () => {
   it("without a command, printing the help on stderr", async () => {
     const run = await runBuiltCli([]);
@@ -80,6 +92,14 @@ describe("usage errors exit 64 with one line", () => {
     [["drain", "node-1", "--timeout", "soon"], /^error: --timeout: expected a duration such as 10m/],
     [["drain", "node-1", "--timeout"], /--timeout needs a value/],
     [["drain", "node-1", "--on-deadline", "panic"], /--on-deadline: expected force or leave, got "panic"/],
+    [
+      ["drain", "node-1", "--on-deadline", "abandon"],
+      /--on-deadline: expected force or leave, got "abandon"/,
+    ],
+    [
+      ["drain", "node-1", "--deadline-result", "ABANDON"],
+      /--deadline-result: expected abandon or default-result, got "ABANDON"/,
+    ],
     [["drain", "node-1", "--output", "yaml"], /--output: expected text or json/],
     [["drain", "node-1", "--grace-period", "ten"], /--grace-period: expected whole seconds/],
     [
@@ -101,6 +121,11 @@ describe("usage errors exit 64 with one line", () => {
       ["plan", "node-1", "--grace-period", "5"],
       /unknown flag --grace-period \(see eks-node-drainer plan --help\)/,
     ],
+    [
+      [...serveArgs, "--on-deadline", "abandon", "--deadline-result", "default-result"],
+      /^error: --on-deadline abandon \(an older spelling of --on-deadline leave with --deadline-result abandon\) contradicts --deadline-result default-result/,
+    ],
+    [[...serveArgs, "--deadline-result", "later"], /--deadline-result: expected abandon or default-result/],
     [["simulate", "a.yaml", "b.yaml"], /unexpected argument "b.yaml"/],
     [
       ["simulate", "--heartbeat-timeout", "5s"],
