@@ -43,6 +43,8 @@ export class DrainContext {
   /** UIDs of the pods on the node when this run first listed them; pods not among them came later. */
   private podsAtStart: ReadonlySet<string> | undefined;
   private snapshotKey = "";
+  /** Evictions counted per owner so far (a verdict on pods that come back reads them). */
+  private ownerEvictionCount = 0;
   /** Reads the drained pods' claims to know their volumes. */
   readonly claimVolumes: ClaimVolumes;
   /** Surge before evict; absent when the cluster offers no WorkloadPort. */
@@ -132,8 +134,17 @@ export class DrainContext {
 
   /** The pods as classified now; recomputed when the view has changed or a time step has passed since. */
   get snapshot(): readonly PodSnapshot[] {
-    if (this.snapshotKeyAt(this.clock.now()) !== this.snapshotKey) this.refreshSnapshot();
+    this.updateSnapshot();
     return this.lastSnapshot;
+  }
+
+  /**
+   * Classifies the pods again if anything a verdict reads changed since: the pods or which budgets cover
+   * them, the node, the evictions counted per owner, or a time step. A pass woken by a budget's status
+   * alone (fifty drains under shared budgets wake hundreds of times a second) reuses the verdicts.
+   */
+  updateSnapshot(): void {
+    if (this.snapshotKeyAt(this.clock.now()) !== this.snapshotKey) this.refreshSnapshot();
   }
 
   /**
@@ -141,7 +152,8 @@ export class DrainContext {
    * fine enough; keying on the exact millisecond rebuilt every pod's verdict several times per pass.
    */
   private snapshotKeyAt(now: number): string {
-    return `${this.view.revision}@${Math.floor(now / SNAPSHOT_TIME_STEP_MS)}`;
+    const node = this.node?.metadata?.resourceVersion ?? "";
+    return `${this.view.revision}@${Math.floor(now / SNAPSHOT_TIME_STEP_MS)}|${node}|${this.ownerEvictionCount}`;
   }
 
   /**
@@ -158,6 +170,7 @@ export class DrainContext {
   countOwnerEviction(pod: V1Pod): void {
     const owner = ownerKeyOf(pod);
     if (owner === undefined) return;
+    this.ownerEvictionCount += 1;
     this.state.ownerEvictions ??= {};
     this.state.ownerEvictions[owner] = (this.state.ownerEvictions[owner] ?? 0) + 1;
   }

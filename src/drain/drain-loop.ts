@@ -50,7 +50,7 @@ export async function runDrainLoop(
     if (control.stopAt !== undefined && now >= control.stopAt) return stop(context, "stop-at");
     const reading = reachability.refresh(context);
     if (reading !== undefined) await reading;
-    context.refreshSnapshot();
+    context.updateSnapshot();
 
     let nextAt: number | undefined;
     const guarded = context.view.podsSynced;
