@@ -65,6 +65,8 @@ async function drainOne(
       deadline: Date.now() + request.timeoutMs,
       stopAt: Date.now() + request.stopAfterMs,
       random: seededRandom(seed),
+      // As the lifecycle job knows it: the group's leaving instances.
+      drainsAtOnce: request.nodes.length,
       ...(share === undefined ? {} : { sharedBudgets: share.budgets }),
     });
     return {

@@ -32,6 +32,8 @@ export class BudgetBoard {
   private readonly revisions = new Map<string, number>();
   /** Per budget, the pods any of its statuses named in `disruptedPods` (the most recent, bounded). */
   private readonly disrupted = new Map<string, Set<string>>();
+  /** Per budget, how many pods its statuses have named in `disruptedPods` (each counted once). */
+  private readonly disruptedCounts = new Map<string, number>();
 
   /** Starts the watch (once; later calls do nothing). */
   open(cluster: ClusterPort): void {
@@ -75,6 +77,11 @@ export class BudgetBoard {
     return this.disrupted.get(key)?.has(podName) ?? false;
   }
 
+  /** How many pods the budget's statuses have named in `disruptedPods`: the evictions it accepted. */
+  disruptedCountOf(key: string): number {
+    return this.disruptedCounts.get(key) ?? 0;
+  }
+
   index(): BudgetIndex {
     this.budgetIndex ??= new BudgetIndex(this.budgetsByKey.values());
     return this.budgetIndex;
@@ -88,10 +95,12 @@ export class BudgetBoard {
       seen = new Set();
       this.disrupted.set(key, seen);
     }
+    let added = 0;
     for (const name of names) {
-      seen.delete(name);
+      if (!seen.delete(name)) added += 1;
       seen.add(name);
     }
+    if (added > 0) this.disruptedCounts.set(key, (this.disruptedCounts.get(key) ?? 0) + added);
     // Oldest first: keep the most recent names (far more than evictions in flight under one budget).
     for (const name of seen) {
       if (seen.size <= MAX_DISRUPTED_NAMES) break;

@@ -1,4 +1,5 @@
 import type { V1PodDisruptionBudget } from "@kubernetes/client-node";
+import { drawOf } from "../random/seeded-random.js";
 import { probeDelay } from "./backoff.js";
 import { budgetTurnAt, othersEvicting, type TurnSettings } from "./budget-turns.js";
 import type { BackoffSettings } from "./policy.js";
@@ -12,6 +13,8 @@ const UNSEEN_FOR_MS = 5_000;
 const UNSEEN_RECHECK_MS = 500;
 /** The turns' window widens at most 2^4 = 16-fold after collisions. */
 const MAX_COLLISION_STEPS = 4;
+/** With shares, room nobody claimed is taken in turns this many windows after it appeared. */
+const UNCLAIMED_AFTER_WINDOWS = 2;
 
 /** What a gate reads of the budgets: the watch's view (one drain's, or the process's shared board). */
 export interface BudgetSource {
@@ -20,6 +23,8 @@ export interface BudgetSource {
   budgetRevisionOf(key: string): number;
   /** A status of the budget named the pod in `disruptedPods`. */
   wasDisrupted(key: string, podName: string): boolean;
+  /** How many pods the budget's statuses have named in `disruptedPods` so far: evictions it accepted. */
+  disruptedCountOf(key: string): number;
 }
 
 /** Shared retry state of one budget: its pods wait together, and at most one blind probe is out at a time. */
@@ -60,6 +65,33 @@ interface Gate {
    * `at` (by every launch of that pass), dropped when the room is gone before.
    */
   turn: { at: number; takenAt?: number; launches: number } | undefined;
+  /**
+   * With shares (the drains at once are known): the budget's grants seen so far, its `disruptionsAllowed`
+   * plus every eviction it accepted (`disruptedCountOf`); an eviction moves one from the first to the
+   * second, a replacement that turns Ready adds one. Undefined until the first look.
+   */
+  granted: number | undefined;
+  /** `disruptedCountOf` at the last look. */
+  spentSeen: number;
+  /**
+   * This process's claims on the grants so far: `floor(grants since its first look × share + phase)`, the
+   * phase drawn from the process and the budget, so that as the grants grow by one drainer's worth the
+   * claim steps once, at its own point: the drainers' claims follow one another instead of coming at once,
+   * and add up to the grants.
+   */
+  claims: {
+    baseline: number;
+    phase: number;
+    launched: number;
+    /** The next launch under the budget is a claim (counted in `launched`). */
+    next: boolean;
+    /** Claims in flight, by pod name: a refused one is given back. */
+    flying: Set<string>;
+  };
+  /** With shares: every pod the budget counted at the first look was this drainer's. */
+  ownsAll: boolean;
+  /** The room the status shows, as grants oldest first (when each appeared): its age tells room unclaimed. */
+  room: Array<{ at: number; units: number }>;
 }
 
 export type GateDecision =
@@ -82,6 +114,8 @@ export type GateDecision =
  */
 export class BudgetGates {
   private readonly gates = new Map<string, Gate>();
+  /** The drains using these gates now, each with how many drains it was told run at once. */
+  private readonly drains = new Map<symbol, number | undefined>();
 
   constructor(
     private readonly view: BudgetSource,
@@ -104,8 +138,10 @@ export class BudgetGates {
     const gate = this.gateOf(key);
     const revision = this.view.budgetRevisionOf(key);
     const current = this.view.budget(key) ?? budget;
+    const share = this.turns.windowMs > 0 ? this.share() : undefined;
     if (revision !== gate.seenRevision) {
       gate.seenRevision = revision;
+      if (share !== undefined) this.noteGrants(gate, key, current, now);
       // Once per status, not per pod and pass: its disruptedPods may name a hundred pods.
       gate.contended ||= othersEvicting(current, gate.ours);
       // The watch is alive and will show the budget allowing again: push the blind probe back, a step
@@ -119,7 +155,10 @@ export class BudgetGates {
     const spent = this.unseenSpent(gate, key, revision, now);
     const room = allowed - spent - gate.flying;
     if (fresh && room > 0) {
-      const turnAt = this.turnAt(gate, key, current, now, podsHere);
+      const turnAt =
+        share === undefined
+          ? this.turnAt(gate, key, current, now, podsHere)
+          : this.claimAt(gate, key, current, now, share, podsHere);
       if (turnAt !== undefined) return { go: false, retryAt: turnAt, budgetSaysNo: false };
       gate.tried = true;
       return { go: true, allowed: true };
@@ -146,11 +185,39 @@ export class BudgetGates {
     return { go: false, retryAt: gate.nextProbeAt, budgetSaysNo };
   }
 
+  /**
+   * A drain starts using these gates. `drainsAtOnce`: how many drains of its scale-in run at once, itself
+   * included (the group's leaving instances), each in a process of its own or sharing this one. Returns
+   * the call for the drain's end.
+   */
+  enter(drainsAtOnce?: number): () => void {
+    const drain = Symbol("drain");
+    this.drains.set(drain, drainsAtOnce);
+    return () => {
+      this.drains.delete(drain);
+    };
+  }
+
+  /**
+   * This process's share of each budget's room: its drains over all the drains at once. Undefined when
+   * no drain was told how many run at once, or all of them are this process's (then it takes turns).
+   */
+  private share(): number | undefined {
+    let atOnce: number | undefined;
+    for (const count of this.drains.values()) {
+      if (count !== undefined) atOnce = Math.max(atOnce ?? 0, count);
+    }
+    const here = Math.max(1, this.drains.size);
+    return atOnce === undefined || here >= atOnce ? undefined : here / atOnce;
+  }
+
   /** An eviction of `podName` under `key` goes out now. */
   launched(key: string, podName: string): void {
     const gate = this.gateOf(key);
     gate.flying += 1;
     gate.ours.add(podName);
+    if (gate.claims.next) gate.claims.flying.add(podName);
+    gate.claims.next = false;
   }
 
   /**
@@ -158,8 +225,11 @@ export class BudgetGates {
    * for room are woken unless it was accepted: an accepted eviction only moves from in flight to spent,
    * and the budget's next status wakes them anyway.
    */
-  landed(key: string, accepted: boolean): void {
+  landed(key: string, podName: string, accepted: boolean): void {
     const gate = this.gateOf(key);
+    // A claim not accepted (refused: another drainer took the room; the pod gone; no answer) spent
+    // nothing of the budget: the grant is still this drainer's.
+    if (gate.claims.flying.delete(podName) && !accepted) gate.claims.launched -= 1;
     gate.flying = Math.max(0, gate.flying - 1);
     if (accepted && gate.flying > 0) return;
     const waiters = [...gate.waiters];
@@ -197,7 +267,9 @@ export class BudgetGates {
   refused(key: string, now: number, retryAfterMs: number | undefined, allowedAtLaunch: boolean): number {
     const gate = this.gateOf(key);
     gate.contended ||= allowedAtLaunch;
-    if (allowedAtLaunch) gate.collisions = Math.min(gate.collisions + 1, MAX_COLLISION_STEPS);
+    if (allowedAtLaunch) {
+      gate.collisions = Math.min(gate.collisions + 1, MAX_COLLISION_STEPS);
+    }
     const retryIn = retryAfterMs ?? this.probeDelay(gate);
     gate.refusals += 1;
     gate.nextProbeAt = now + retryIn;
@@ -242,6 +314,93 @@ export class BudgetGates {
     return undefined;
   }
 
+  /**
+   * Shares, for drainers that know how many drain at once (the group's leaving instances) but share
+   * nothing but the API server: every grant of the budget (its room growing by one: a replacement turned
+   * Ready) goes to one drainer. Each counts the grants it has seen, `disruptionsAllowed` plus the
+   * evictions accepted, and may claim `floor(grants × share + phase)` evictions: as the grants grow by
+   * one drainer's worth, each drainer's claim steps once, at the point its phase sets, so their claims
+   * follow one another instead of coming at once and add up to the grants, whatever the watch's delay.
+   * Room left unclaimed for `UNCLAIMED_AFTER_WINDOWS` windows (drainers with nothing left under the
+   * budget, one not started yet) is taken in turns, one eviction per turn, and counted as a claim.
+   * Read once per status.
+   */
+  private noteGrants(gate: Gate, key: string, budget: V1PodDisruptionBudget, now: number): void {
+    const allowed = Math.max(0, budget.status?.disruptionsAllowed ?? 0);
+    const spent = this.view.disruptedCountOf(key);
+    if (gate.granted === undefined) {
+      // Grants are counted from the first look: the room it shows, not the evictions before.
+      gate.claims.baseline = spent;
+      gate.claims.phase = drawOf(`${this.turns.identity}|${key}|phase`);
+    } else {
+      // Evictions (anyone's) spend the oldest room first.
+      let used = spent - gate.spentSeen;
+      while (used > 0 && gate.room.length > 0) {
+        const oldest = gate.room[0] as { at: number; units: number };
+        const take = Math.min(used, oldest.units);
+        oldest.units -= take;
+        used -= take;
+        if (oldest.units === 0) gate.room.shift();
+      }
+    }
+    gate.granted = allowed + spent;
+    gate.spentSeen = spent;
+    // The room as the status shows it: new room is this moment's, room taken back goes newest first.
+    let units = gate.room.reduce((sum, grant) => sum + grant.units, 0);
+    if (units < allowed) gate.room.push({ at: now, units: allowed - units });
+    while (units > allowed) {
+      const newest = gate.room[gate.room.length - 1] as { at: number; units: number };
+      const take = Math.min(units - allowed, newest.units);
+      newest.units -= take;
+      units -= take;
+      if (newest.units === 0) gate.room.pop();
+    }
+  }
+
+  /** With shares and room in the budget: undefined when this process may claim some now, else when. */
+  private claimAt(
+    gate: Gate,
+    key: string,
+    budget: V1PodDisruptionBudget,
+    now: number,
+    share: number,
+    podsHere: number,
+  ): number | undefined {
+    // Every pod the budget counted at the first look was this drainer's to evict: no other drainer
+    // spends it, unless one is seen evicting under it after all.
+    const expected = budget.status?.expectedPods ?? 0;
+    if (!gate.tried) gate.ownsAll = expected > 0 && podsHere >= expected;
+    gate.tried = true;
+    if (gate.ownsAll && !gate.contended) return undefined;
+    const { claims } = gate;
+    const granted = (gate.granted ?? 0) - claims.baseline;
+    if (Math.floor(granted * share + claims.phase) - claims.launched >= 1) {
+      claims.launched += 1;
+      claims.next = true;
+      return undefined;
+    }
+    // Room no drainer claimed (drainers with nothing left under the budget): taken in turns, one
+    // eviction per turn, once its claimants had their time.
+    const window = this.turnsOf(gate).windowMs;
+    const unclaimedAt = (gate.room[0]?.at ?? now) + UNCLAIMED_AFTER_WINDOWS * this.turns.windowMs;
+    if (gate.turn?.takenAt !== undefined && gate.turn.takenAt !== now) gate.turn = undefined;
+    gate.turn ??= {
+      at: budgetTurnAt({ ...this.turns, windowMs: window }, key, budget, Math.max(now, unclaimedAt)),
+      launches: 0,
+    };
+    if (now < gate.turn.at) return gate.turn.at;
+    if (gate.turn.launches >= 1) {
+      gate.turn = { at: budgetTurnAt({ ...this.turns, windowMs: window }, key, budget, now), launches: 0 };
+      return gate.turn.at;
+    }
+    gate.turn.takenAt = now;
+    gate.turn.launches += 1;
+    // Counted as a claim: the drainers' claims never add up to more than the grants.
+    claims.launched += 1;
+    claims.next = true;
+    return undefined;
+  }
+
   /** The turns' window: doubled once others are seen under the budget, and once more per recent collision. */
   private turnsOf(gate: Gate): TurnSettings {
     return {
@@ -271,6 +430,11 @@ export class BudgetGates {
         contended: false,
         collisions: 0,
         turn: undefined,
+        granted: undefined,
+        spentSeen: 0,
+        claims: { baseline: 0, phase: 0, launched: 0, next: false, flying: new Set() },
+        ownsAll: false,
+        room: [],
       };
       this.gates.set(key, gate);
     }

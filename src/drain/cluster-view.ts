@@ -122,6 +122,10 @@ export class ClusterView {
     return this.board.wasDisrupted(key, podName);
   }
 
+  disruptedCountOf(key: string): number {
+    return this.board.disruptedCountOf(key);
+  }
+
   budgets(): BudgetIndex {
     return this.board.index();
   }

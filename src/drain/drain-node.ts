@@ -37,6 +37,12 @@ export interface DrainRequest {
   evictionGate?: Promise<void>;
   /** The budget watch and gates of every drain of the process (shared-budgets.ts); absent: this drain's own. */
   sharedBudgets?: SharedBudgets;
+  /**
+   * How many drains run at once, this one included, each in its own process or in this one (the Auto
+   * Scaling group's leaving instances): the budgets' room is shared among them in proportion instead of
+   * by turns (budget-gates.ts). Absent: unknown.
+   */
+  drainsAtOnce?: number;
   /** Deployments and autoscalers, for surge; defaults to `cluster` when it implements WorkloadPort. */
   workloads?: WorkloadPort;
   /**
@@ -117,6 +123,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     random,
     identity: nodeName,
     ...(request.sharedBudgets === undefined ? {} : { gates: request.sharedBudgets.gates }),
+    ...(request.drainsAtOnce === undefined ? {} : { drainsAtOnce: request.drainsAtOnce }),
     deadline: () => state.deadline,
     emit: (event) => context?.emit(event),
     wake: () => wakeup.notify(),
@@ -189,6 +196,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
   } finally {
+    evictor.leaveGates();
     view.close();
   }
 }
@@ -199,6 +207,10 @@ function validate(request: DrainRequest): void {
     throw new DrainRequestError(
       `drain request: deadline must be epoch milliseconds, got ${request.deadline}`,
     );
+  }
+  const atOnce = request.drainsAtOnce;
+  if (atOnce !== undefined && !(Number.isInteger(atOnce) && atOnce >= 1)) {
+    throw new DrainRequestError(`drain request: drainsAtOnce must be an integer ≥ 1, got ${atOnce}`);
   }
   const policy = drainPolicySchema.safeParse(request.policy);
   if (!policy.success) {

@@ -52,6 +52,8 @@ export interface EvictorDeps {
   onGone: (ref: PodRef) => void;
   /** The budget gates of every drain of the process; absent: this drain's own. */
   gates?: BudgetGates;
+  /** How many drains run at once, this one included (budget-gates.ts `enter`); absent: unknown. */
+  drainsAtOnce?: number;
 }
 
 /**
@@ -66,6 +68,8 @@ export class Evictor {
   private fatalError: string | undefined;
   /** Budgets with pods of this drain waiting for room after the last pass. */
   private waitingOn = new Set<string>();
+  /** Ends this drain's part in the gates' shares. */
+  readonly leaveGates: () => void;
 
   constructor(private readonly deps: EvictorDeps) {
     this.gates =
@@ -74,6 +78,7 @@ export class Evictor {
         identity: deps.identity,
         windowMs: deps.policy.budgetTurnWindowMs,
       });
+    this.leaveGates = this.gates.enter(deps.drainsAtOnce);
   }
 
   /** True when pods of this drain waited for room under the budget in the last pass. */
@@ -214,7 +219,7 @@ export class Evictor {
       )
       .then((outcome) => {
         this.settleOutcome(candidate, record, outcome, budget, grace);
-        if (budget !== undefined) this.gates.landed(budget, outcome.kind === "evicted");
+        if (budget !== undefined) this.gates.landed(budget, candidate.ref.name, outcome.kind === "evicted");
       })
       .finally(() => {
         this.inFlight.delete(candidate.ref.uid);

@@ -20,6 +20,7 @@ export class SharedBudgets {
         budget: (key) => board.budget(key),
         budgetRevisionOf: (key) => board.revisionOf(key),
         wasDisrupted: (key, podName) => board.wasDisrupted(key, podName),
+        disruptedCountOf: (key) => board.disruptedCountOf(key),
       },
       options.policy.budgetBackoff,
       options.random,

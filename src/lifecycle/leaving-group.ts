@@ -10,6 +10,8 @@ import { locateNode } from "./node-locator.js";
 const MAX_SIBLINGS = 200;
 
 export interface LeavingGroupCordon {
+  /** The group's leaving instances were listed (else the lists below are empty for want of it). */
+  found: boolean;
   /** Nodes this notice cordoned. */
   cordoned: string[];
   /** Nodes cordoned already (by their own drain, or another notice of the batch). */
@@ -35,7 +37,7 @@ export async function cordonLeavingGroup(options: {
   instanceId: string;
 }): Promise<LeavingGroupCordon> {
   const { lifecycle, link, log } = options;
-  const outcome: LeavingGroupCordon = { cordoned: [], already: [], missed: [] };
+  const outcome: LeavingGroupCordon = { found: false, cordoned: [], already: [], missed: [] };
   if (lifecycle.leavingInstances === undefined) return outcome;
   let leaving: string[];
   try {
@@ -47,6 +49,7 @@ export async function cordonLeavingGroup(options: {
     });
     return outcome;
   }
+  outcome.found = true;
   const others = [...new Set(leaving)].filter((id) => id !== options.instanceId).slice(0, MAX_SIBLINGS);
   await Promise.all(
     others.map(async (instanceId) => {

@@ -248,7 +248,7 @@ export class LifecycleJob {
     }
 
     // Batch cordon: the group's other leaving instances first, so no pod is evicted onto them.
-    await cordonLeavingGroup({
+    const leaving = await cordonLeavingGroup({
       lifecycle: this.deps.lifecycle,
       instances: this.deps.instances,
       link: on.link,
@@ -301,6 +301,10 @@ export class LifecycleJob {
               signal,
               observer,
               sharedBudgets: sharing.shared,
+              // The leaving nodes' drains run at once: each budget's room is shared among them.
+              ...(leaving.found
+                ? { drainsAtOnce: 1 + leaving.cordoned.length + leaving.already.length }
+                : {}),
               // A token known only to this run (a hook finished by hand) names no lifecycle action.
               ...(delivery.byInstance === true ? {} : { actionToken: notice.token }),
               ...(random === undefined ? {} : { random }),

@@ -43,11 +43,12 @@ afterEach(async () => {
   subject = undefined;
 });
 
-async function drainAll(options: { shared: boolean; budgetTurnWindowMs?: number }) {
+async function drainAll(options: { shared: boolean; budgetTurnWindowMs?: number; drainsAtOnce?: number }) {
   subject = await startSimDrain({ yaml: scenario }, { virtualTime: true, seed: 5 });
   const started = subject.clock.now();
   const results = await subject.drainNodes(draining, {
     shared: options.shared,
+    ...(options.drainsAtOnce === undefined ? {} : { drainsAtOnce: options.drainsAtOnce }),
     ...(options.budgetTurnWindowMs === undefined
       ? {}
       : { policy: { budgetTurnWindowMs: options.budgetTurnWindowMs } }),
@@ -56,7 +57,7 @@ async function drainAll(options: { shared: boolean; budgetTurnWindowMs?: number 
   const refusals = subject.sim.recorder.refusalsByCause().DisruptionBudget;
   const seconds = (subject.clock.now() - started) / 1000;
   console.log(
-    `[concurrent] ${options.shared ? "one process" : "six processes"}, turns ${options.budgetTurnWindowMs ?? "default"}: ` +
+    `[concurrent] ${options.shared ? "one process" : "six processes"}${options.drainsAtOnce === undefined ? "" : " with shares"}, turns ${options.budgetTurnWindowMs ?? "default"}: ` +
       `${evicted} evicted, ${refusals} budget refusals, ${seconds} s of cluster time`,
   );
   expect(results.map((result) => result.status)).toEqual(draining.map(() => "drained"));
@@ -70,6 +71,30 @@ describe("drains under shared budgets", () => {
     const withTurns = await drainAll({ shared: false });
     // Every allowance is met by one drain, not six: at most one refusal per eight evictions.
     expect(withTurns.refusals).toBeLessThanOrEqual(10);
+  });
+
+  it("as separate processes that know how many drain at once, share each allowance: fewer refusals", async () => {
+    const withShares = await drainAll({ shared: false, drainsAtOnce: draining.length });
+    expect(withShares.refusals).toBeLessThanOrEqual(6);
+  });
+
+  it("told that other drains run at once, a drain whose budget covers only its own pods takes all of its room", async () => {
+    const alone = async (drainsAtOnce?: number) => {
+      subject = await startSimDrain(
+        { file: "scenarios/bench-deployment-pdb.yaml" },
+        { virtualTime: true, seed: 5 },
+      );
+      const started = subject.clock.now();
+      const result = await subject.drain({}, drainsAtOnce === undefined ? {} : { drainsAtOnce });
+      expect(result.status).toBe("drained");
+      const seconds = (subject.clock.now() - started) / 1000;
+      await subject.stop();
+      subject = undefined;
+      return seconds;
+    };
+    const unknown = await alone();
+    const amongTen = await alone(10);
+    expect(amongTen).toBeLessThanOrEqual(unknown + 0.5);
   });
 
   it("without turns, separate processes all spend the same allowance at once", async () => {

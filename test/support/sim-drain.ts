@@ -30,7 +30,7 @@ export interface SimDrain {
    */
   drainNodes(
     nodeNames: readonly string[],
-    options?: { policy?: Partial<DrainPolicy>; shared?: boolean },
+    options?: { policy?: Partial<DrainPolicy>; shared?: boolean; drainsAtOnce?: number },
   ): Promise<DrainResult[]>;
   /** The PersistentVolume bound to a claim, as the simulated cluster has it. */
   volumeOfClaim(namespace: string, claim: string): string;
@@ -124,6 +124,9 @@ export async function startSimDrain(
                 deadline: clock.now() + 10 * 60_000,
                 random: seededRandom(seed + index),
                 ...(shared === undefined ? {} : { sharedBudgets: shared }),
+                ...(drainOptions.drainsAtOnce === undefined
+                  ? {}
+                  : { drainsAtOnce: drainOptions.drainsAtOnce }),
                 observer: (event) => events.push(event),
               });
             }),
