@@ -21,6 +21,14 @@ export interface LeavingGroupCordon {
 }
 
 /**
+ * How many drains of the batch run at once, this one included: the leaving instances whose Nodes the
+ * batch cordon found (each has a notice and a drain of its own). Undefined without the group's list.
+ */
+export function drainsAtOnceOf(cordon: LeavingGroupCordon): number | undefined {
+  return cordon.found ? 1 + cordon.cordoned.length + cordon.already.length : undefined;
+}
+
+/**
  * Batch cordon: before a drain evicts anything, the Nodes of every other instance of the group that is
  * leaving too (Auto Scaling says Terminating, Terminating:Wait or Terminating:Proceed) are cordoned, so that
  * no evicted pod is placed on a node that goes a minute later. Every notice of a scale-in does it; the
