@@ -116,6 +116,8 @@ export class BudgetGates {
   private readonly gates = new Map<string, Gate>();
   /** The drains using these gates now, each with how many drains it was told run at once. */
   private readonly drains = new Map<symbol, number | undefined>();
+  /** The most drains that used these gates at once since they last had none. */
+  private peakDrains = 0;
 
   constructor(
     private readonly view: BudgetSource,
@@ -193,21 +195,25 @@ export class BudgetGates {
   enter(drainsAtOnce?: number): () => void {
     const drain = Symbol("drain");
     this.drains.set(drain, drainsAtOnce);
+    this.peakDrains = Math.max(this.peakDrains, this.drains.size);
     return () => {
       this.drains.delete(drain);
+      if (this.drains.size === 0) this.peakDrains = 0;
     };
   }
 
   /**
    * This process's share of each budget's room: its drains over all the drains at once. Undefined when
    * no drain was told how many run at once, or all of them are this process's (then it takes turns).
+   * The process's drains are counted at their most since it last had none: a drain that finished first
+   * does not make its batch's others look like a smaller part of it.
    */
   private share(): number | undefined {
     let atOnce: number | undefined;
     for (const count of this.drains.values()) {
       if (count !== undefined) atOnce = Math.max(atOnce ?? 0, count);
     }
-    const here = Math.max(1, this.drains.size);
+    const here = Math.max(1, this.peakDrains);
     return atOnce === undefined || here >= atOnce ? undefined : here / atOnce;
   }
 

@@ -106,4 +106,14 @@ describe("drains under shared budgets", () => {
     const shared = await drainAll({ shared: true });
     expect(shared.refusals).toBe(0);
   });
+
+  it("in one process told that its drains are all the drains at once, the drains that finish last keep the whole room", async () => {
+    const plain = await drainAll({ shared: true });
+    await subject?.stop();
+    subject = undefined;
+    const told = await drainAll({ shared: true, drainsAtOnce: draining.length });
+    expect(told.refusals).toBe(0);
+    // Not slowed by shares with processes that do not exist once its first drains finish.
+    expect(told.seconds).toBeLessThanOrEqual(plain.seconds + 1);
+  });
 });
