@@ -67,6 +67,7 @@ async function drainOne(
       random: seededRandom(seed),
       // As the lifecycle job knows it: the group's leaving instances.
       drainsAtOnce: request.nodes.length,
+      batchPosition: [...request.nodes].sort().indexOf(nodeName),
       ...(share === undefined ? {} : { sharedBudgets: share.budgets }),
     });
     return {

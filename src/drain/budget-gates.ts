@@ -115,7 +115,7 @@ export type GateDecision =
 export class BudgetGates {
   private readonly gates = new Map<string, Gate>();
   /** The drains using these gates now, each with how many drains it was told run at once. */
-  private readonly drains = new Map<symbol, number | undefined>();
+  private readonly drains = new Map<symbol, { atOnce?: number; position?: number }>();
   /** The most drains that used these gates at once since they last had none. */
   private peakDrains = 0;
 
@@ -192,9 +192,12 @@ export class BudgetGates {
    * included (the group's leaving instances), each in a process of its own or sharing this one. Returns
    * the call for the drain's end.
    */
-  enter(drainsAtOnce?: number): () => void {
+  enter(drainsAtOnce?: number, position?: number): () => void {
     const drain = Symbol("drain");
-    this.drains.set(drain, drainsAtOnce);
+    this.drains.set(drain, {
+      ...(drainsAtOnce === undefined ? {} : { atOnce: drainsAtOnce }),
+      ...(position === undefined ? {} : { position }),
+    });
     this.peakDrains = Math.max(this.peakDrains, this.drains.size);
     return () => {
       this.drains.delete(drain);
@@ -210,11 +213,22 @@ export class BudgetGates {
    */
   private share(): number | undefined {
     let atOnce: number | undefined;
-    for (const count of this.drains.values()) {
-      if (count !== undefined) atOnce = Math.max(atOnce ?? 0, count);
+    for (const drain of this.drains.values()) {
+      if (drain.atOnce !== undefined) atOnce = Math.max(atOnce ?? 0, drain.atOnce);
     }
     const here = Math.max(1, this.peakDrains);
     return atOnce === undefined || here >= atOnce ? undefined : here / atOnce;
+  }
+
+  /**
+   * Where this process's claims step as the grants grow: its first drain's place among the drains at once
+   * (every drainer's at an even distance from the next), else drawn from its identity and the budget.
+   */
+  private phaseOf(key: string): number {
+    for (const drain of this.drains.values()) {
+      if (drain.position !== undefined && drain.atOnce !== undefined) return drain.position / drain.atOnce;
+    }
+    return drawOf(`${this.turns.identity}|${key}|phase`);
   }
 
   /** An eviction of `podName` under `key` goes out now. */
@@ -337,7 +351,7 @@ export class BudgetGates {
     if (gate.granted === undefined) {
       // Grants are counted from the first look: the room it shows, not the evictions before.
       gate.claims.baseline = spent;
-      gate.claims.phase = drawOf(`${this.turns.identity}|${key}|phase`);
+      gate.claims.phase = this.phaseOf(key);
     } else {
       // Evictions (anyone's) spend the oldest room first.
       let used = spent - gate.spentSeen;

@@ -43,6 +43,11 @@ export interface DrainRequest {
    * by turns (budget-gates.ts). Absent: unknown.
    */
   drainsAtOnce?: number;
+  /**
+   * This drain's place among the drains at once, 0 ≤ position < drainsAtOnce (its node's place among the
+   * leaving nodes by name): their claims on each budget step at even distances. Absent: drawn.
+   */
+  batchPosition?: number;
   /** Deployments and autoscalers, for surge; defaults to `cluster` when it implements WorkloadPort. */
   workloads?: WorkloadPort;
   /**
@@ -124,6 +129,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
     identity: nodeName,
     ...(request.sharedBudgets === undefined ? {} : { gates: request.sharedBudgets.gates }),
     ...(request.drainsAtOnce === undefined ? {} : { drainsAtOnce: request.drainsAtOnce }),
+    ...(request.batchPosition === undefined ? {} : { batchPosition: request.batchPosition }),
     deadline: () => state.deadline,
     emit: (event) => context?.emit(event),
     wake: () => wakeup.notify(),
@@ -211,6 +217,15 @@ function validate(request: DrainRequest): void {
   const atOnce = request.drainsAtOnce;
   if (atOnce !== undefined && !(Number.isInteger(atOnce) && atOnce >= 1)) {
     throw new DrainRequestError(`drain request: drainsAtOnce must be an integer ≥ 1, got ${atOnce}`);
+  }
+  const position = request.batchPosition;
+  if (
+    position !== undefined &&
+    !(Number.isInteger(position) && position >= 0 && atOnce !== undefined && position < atOnce)
+  ) {
+    throw new DrainRequestError(
+      `drain request: batchPosition must be an integer from 0 to drainsAtOnce − 1 (${atOnce ?? "not set"}), got ${position}`,
+    );
   }
   const policy = drainPolicySchema.safeParse(request.policy);
   if (!policy.success) {

@@ -54,6 +54,8 @@ export interface EvictorDeps {
   gates?: BudgetGates;
   /** How many drains run at once, this one included (budget-gates.ts `enter`); absent: unknown. */
   drainsAtOnce?: number;
+  /** This drain's place among them (drain-node.ts `batchPosition`). */
+  batchPosition?: number;
 }
 
 /**
@@ -78,7 +80,7 @@ export class Evictor {
         identity: deps.identity,
         windowMs: deps.policy.budgetTurnWindowMs,
       });
-    this.leaveGates = this.gates.enter(deps.drainsAtOnce);
+    this.leaveGates = this.gates.enter(deps.drainsAtOnce, deps.batchPosition);
   }
 
   /** True when pods of this drain waited for room under the budget in the last pass. */

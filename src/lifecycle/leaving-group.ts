@@ -21,11 +21,17 @@ export interface LeavingGroupCordon {
 }
 
 /**
- * How many drains of the batch run at once, this one included: the leaving instances whose Nodes the
- * batch cordon found (each has a notice and a drain of its own). Undefined without the group's list.
+ * The drains of the batch that run at once, this one included: the leaving instances whose Nodes the
+ * batch cordon found (each has a notice and a drain of its own), and this drain's place among them by node
+ * name. Undefined without the group's list.
  */
-export function drainsAtOnceOf(cordon: LeavingGroupCordon): number | undefined {
-  return cordon.found ? 1 + cordon.cordoned.length + cordon.already.length : undefined;
+export function drainBatchOf(
+  cordon: LeavingGroupCordon,
+  nodeName: string,
+): { drainsAtOnce: number; batchPosition: number } | undefined {
+  if (!cordon.found) return undefined;
+  const nodes = [...new Set([nodeName, ...cordon.cordoned, ...cordon.already])].sort();
+  return { drainsAtOnce: nodes.length, batchPosition: nodes.indexOf(nodeName) };
 }
 
 /**

@@ -16,7 +16,7 @@ import { DrainReportUpload, type ReportStore } from "./drain-report-upload.js";
 import { type DrainRun, runDrainWithHeartbeats } from "./drain-run.js";
 import type { JobLog } from "./job-log.js";
 import { handleLaunch } from "./launch-action.js";
-import { cordonLeavingGroup, drainsAtOnceOf } from "./leaving-group.js";
+import { cordonLeavingGroup, drainBatchOf } from "./leaving-group.js";
 import { maxRecordedPodIps } from "./lifecycle-record.js";
 import { type LocatedNode, locateNode } from "./node-locator.js";
 import { NodeRecordStore } from "./node-record-store.js";
@@ -248,7 +248,7 @@ export class LifecycleJob {
     }
 
     // Batch cordon: the group's other leaving instances first, so no pod is evicted onto them.
-    const drainsAtOnce = drainsAtOnceOf(
+    const batch = drainBatchOf(
       await cordonLeavingGroup({
         lifecycle: this.deps.lifecycle,
         instances: this.deps.instances,
@@ -258,6 +258,7 @@ export class LifecycleJob {
         asgName: notice.asgName,
         instanceId: notice.instanceId,
       }),
+      nodeName,
     );
     // During an instance refresh, the nodes still to be replaced repel the evicted pods (PreferNoSchedule).
     const placeRollout = () =>
@@ -304,7 +305,7 @@ export class LifecycleJob {
               observer,
               sharedBudgets: sharing.shared,
               // The leaving nodes' drains run at once: each budget's room is shared among them.
-              ...(drainsAtOnce === undefined ? {} : { drainsAtOnce }),
+              ...batch,
               // A token known only to this run (a hook finished by hand) names no lifecycle action.
               ...(delivery.byInstance === true ? {} : { actionToken: notice.token }),
               ...(random === undefined ? {} : { random }),

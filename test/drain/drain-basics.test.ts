@@ -98,6 +98,17 @@ describe("drainNode: a simple node", () => {
     expect(cluster.violations).toEqual([]);
   });
 
+  it("refuses a batch it cannot place itself in, naming the field", async () => {
+    const { drain } = fixture();
+    await expect(drain({}, { drainsAtOnce: 0 })).rejects.toThrow(
+      /drainsAtOnce must be an integer ≥ 1, got 0/,
+    );
+    await expect(drain({}, { drainsAtOnce: 3, batchPosition: 3 })).rejects.toThrow(
+      /batchPosition must be an integer from 0 to drainsAtOnce − 1 \(3\), got 3/,
+    );
+    await expect(drain({}, { batchPosition: 0 })).rejects.toThrow(/batchPosition .*\(not set\), got 0/);
+  });
+
   it("reports a node that does not exist as failed, retry useless", async () => {
     const { drain } = fixture();
     const result = await drain({}, { nodeName: "node-x" });

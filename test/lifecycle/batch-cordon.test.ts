@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { defaultDrainPolicy } from "../../src/drain/policy.js";
 import type { JobLog } from "../../src/lifecycle/job-log.js";
-import { cordonLeavingGroup, drainsAtOnceOf } from "../../src/lifecycle/leaving-group.js";
+import { cordonLeavingGroup, drainBatchOf } from "../../src/lifecycle/leaving-group.js";
 import { SimulatedAutoScalingGroup } from "../../src/sim/auto-scaling-group.js";
 import { SimulatedInstances } from "../../src/sim/simulated-instances.js";
 import { type SimDrain, startSimDrain } from "../support/sim-drain.js";
@@ -79,9 +79,11 @@ describe("batch cordon", () => {
     for (const outcome of outcomes) {
       expect(outcome.missed).toEqual([]);
       expect(outcome.cordoned.length + outcome.already.length).toBe(2);
-      // Each drain then shares the budgets' room with the two others.
-      expect(drainsAtOnceOf(outcome)).toBe(3);
     }
+    // Each drain then shares the budgets' room with the two others, each at a place of its own.
+    const batches = outcomes.map((outcome, index) => drainBatchOf(outcome, leaving[index]?.node ?? ""));
+    expect(batches.map((batch) => batch?.drainsAtOnce)).toEqual([3, 3, 3]);
+    expect(new Set(batches.map((batch) => batch?.batchPosition))).toEqual(new Set([0, 1, 2]));
     for (const entry of leaving) {
       const node = sim.sim.view.nodes().find((candidate) => candidate.metadata.name === entry.node);
       expect(node?.spec.unschedulable).toBe(true);
