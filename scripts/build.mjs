@@ -1,4 +1,5 @@
-// Bundles the two entry points: the CLI (dist/cli.js) and the Lambda handler (dist/lambda/index.mjs).
+// Bundles the two entry points: the CLI (dist/cli.js, with its commands' code in dist/chunks/) and the
+// Lambda handler (dist/lambda/index.mjs).
 // `node scripts/build.mjs --lambda-outfile <file>` builds the Lambda bundle alone, to <file> (the CDK
 // construct's bundling runs this). The Lambda's options live in infra/lambda-bundle.ts, shared with the
 // CDK asset and the packaged zip; Node ≥ 22.18 imports that TypeScript file as it is.
@@ -24,7 +25,7 @@ if (lambdaOutfile !== undefined) {
   await build({ ...esbuildLambdaOptions, outfile: lambdaOutfile });
 } else {
   await build({
-    entryPoints: ["src/cli/main.ts"],
+    entryPoints: { cli: "src/cli/main.ts" },
     bundle: true,
     platform: "node",
     target: "node22",
@@ -32,7 +33,11 @@ if (lambdaOutfile !== undefined) {
     banner: { js: esmRequireBanner },
     legalComments: "none",
     logLevel: "warning",
-    outfile: "dist/cli.js",
+    outdir: "dist",
+    // Each command's code is a chunk of its own, loaded when the command runs: `drain` does not parse
+    // the simulator, the report renderer or the queue worker.
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
     minify: true,
     mainFields: lambdaMainFields,
     sourcemap: "linked",
