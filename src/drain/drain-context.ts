@@ -43,6 +43,10 @@ export class DrainContext {
   /** UIDs of the pods on the node when this run first listed them; pods not among them came later. */
   private podsAtStart: ReadonlySet<string> | undefined;
   private snapshotKey = "";
+  /** Each pod's snapshot as last classified, with the pod object and the `verdictKey` it was classified under. */
+  private classified = new Map<string, { pod: V1Pod; key: string; snapshot: PodSnapshot }>();
+  /** The budgets' index the pods were last classified under (a new index: a budget's selector changed). */
+  private classifiedUnder: unknown;
   /** Evictions counted per owner so far (a verdict on pods that come back reads them). */
   private ownerEvictionCount = 0;
   /** Reads the drained pods' claims to know their volumes. */
@@ -89,6 +93,16 @@ export class DrainContext {
 
   /** Classifies every pod now on the node; reports skipped and waited-for pods the first time. */
   refreshSnapshot(): PodSnapshot[] {
+    this.classified.clear();
+    return this.classifyPods();
+  }
+
+  /**
+   * Classifies the pods whose object changed since, or all of them when anything else a verdict reads
+   * changed: a time step, the node, the evictions counted per owner, the deadline, which budgets cover
+   * which pods. Of 500 pods, an eviction's update reclassifies one, not 500.
+   */
+  private classifyPods(): PodSnapshot[] {
     const now = this.clock.now();
     this.snapshotKey = this.snapshotKeyAt(now);
     const budgets = this.view.budgets();
@@ -104,18 +118,35 @@ export class DrainContext {
       this.podsAtStart = new Set(pods.map((pod) => pod.metadata?.uid ?? ""));
     }
     const atStart = this.podsAtStart ?? new Set<string>();
+    if (budgets !== this.classifiedUnder) this.classified.clear();
+    this.classifiedUnder = budgets;
+    const verdictKey = [
+      Math.floor(now / SNAPSHOT_TIME_STEP_MS),
+      this.node?.metadata?.resourceVersion ?? "",
+      this.ownerEvictionCount,
+      this.state.deadline,
+      this.state.daemonSetCutoff ?? "",
+      this.podsAtStart === undefined ? "" : "listed",
+    ].join("|");
+    const classified = new Map<string, { pod: V1Pod; key: string; snapshot: PodSnapshot }>();
     this.lastSnapshot = pods.map((pod) => {
-      const classified = this.recreatedDaemonSetPod(pod) ?? classifyPod(pod, context);
+      const uid = pod.metadata?.uid ?? "";
+      const known = this.classified.get(uid);
+      if (known !== undefined && known.pod === pod && known.key === verdictKey) {
+        classified.set(uid, known);
+        return known.snapshot;
+      }
+      const verdictOfPod = this.recreatedDaemonSetPod(pod) ?? classifyPod(pod, context);
       const verdict =
-        returningVerdict(pod, classified, {
+        returningVerdict(pod, verdictOfPod, {
           policy: this.policy,
           startedAt: this.state.startedAt,
           ownerEvictions: this.state.ownerEvictions ?? {},
           seenAtStart: atStart.has(pod.metadata?.uid ?? ""),
         }) ??
-        unreachableVerdict(pod, classified, { node: this.node, now, policy: this.policy }) ??
-        deleteTimeoutVerdict(pod, classified, now, this.policy) ??
-        classified;
+        unreachableVerdict(pod, verdictOfPod, { node: this.node, now, policy: this.policy }) ??
+        deleteTimeoutVerdict(pod, verdictOfPod, now, this.policy) ??
+        verdictOfPod;
       const snapshot = {
         pod,
         ref: podRef(pod),
@@ -127,8 +158,10 @@ export class DrainContext {
       if (verdict.action === "evict" || (verdict.action === "wait" && verdict.reason === "terminating")) {
         this.noteDrainedVolumes(pod);
       }
+      classified.set(uid, { pod, key: verdictKey, snapshot });
       return snapshot;
     });
+    this.classified = classified;
     return this.lastSnapshot;
   }
 
@@ -144,7 +177,7 @@ export class DrainContext {
    * alone (fifty drains under shared budgets wake hundreds of times a second) reuses the verdicts.
    */
   updateSnapshot(): void {
-    if (this.snapshotKeyAt(this.clock.now()) !== this.snapshotKey) this.refreshSnapshot();
+    if (this.snapshotKeyAt(this.clock.now()) !== this.snapshotKey) this.classifyPods();
   }
 
   /**
