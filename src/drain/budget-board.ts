@@ -97,11 +97,13 @@ export class BudgetBoard {
     }
     let added = 0;
     for (const name of names) {
-      if (!seen.delete(name)) added += 1;
+      if (seen.has(name)) continue;
       seen.add(name);
+      added += 1;
     }
-    if (added > 0) this.disruptedCounts.set(key, (this.disruptedCounts.get(key) ?? 0) + added);
-    // Oldest first: keep the most recent names (far more than evictions in flight under one budget).
+    if (added === 0) return;
+    this.disruptedCounts.set(key, (this.disruptedCounts.get(key) ?? 0) + added);
+    // Oldest first (as first named): keep the last named (far more than evictions in flight under one budget).
     for (const name of seen) {
       if (seen.size <= MAX_DISRUPTED_NAMES) break;
       seen.delete(name);

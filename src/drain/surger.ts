@@ -61,6 +61,7 @@ function message(error: unknown): string {
  * path). See README "Surge before evict".
  */
 export class Surger {
+  private readonly podFacts = new WeakMap<V1Pod, { key: string | undefined; never: boolean }>();
   private readonly decisions = new Map<string, { decision: SurgeDecision; deployment?: DeploymentFacts }>();
   private readonly lastPoll = new Map<string, number>();
   private swept = false;
@@ -81,11 +82,11 @@ export class Surger {
     let nextAt: number | undefined;
     const released: EvictionCandidate[] = [];
     const groups = new Map<string, EvictionCandidate[]>();
+    const off = this.deps.policy.surge === "off";
     for (const candidate of candidates) {
-      const key = deploymentKeyOf(candidate.pod);
+      const { key, never } = this.factsOf(candidate.pod);
       const entry = key === undefined ? undefined : this.entry(key);
-      const never = this.deps.policy.surge === "off" || notSurgeable(candidate.pod) !== undefined;
-      if (key === undefined || (entry === undefined && never)) {
+      if (key === undefined || (entry === undefined && (off || never))) {
         released.push(candidate);
         continue;
       }
@@ -93,10 +94,12 @@ export class Surger {
       if (group === undefined) groups.set(key, [candidate]);
       else group.push(candidate);
     }
-    await Promise.all(
-      [...groups]
-        .filter(([key]) => this.entry(key) === undefined && !this.decisions.has(key))
-        .map(async ([key, group]) => {
+    const undecided = [...groups].filter(
+      ([key]) => this.entry(key) === undefined && !this.decisions.has(key),
+    );
+    if (undecided.length > 0)
+      await Promise.all(
+        undecided.map(async ([key, group]) => {
           const [namespace, name] = split(key);
           const budgets = (group[0]?.budgets ?? []).map(summarizeBudget);
           const mode = this.deps.policy.surge;
@@ -105,7 +108,7 @@ export class Surger {
             await surgeDecisionFor({ workloads: port, mode, namespace, name, budgets }),
           );
         }),
-    );
+      );
     for (const [key, group] of groups) {
       let entry = this.entry(key);
       if (entry === undefined) {
@@ -133,6 +136,16 @@ export class Surger {
     const port = this.deps.workloads;
     if (port === undefined) return;
     for (const entry of this.active()) await this.restore(port, entry, "restored", why);
+  }
+
+  /** A pod's Deployment and whether it could ever be surged, read once per pod object (a pass asks per pod). */
+  private factsOf(pod: V1Pod): { key: string | undefined; never: boolean } {
+    let facts = this.podFacts.get(pod);
+    if (facts === undefined) {
+      facts = { key: deploymentKeyOf(pod), never: notSurgeable(pod) !== undefined };
+      this.podFacts.set(pod, facts);
+    }
+    return facts;
   }
 
   private entry(key: string): SurgeEntry | undefined {
