@@ -1,6 +1,7 @@
 import type { V1PodDisruptionBudget } from "@kubernetes/client-node";
 import { drawOf } from "../random/seeded-random.js";
 import { probeDelay } from "./backoff.js";
+import { type BudgetShare, mayClaim, newBudgetShare, noteGrants, unclaimedSince } from "./budget-shares.js";
 import { budgetTurnAt, othersEvicting, type TurnSettings } from "./budget-turns.js";
 import type { BackoffSettings } from "./policy.js";
 
@@ -65,33 +66,14 @@ interface Gate {
    * `at` (by every launch of that pass), dropped when the room is gone before.
    */
   turn: { at: number; takenAt?: number; launches: number } | undefined;
-  /**
-   * With shares (the drains at once are known): the budget's grants seen so far, its `disruptionsAllowed`
-   * plus every eviction it accepted (`disruptedCountOf`); an eviction moves one from the first to the
-   * second, a replacement that turns Ready adds one. Undefined until the first look.
-   */
-  granted: number | undefined;
-  /** `disruptedCountOf` at the last look. */
-  spentSeen: number;
-  /**
-   * This process's claims on the grants so far: `floor(grants since its first look × share + phase)`, the
-   * phase drawn from the process and the budget, so that as the grants grow by one drainer's worth the
-   * claim steps once, at its own point: the drainers' claims follow one another instead of coming at once,
-   * and add up to the grants.
-   */
-  claims: {
-    baseline: number;
-    phase: number;
-    launched: number;
-    /** The next launch under the budget is a claim (counted in `launched`). */
-    next: boolean;
-    /** Claims in flight, by pod name: a refused one is given back. */
-    flying: Set<string>;
-  };
+  /** With shares (the drains at once are known): this process's part of the budget's room (budget-shares.ts). */
+  share: BudgetShare;
+  /** The next launch under the budget is a claim on the share. */
+  claimNext: boolean;
+  /** Claims in flight, by pod name: one not accepted is given back. */
+  claimsFlying: Set<string>;
   /** With shares: every pod the budget counted at the first look was this drainer's. */
   ownsAll: boolean;
-  /** The room the status shows, as grants oldest first (when each appeared): its age tells room unclaimed. */
-  room: Array<{ at: number; units: number }>;
 }
 
 export type GateDecision =
@@ -118,6 +100,8 @@ export class BudgetGates {
   private readonly drains = new Map<symbol, { atOnce?: number; position?: number }>();
   /** The most drains that used these gates at once since they last had none. */
   private peakDrains = 0;
+  /** This process's share of each budget's room (`shareOf`), kept as drains come and go. */
+  private share: number | undefined;
 
   constructor(
     private readonly view: BudgetSource,
@@ -140,10 +124,16 @@ export class BudgetGates {
     const gate = this.gateOf(key);
     const revision = this.view.budgetRevisionOf(key);
     const current = this.view.budget(key) ?? budget;
-    const share = this.turns.windowMs > 0 ? this.share() : undefined;
+    const share = this.share;
     if (revision !== gate.seenRevision) {
       gate.seenRevision = revision;
-      if (share !== undefined) this.noteGrants(gate, key, current, now);
+      if (share !== undefined) {
+        const status = {
+          allowed: current.status?.disruptionsAllowed ?? 0,
+          spent: this.view.disruptedCountOf(key),
+        };
+        noteGrants(gate.share, status, now, () => this.phaseOf(key));
+      }
       // Once per status, not per pod and pass: its disruptedPods may name a hundred pods.
       gate.contended ||= othersEvicting(current, gate.ours);
       // The watch is alive and will show the budget allowing again: push the blind probe back, a step
@@ -189,8 +179,8 @@ export class BudgetGates {
 
   /**
    * A drain starts using these gates. `drainsAtOnce`: how many drains of its scale-in run at once, itself
-   * included (the group's leaving instances), each in a process of its own or sharing this one. Returns
-   * the call for the drain's end.
+   * included (the group's leaving instances), each in a process of its own or sharing this one;
+   * `position`: its place among them. Returns the call for the drain's end.
    */
   enter(drainsAtOnce?: number, position?: number): () => void {
     const drain = Symbol("drain");
@@ -199,19 +189,22 @@ export class BudgetGates {
       ...(position === undefined ? {} : { position }),
     });
     this.peakDrains = Math.max(this.peakDrains, this.drains.size);
+    this.share = this.shareOf();
     return () => {
       this.drains.delete(drain);
       if (this.drains.size === 0) this.peakDrains = 0;
+      this.share = this.shareOf();
     };
   }
 
   /**
    * This process's share of each budget's room: its drains over all the drains at once. Undefined when
-   * no drain was told how many run at once, or all of them are this process's (then it takes turns).
-   * The process's drains are counted at their most since it last had none: a drain that finished first
-   * does not make its batch's others look like a smaller part of it.
+   * no drain was told how many run at once, all of them are this process's, or turns are off (then it
+   * takes turns, or none). The process's drains are counted at their most since it last had none: a
+   * drain that finished first does not make its batch's others look like a smaller part of it.
    */
-  private share(): number | undefined {
+  private shareOf(): number | undefined {
+    if (this.turns.windowMs <= 0) return undefined;
     let atOnce: number | undefined;
     for (const drain of this.drains.values()) {
       if (drain.atOnce !== undefined) atOnce = Math.max(atOnce ?? 0, drain.atOnce);
@@ -236,8 +229,8 @@ export class BudgetGates {
     const gate = this.gateOf(key);
     gate.flying += 1;
     gate.ours.add(podName);
-    if (gate.claims.next) gate.claims.flying.add(podName);
-    gate.claims.next = false;
+    if (gate.claimNext) gate.claimsFlying.add(podName);
+    gate.claimNext = false;
   }
 
   /**
@@ -249,7 +242,7 @@ export class BudgetGates {
     const gate = this.gateOf(key);
     // A claim not accepted (refused: another drainer took the room; the pod gone; no answer) spent
     // nothing of the budget: the grant is still this drainer's.
-    if (gate.claims.flying.delete(podName) && !accepted) gate.claims.launched -= 1;
+    if (gate.claimsFlying.delete(podName) && !accepted) gate.share.launched -= 1;
     gate.flying = Math.max(0, gate.flying - 1);
     if (accepted && gate.flying > 0) return;
     const waiters = [...gate.waiters];
@@ -287,9 +280,7 @@ export class BudgetGates {
   refused(key: string, now: number, retryAfterMs: number | undefined, allowedAtLaunch: boolean): number {
     const gate = this.gateOf(key);
     gate.contended ||= allowedAtLaunch;
-    if (allowedAtLaunch) {
-      gate.collisions = Math.min(gate.collisions + 1, MAX_COLLISION_STEPS);
-    }
+    if (allowedAtLaunch) gate.collisions = Math.min(gate.collisions + 1, MAX_COLLISION_STEPS);
     const retryIn = retryAfterMs ?? this.probeDelay(gate);
     gate.refusals += 1;
     gate.nextProbeAt = now + retryIn;
@@ -334,49 +325,6 @@ export class BudgetGates {
     return undefined;
   }
 
-  /**
-   * Shares, for drainers that know how many drain at once (the group's leaving instances) but share
-   * nothing but the API server: every grant of the budget (its room growing by one: a replacement turned
-   * Ready) goes to one drainer. Each counts the grants it has seen, `disruptionsAllowed` plus the
-   * evictions accepted, and may claim `floor(grants × share + phase)` evictions: as the grants grow by
-   * one drainer's worth, each drainer's claim steps once, at the point its phase sets, so their claims
-   * follow one another instead of coming at once and add up to the grants, whatever the watch's delay.
-   * Room left unclaimed for `UNCLAIMED_AFTER_WINDOWS` windows (drainers with nothing left under the
-   * budget, one not started yet) is taken in turns, one eviction per turn, and counted as a claim.
-   * Read once per status.
-   */
-  private noteGrants(gate: Gate, key: string, budget: V1PodDisruptionBudget, now: number): void {
-    const allowed = Math.max(0, budget.status?.disruptionsAllowed ?? 0);
-    const spent = this.view.disruptedCountOf(key);
-    if (gate.granted === undefined) {
-      // Grants are counted from the first look: the room it shows, not the evictions before.
-      gate.claims.baseline = spent;
-      gate.claims.phase = this.phaseOf(key);
-    } else {
-      // Evictions (anyone's) spend the oldest room first.
-      let used = spent - gate.spentSeen;
-      while (used > 0 && gate.room.length > 0) {
-        const oldest = gate.room[0] as { at: number; units: number };
-        const take = Math.min(used, oldest.units);
-        oldest.units -= take;
-        used -= take;
-        if (oldest.units === 0) gate.room.shift();
-      }
-    }
-    gate.granted = allowed + spent;
-    gate.spentSeen = spent;
-    // The room as the status shows it: new room is this moment's, room taken back goes newest first.
-    let units = gate.room.reduce((sum, grant) => sum + grant.units, 0);
-    if (units < allowed) gate.room.push({ at: now, units: allowed - units });
-    while (units > allowed) {
-      const newest = gate.room[gate.room.length - 1] as { at: number; units: number };
-      const take = Math.min(units - allowed, newest.units);
-      newest.units -= take;
-      units -= take;
-      if (newest.units === 0) gate.room.pop();
-    }
-  }
-
   /** With shares and room in the budget: undefined when this process may claim some now, else when. */
   private claimAt(
     gate: Gate,
@@ -392,17 +340,15 @@ export class BudgetGates {
     if (!gate.tried) gate.ownsAll = expected > 0 && podsHere >= expected;
     gate.tried = true;
     if (gate.ownsAll && !gate.contended) return undefined;
-    const { claims } = gate;
-    const granted = (gate.granted ?? 0) - claims.baseline;
-    if (Math.floor(granted * share + claims.phase) - claims.launched >= 1) {
-      claims.launched += 1;
-      claims.next = true;
+    if (mayClaim(gate.share, share)) {
+      gate.share.launched += 1;
+      gate.claimNext = true;
       return undefined;
     }
-    // Room no drainer claimed (drainers with nothing left under the budget): taken in turns, one
-    // eviction per turn, once its claimants had their time.
+    // Room no drainer claimed (drainers with nothing left under the budget, one not started yet): taken
+    // in turns, one eviction per turn, once its claimants had their time.
     const window = this.turnsOf(gate).windowMs;
-    const unclaimedAt = (gate.room[0]?.at ?? now) + UNCLAIMED_AFTER_WINDOWS * this.turns.windowMs;
+    const unclaimedAt = (unclaimedSince(gate.share) ?? now) + UNCLAIMED_AFTER_WINDOWS * this.turns.windowMs;
     if (gate.turn?.takenAt !== undefined && gate.turn.takenAt !== now) gate.turn = undefined;
     gate.turn ??= {
       at: budgetTurnAt({ ...this.turns, windowMs: window }, key, budget, Math.max(now, unclaimedAt)),
@@ -416,8 +362,8 @@ export class BudgetGates {
     gate.turn.takenAt = now;
     gate.turn.launches += 1;
     // Counted as a claim: the drainers' claims never add up to more than the grants.
-    claims.launched += 1;
-    claims.next = true;
+    gate.share.launched += 1;
+    gate.claimNext = true;
     return undefined;
   }
 
@@ -450,11 +396,10 @@ export class BudgetGates {
         contended: false,
         collisions: 0,
         turn: undefined,
-        granted: undefined,
-        spentSeen: 0,
-        claims: { baseline: 0, phase: 0, launched: 0, next: false, flying: new Set() },
+        share: newBudgetShare(),
+        claimNext: false,
+        claimsFlying: new Set(),
         ownsAll: false,
-        room: [],
       };
       this.gates.set(key, gate);
     }

@@ -40,7 +40,7 @@ export interface DrainRequest {
   /**
    * How many drains run at once, this one included, each in its own process or in this one (the Auto
    * Scaling group's leaving instances): the budgets' room is shared among them in proportion instead of
-   * by turns (budget-gates.ts). Absent: unknown.
+   * by turns (budget-shares.ts). Absent: unknown.
    */
   drainsAtOnce?: number;
   /**
