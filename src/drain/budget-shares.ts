@@ -29,6 +29,9 @@ export interface BudgetShare {
   room: Array<{ at: number; units: number }>;
 }
 
+/** Far below one drainer's part of a grant (1 / drains at once), far above floating-point error. */
+const STEP_EPSILON = 1e-9;
+
 export function newBudgetShare(): BudgetShare {
   return { granted: undefined, spentSeen: 0, baseline: 0, phase: 0, launched: 0, room: [] };
 }
@@ -76,7 +79,8 @@ export function noteGrants(
 /** This drainer may claim one more eviction: `fraction` is its drains over all the drains at once. */
 export function mayClaim(share: BudgetShare, fraction: number): boolean {
   const granted = (share.granted ?? 0) - share.baseline;
-  return Math.floor(granted * fraction + share.phase) - share.launched >= 1;
+  // The epsilon keeps a step that lands exactly on a whole number (5 × 1/3 + 1/3) from rounding below it.
+  return Math.floor(granted * fraction + share.phase + STEP_EPSILON) - share.launched >= 1;
 }
 
 /** Since when room has stood unclaimed (the oldest grant the status still shows), if any. */
