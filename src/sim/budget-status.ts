@@ -28,12 +28,21 @@ export function scaledValue(value: IntOrString, total: number): number {
   return Math.ceil((percent * total) / 100);
 }
 
+/**
+ * getExpectedScale (https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/disruption/disruption.go):
+ * the replicas of each controller of the pods, counted once per controller. The lookup is made once per
+ * owner (many pods share one ReplicaSet); upstream looks each up in its informers' caches.
+ */
 function expectedScale(pods: readonly Pod[], scaleOf: ScaleLookup): number {
   const scales = new Map<string, number>();
+  const looked = new Map<string, ReturnType<ScaleLookup>>();
   for (const pod of pods) {
     const owner = pod.metadata.ownerReferences?.find((reference) => reference.controller);
     if (!owner) continue; // unmanaged pods add nothing to the expected count
-    const scale = scaleOf(owner, pod.metadata.namespace ?? "");
+    const namespace = pod.metadata.namespace ?? "";
+    const lookupKey = owner.uid || `${namespace}/${owner.kind}/${owner.name}`;
+    if (!looked.has(lookupKey)) looked.set(lookupKey, scaleOf(owner, namespace));
+    const scale = looked.get(lookupKey);
     if (!scale) throw new BudgetSyncError(`found no controllers for pod "${pod.metadata.name}"`);
     scales.set(scale.uid, scale.replicas);
   }

@@ -17,7 +17,10 @@ export type DesiredHealthy = (budget: PodDisruptionBudget, pods: readonly Pod[])
  * whenever a voluntary disruption leaves a budget with fewer healthy pods than it desires.
  */
 export class BudgetTracker {
-  private readonly podsOfBudget = new Map<string, Set<string>>();
+  /** The pods each budget selects, as stored now (kept in step by the store's listener). */
+  private readonly podsOfBudget = new Map<string, Map<string, StoredObject<Pod>>>();
+  /** How many of each budget's pods are healthy now (Ready, not deleting): kept as pods change. */
+  private readonly healthyOfBudget = new Map<string, number>();
   private readonly budgetsOfPod = new Map<string, Set<string>>();
   private readonly listeners = new Set<(budgetKey: string) => void>();
 
@@ -31,7 +34,7 @@ export class BudgetTracker {
         const key = change.current.key;
         const before = new Set(this.budgetsOfPod.get(key) ?? []);
         if (change.type === "DELETED") this.forgetPod(key);
-        else this.placePod(key, pod);
+        else this.placePod(change.current as StoredObject<Pod>, pod);
         for (const budgetKey of new Set([...before, ...(this.budgetsOfPod.get(key) ?? [])]))
           this.notify(budgetKey);
       } else if (change.current.type === budgetsType) {
@@ -53,13 +56,7 @@ export class BudgetTracker {
 
   /** Pods the budget selects now. */
   podsOf(budgetKey: string): StoredObject<Pod>[] {
-    const pods: StoredObject<Pod>[] = [];
-    for (const podKey of this.podsOfBudget.get(budgetKey) ?? []) {
-      const [namespace = "", name = ""] = podKey.split("/");
-      const stored = this.plane.store.get(podsType, namespace, name);
-      if (stored) pods.push(stored as StoredObject<Pod>);
-    }
-    return pods;
+    return [...(this.podsOfBudget.get(budgetKey)?.values() ?? [])];
   }
 
   /** Keys (namespace/name) of the budgets that select the pod. */
@@ -79,9 +76,11 @@ export class BudgetTracker {
         | PodDisruptionBudget
         | undefined;
       if (!budget) continue;
-      const pods = this.podsOf(budgetKey).map((stored) => stored.object);
-      const healthy = pods.filter(isHealthy).length;
-      const desired = this.desiredHealthy(budget, pods);
+      const healthy = this.healthyOfBudget.get(budgetKey) ?? 0;
+      const desired = this.desiredHealthy(
+        budget,
+        this.podsOf(budgetKey).map((stored) => stored.object),
+      );
       if (healthy < desired) {
         this.plane.recorder.recordViolation({
           at: this.plane.clock.now(),
@@ -100,11 +99,11 @@ export class BudgetTracker {
     for (const listener of this.listeners) listener(budgetKey);
   }
 
-  private placePod(podKey: string, pod: Pod): void {
-    this.forgetPod(podKey);
-    for (const stored of this.plane.store.list(budgetsType, pod.metadata.namespace)) {
-      const budget = stored.object as PodDisruptionBudget;
-      if (budgetStatusSelects(budget.spec.selector, pod.metadata.labels)) this.link(stored.key, podKey);
+  private placePod(stored: StoredObject<Pod>, pod: Pod): void {
+    this.forgetPod(stored.key);
+    for (const budget of this.plane.store.list(budgetsType, pod.metadata.namespace)) {
+      const selector = (budget.object as PodDisruptionBudget).spec.selector;
+      if (budgetStatusSelects(selector, pod.metadata.labels)) this.link(budget.key, stored);
     }
   }
 
@@ -112,17 +111,21 @@ export class BudgetTracker {
     this.forgetBudget(budgetKey);
     for (const stored of this.plane.store.list(podsType, budget.metadata.namespace)) {
       const pod = stored.object as Pod;
-      if (budgetStatusSelects(budget.spec.selector, pod.metadata.labels)) this.link(budgetKey, stored.key);
+      if (budgetStatusSelects(budget.spec.selector, pod.metadata.labels))
+        this.link(budgetKey, stored as StoredObject<Pod>);
     }
   }
 
-  private link(budgetKey: string, podKey: string): void {
+  private link(budgetKey: string, stored: StoredObject<Pod>): void {
+    const podKey = stored.key;
     let pods = this.podsOfBudget.get(budgetKey);
     if (!pods) {
-      pods = new Set();
+      pods = new Map();
       this.podsOfBudget.set(budgetKey, pods);
     }
-    pods.add(podKey);
+    pods.set(podKey, stored);
+    if (isHealthy(stored.object))
+      this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 0) + 1);
     let budgets = this.budgetsOfPod.get(podKey);
     if (!budgets) {
       budgets = new Set();
@@ -132,15 +135,22 @@ export class BudgetTracker {
   }
 
   private forgetPod(podKey: string): void {
-    for (const budgetKey of this.budgetsOfPod.get(podKey) ?? [])
-      this.podsOfBudget.get(budgetKey)?.delete(podKey);
+    for (const budgetKey of this.budgetsOfPod.get(podKey) ?? []) {
+      const pods = this.podsOfBudget.get(budgetKey);
+      const stored = pods?.get(podKey);
+      if (stored === undefined) continue;
+      pods?.delete(podKey);
+      if (isHealthy(stored.object))
+        this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 1) - 1);
+    }
     this.budgetsOfPod.delete(podKey);
   }
 
   private forgetBudget(budgetKey: string): void {
-    for (const podKey of this.podsOfBudget.get(budgetKey) ?? [])
+    for (const podKey of this.podsOfBudget.get(budgetKey)?.keys() ?? [])
       this.budgetsOfPod.get(podKey)?.delete(budgetKey);
     this.podsOfBudget.delete(budgetKey);
+    this.healthyOfBudget.delete(budgetKey);
   }
 }
 

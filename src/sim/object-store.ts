@@ -11,6 +11,11 @@ export class StoredObject<T extends KubeObject = KubeObject> {
     readonly resourceVersion: number,
   ) {}
 
+  /** A deep copy of the object to change: parsed from its JSON when that was already written (faster). */
+  draft(): T {
+    return this.cachedJson === undefined ? structuredClone(this.object) : (JSON.parse(this.cachedJson) as T);
+  }
+
   get key(): string {
     return objectKey(this.object.metadata.namespace, this.object.metadata.name);
   }
@@ -61,6 +66,8 @@ export function objectKey(namespace: string | undefined, name: string): string {
 interface Index {
   readonly keyOf: (object: KubeObject) => string | undefined;
   readonly buckets: Map<string, Set<string>>;
+  /** Each bucket's keys in order, dropped when the bucket changes. */
+  readonly sorted: Map<string, string[]>;
 }
 
 interface Table {
@@ -87,6 +94,8 @@ export type HistoryAnswer = { readonly changes: readonly StoreChange[] } | { rea
 export class ObjectStore {
   private version: number;
   private readonly tables = new Map<string, Table>();
+  /** The table of each resource type object seen (types of one resource share a table). */
+  private readonly tableOfType = new WeakMap<ResourceType, Table>();
   private readonly listeners = new Set<ChangeListener>();
   private history: StoreChange[] = [];
   /** Versions at or below this one are no longer in the history. */
@@ -127,7 +136,7 @@ export class ObjectStore {
    */
   defineIndex(type: ResourceType, name: string, keyOf: (object: KubeObject) => string | undefined): void {
     const table = this.table(type);
-    const index: Index = { keyOf, buckets: new Map() };
+    const index: Index = { keyOf, buckets: new Map(), sorted: new Map() };
     for (const stored of table.objects.values()) this.indexAdd(index, stored);
     table.indexes.set(name, index);
   }
@@ -139,10 +148,16 @@ export class ObjectStore {
   /** Objects whose indexed value is `value`, in key order. */
   byIndex(type: ResourceType, name: string, value: string): StoredObject[] {
     const table = this.table(type);
-    const keys = table.indexes.get(name)?.buckets.get(value);
-    if (!keys) return [];
+    const index = table.indexes.get(name);
+    const keys = index?.buckets.get(value);
+    if (!index || !keys) return [];
+    let sorted = index.sorted.get(value);
+    if (sorted === undefined) {
+      sorted = [...keys].sort();
+      index.sorted.set(value, sorted);
+    }
     const result: StoredObject[] = [];
-    for (const key of [...keys].sort()) {
+    for (const key of sorted) {
       const stored = table.objects.get(key);
       if (stored) result.push(stored);
     }
@@ -174,6 +189,7 @@ export class ObjectStore {
       throw new Error(`replacing ${previous.key} with ${stored.key}: keys differ`);
     table.objects.set(stored.key, stored);
     for (const index of table.indexes.values()) {
+      if (index.keyOf(previous.object) === index.keyOf(stored.object)) continue;
       this.indexRemove(index, previous);
       this.indexAdd(index, stored);
     }
@@ -183,7 +199,7 @@ export class ObjectStore {
 
   /** Clones the stored object, lets `mutate` change the copy, and stores it. */
   update<T extends KubeObject>(previous: StoredObject<T>, mutate: (draft: T) => void): StoredObject<T> {
-    const draft = structuredClone(previous.object);
+    const draft = previous.draft();
     mutate(draft);
     return this.replace(previous, draft);
   }
@@ -195,7 +211,7 @@ export class ObjectStore {
     table.objects.delete(previous.key);
     table.sortedKeys = undefined;
     for (const index of table.indexes.values()) this.indexRemove(index, previous);
-    const finalVersion = this.seal(previous.type, structuredClone(previous.object));
+    const finalVersion = this.seal(previous.type, previous.draft());
     this.emit(new StoreChange("DELETED", finalVersion, previous));
     return finalVersion;
   }
@@ -234,6 +250,7 @@ export class ObjectStore {
       bucket = new Set();
       index.buckets.set(value, bucket);
     }
+    if (!bucket.has(stored.key)) index.sorted.delete(value);
     bucket.add(stored.key);
   }
 
@@ -241,7 +258,7 @@ export class ObjectStore {
     const value = index.keyOf(stored.object);
     if (value === undefined) return;
     const bucket = index.buckets.get(value);
-    bucket?.delete(stored.key);
+    if (bucket?.delete(stored.key)) index.sorted.delete(value);
     if (bucket?.size === 0) index.buckets.delete(value);
   }
 
@@ -278,12 +295,15 @@ export class ObjectStore {
   }
 
   private table(type: ResourceType): Table {
+    const known = this.tableOfType.get(type);
+    if (known !== undefined) return known;
     const key = storeKeyOf(type);
     let table = this.tables.get(key);
     if (!table) {
       table = { objects: new Map(), sortedKeys: undefined, indexes: new Map() };
       this.tables.set(key, table);
     }
+    this.tableOfType.set(type, table);
     return table;
   }
 }

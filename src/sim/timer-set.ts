@@ -1,40 +1,52 @@
-import { setMaxListeners } from "node:events";
 import type { Clock } from "../time/clock.js";
+
+/** Timers per abort signal (see TimerSet). */
+const GROUP_SIZE = 64;
 
 /**
  * The simulation's pending work (kubelet shutdowns, startups, controller syncs), all on the injected clock
  * and all cancelled at once when the cluster stops.
  */
 export class TimerSet {
-  private readonly controller = new AbortController();
+  /**
+   * Pending timers listen to abort signals in groups of at most `GROUP_SIZE`: an EventTarget checks a new
+   * listener against every one it holds, so thousands on one signal made each timer cost thousands of
+   * comparisons. Stopping aborts every group.
+   */
+  private readonly groups = new Set<{ controller: AbortController; listeners: number }>();
+  private open: { controller: AbortController; listeners: number } | undefined;
+  private isStopped = false;
   private active = 0;
 
   constructor(
     private readonly clock: Clock,
     private readonly onError: (error: unknown) => void,
-  ) {
-    // Every pending timer listens to this one signal: thousands at once are expected, not a leak.
-    setMaxListeners(0, this.controller.signal);
-  }
+  ) {}
 
   /** Runs `task` after `ms` on the clock (at once when ms <= 0, still asynchronously). */
   after(ms: number, task: () => void): void {
-    if (this.controller.signal.aborted) return;
+    if (this.isStopped) return;
+    if (this.open === undefined || this.open.listeners >= GROUP_SIZE) {
+      this.open = { controller: new AbortController(), listeners: 0 };
+      this.groups.add(this.open);
+    }
+    const group = this.open;
+    group.listeners += 1;
     this.active += 1;
-    this.clock.sleep(Math.max(0, ms), this.controller.signal).then(
-      () => {
-        this.active -= 1;
-        if (this.controller.signal.aborted) return;
-        try {
-          task();
-        } catch (error) {
-          this.onError(error);
-        }
-      },
-      () => {
-        this.active -= 1;
-      },
-    );
+    const settled = () => {
+      this.active -= 1;
+      group.listeners -= 1;
+      if (group.listeners === 0 && group !== this.open) this.groups.delete(group);
+    };
+    this.clock.sleep(Math.max(0, ms), group.controller.signal).then(() => {
+      settled();
+      if (this.isStopped) return;
+      try {
+        task();
+      } catch (error) {
+        this.onError(error);
+      }
+    }, settled);
   }
 
   get pending(): number {
@@ -42,11 +54,13 @@ export class TimerSet {
   }
 
   get stopped(): boolean {
-    return this.controller.signal.aborted;
+    return this.isStopped;
   }
 
   stop(): void {
-    this.controller.abort(new Error("simulated cluster stopped"));
+    this.isStopped = true;
+    const reason = new Error("simulated cluster stopped");
+    for (const group of this.groups) group.controller.abort(reason);
   }
 }
 
