@@ -125,23 +125,7 @@ export class BudgetGates {
     const revision = this.view.budgetRevisionOf(key);
     const current = this.view.budget(key) ?? budget;
     const share = this.share;
-    if (revision !== gate.seenRevision) {
-      gate.seenRevision = revision;
-      if (share !== undefined) {
-        const status = {
-          allowed: current.status?.disruptionsAllowed ?? 0,
-          spent: this.view.disruptedCountOf(key),
-        };
-        noteGrants(gate.share, status, now, () => this.phaseOf(key));
-      }
-      // Once per status, not per pod and pass: its disruptedPods may name a hundred pods.
-      gate.contended ||= othersEvicting(current, gate.ours);
-      // The watch is alive and will show the budget allowing again: push the blind probe back, a step
-      // further than it would wait after its own last attempt.
-      if (gate.tried || this.turns.windowMs > 0) {
-        gate.nextProbeAt = Math.max(gate.nextProbeAt, now + this.probeDelay(gate, 1));
-      }
-    }
+    this.observe(gate, key, current, now);
     const fresh = gate.revisionAtRefusal === undefined || gate.revisionAtRefusal !== revision;
     const allowed = current.status?.disruptionsAllowed ?? 0;
     const spent = this.unseenSpent(gate, key, revision, now);
@@ -175,6 +159,50 @@ export class BudgetGates {
       return { go: false, budgetSaysNo };
     }
     return { go: false, retryAt: gate.nextProbeAt, budgetSaysNo };
+  }
+
+  /** Reads the budget's status once per revision: its grants, whether others evict under it, the probe's time. */
+  private observe(gate: Gate, key: string, current: V1PodDisruptionBudget, now: number): void {
+    const revision = this.view.budgetRevisionOf(key);
+    if (revision === gate.seenRevision) return;
+    gate.seenRevision = revision;
+    if (this.share !== undefined) {
+      const status = {
+        allowed: current.status?.disruptionsAllowed ?? 0,
+        spent: this.view.disruptedCountOf(key),
+      };
+      noteGrants(gate.share, status, now, () => this.phaseOf(key));
+    }
+    // Once per status, not per pod and pass: its disruptedPods may name a hundred pods.
+    gate.contended ||= othersEvicting(current, gate.ours);
+    // The watch is alive and will show the budget allowing again: push the blind probe back, a step
+    // further than it would wait after its own last attempt.
+    if (gate.tried || this.turns.windowMs > 0) {
+      gate.nextProbeAt = Math.max(gate.nextProbeAt, now + this.probeDelay(gate, 1));
+    }
+  }
+
+  /**
+   * A new status of the budget came: has a drain that waits under it a use for a pass now? Not when the
+   * status shows no room (an answer in flight, the next probe or the watchdog wakes it), nor when it shows
+   * room this drainer may not claim and its turn for it is set already (the drain's timer is set for it).
+   * Fifty drains under shared budgets see hundreds of statuses a second, most of them of no use to each.
+   */
+  worthAPass(key: string, now: number): boolean {
+    const gate = this.gates.get(key);
+    const current = this.view.budget(key);
+    if (gate === undefined || current === undefined || !gate.tried) return true;
+    this.observe(gate, key, current, now);
+    if (gate.revisionAtRefusal === this.view.budgetRevisionOf(key)) return false;
+    const room =
+      (current.status?.disruptionsAllowed ?? 0) -
+      this.unseenSpent(gate, key, gate.seenRevision, now) -
+      gate.flying;
+    if (room <= 0) return false;
+    const share = this.share;
+    if (share === undefined || (gate.ownsAll && !gate.contended)) return true;
+    // A turn taken in an earlier pass is over: the next one is drawn in a pass.
+    return mayClaim(gate.share, share) || gate.turn === undefined || gate.turn.takenAt !== undefined;
   }
 
   /**

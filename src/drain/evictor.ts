@@ -83,9 +83,12 @@ export class Evictor {
     this.leaveGates = this.gates.enter(deps.drainsAtOnce, deps.batchPosition);
   }
 
-  /** True when pods of this drain waited for room under the budget in the last pass. */
+  /**
+   * True when pods of this drain waited for room under the budget in the last pass and the budget's gate
+   * has a use for a pass now (a new status may show room this drain can take).
+   */
   waitsFor(budgetKey: string): boolean {
-    return this.waitingOn.has(budgetKey);
+    return this.waitingOn.has(budgetKey) && this.gates.worthAPass(budgetKey, this.deps.clock.now());
   }
 
   get fatal(): string | undefined {
