@@ -1,4 +1,5 @@
 import { CoreV1Api, KubeConfig } from "@kubernetes/client-node";
+import { generate } from "selfsigned";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeClientFromEndpoint } from "../../src/kube/kube-client.js";
 import { KubeCluster } from "../../src/kube/kube-cluster.js";
@@ -39,6 +40,32 @@ describe("connection reuse", () => {
     // The token provider is asked on every request, so a refreshed token is used at once.
     expect(tokens).toBe(48);
     expect(api.authorizations.slice(-48).every((value) => /^Bearer token-\d+$/.test(value))).toBe(true);
+  });
+
+  it("still checks the server's certificate against the CA it was given, loaded once for the pool", async () => {
+    const stranger = await generate([{ name: "commonName", value: "another-ca" }], {
+      keyType: "ec",
+      curve: "P-256",
+      algorithm: "sha256",
+    });
+    const wrongCa = kubeClientFromEndpoint({
+      server: api.server,
+      caData: Buffer.from(stranger.cert).toString("base64"),
+      token: async () => "token",
+    });
+    await expect(new KubeCluster(wrongCa).getNode("node-a")).rejects.toThrow(/certificate/i);
+    await wrongCa.close();
+
+    const rightCa = kubeClientFromEndpoint({
+      server: api.server,
+      caData: api.caData,
+      token: async () => "token",
+    });
+    const names = await Promise.all(
+      Array.from({ length: 4 }, (_, index) => new KubeCluster(rightCa).getNode(`node-${index}`)),
+    );
+    expect(names.map((node) => node?.metadata?.name)).toEqual(["node-0", "node-1", "node-2", "node-3"]);
+    await rightCa.close();
   });
 
   it("is needed: stock client-node opens a TLS connection per request", async () => {
