@@ -186,6 +186,7 @@ export async function drainNode(request: DrainRequest): Promise<DrainResult> {
       drain.snapshot
         .filter((pod) => pod.verdict.action === "evict" && !evictor.isHandled(pod.ref.uid))
         .map((pod) => pod.pod),
+    wake: () => wakeup.notify(),
   });
   context.emit({
     kind: "started",

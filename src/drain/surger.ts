@@ -36,6 +36,8 @@ export interface SurgerDeps {
   warn: (message: string) => void;
   /** Pods on the node the drain still has to evict (not yet accepted). */
   pendingPods: () => readonly V1Pod[];
+  /** Wakes the drain loop: a Deployment read for a surge decision came back. */
+  wake: () => void;
 }
 
 /** namespace/name of the pod's Deployment, if it has one. */
@@ -63,6 +65,8 @@ function message(error: unknown): string {
 export class Surger {
   private readonly podFacts = new WeakMap<V1Pod, { key: string | undefined; never: boolean }>();
   private readonly decisions = new Map<string, { decision: SurgeDecision; deployment?: DeploymentFacts }>();
+  /** Deployments whose surge decision is being read. */
+  private readonly deciding = new Set<string>();
   private readonly lastPoll = new Map<string, number>();
   private swept = false;
 
@@ -74,46 +78,46 @@ export class Surger {
   ): Promise<{ released: EvictionCandidate[]; nextAt?: number }> {
     const port = this.deps.workloads;
     if (port === undefined) return { released: [...candidates] };
+    const off = this.deps.policy.surge === "off";
+    const groups = new Map<string, EvictionCandidate[]>();
+    const released: EvictionCandidate[] = [];
+    const group = () => {
+      groups.clear();
+      released.length = 0;
+      for (const candidate of candidates) {
+        const { key, never } = this.factsOf(candidate.pod);
+        const entry = key === undefined ? undefined : this.entry(key);
+        if (key === undefined || (entry === undefined && (off || never))) {
+          released.push(candidate);
+          continue;
+        }
+        const members = groups.get(key);
+        if (members === undefined) groups.set(key, [candidate]);
+        else members.push(candidate);
+      }
+    };
+    group();
+    // Each Deployment is read once, in the background: its pods wait for its decision alone, and the
+    // reads of a drain's Deployments go out together (with the first pass's sweep), not one pass after
+    // another.
+    for (const [key, members] of groups) {
+      if (this.entry(key) === undefined && !this.decisions.has(key)) this.decide(port, key, members);
+    }
     if (!this.swept) {
       this.swept = true;
       await this.sweep(port);
+      // The sweep may have adopted a surge this node's drain left: its pods follow it.
+      group();
     }
     const now = this.deps.clock.now();
     let nextAt: number | undefined;
-    const released: EvictionCandidate[] = [];
-    const groups = new Map<string, EvictionCandidate[]>();
-    const off = this.deps.policy.surge === "off";
-    for (const candidate of candidates) {
-      const { key, never } = this.factsOf(candidate.pod);
-      const entry = key === undefined ? undefined : this.entry(key);
-      if (key === undefined || (entry === undefined && (off || never))) {
-        released.push(candidate);
-        continue;
-      }
-      const group = groups.get(key);
-      if (group === undefined) groups.set(key, [candidate]);
-      else group.push(candidate);
-    }
-    const undecided = [...groups].filter(
-      ([key]) => this.entry(key) === undefined && !this.decisions.has(key),
-    );
-    if (undecided.length > 0)
-      await Promise.all(
-        undecided.map(async ([key, group]) => {
-          const [namespace, name] = split(key);
-          const budgets = (group[0]?.budgets ?? []).map(summarizeBudget);
-          const mode = this.deps.policy.surge;
-          this.decisions.set(
-            key,
-            await surgeDecisionFor({ workloads: port, mode, namespace, name, budgets }),
-          );
-        }),
-      );
     for (const [key, group] of groups) {
       let entry = this.entry(key);
       if (entry === undefined) {
         const decided = this.decisions.get(key);
-        if (decided?.decision.surge !== true || decided.deployment === undefined) {
+        // Read in the background: its pods wait for the answer, which wakes the drain.
+        if (decided === undefined) continue;
+        if (decided.decision.surge !== true || decided.deployment === undefined) {
           released.push(...group);
           continue;
         }
@@ -129,6 +133,21 @@ export class Surger {
     }
     await this.restoreFinished(port);
     return nextAt === undefined ? { released } : { released, nextAt };
+  }
+
+  /** Reads what the surge decision of Deployment `key` needs, and decides; the answer wakes the drain. */
+  private decide(port: WorkloadPort, key: string, group: readonly EvictionCandidate[]): void {
+    if (this.deciding.has(key)) return;
+    this.deciding.add(key);
+    const [namespace, name] = split(key);
+    const budgets = (group[0]?.budgets ?? []).map(summarizeBudget);
+    surgeDecisionFor({ workloads: port, mode: this.deps.policy.surge, namespace, name, budgets })
+      .catch((error: unknown) => ({ decision: { surge: false as const, reason: message(error) } }))
+      .then((decided) => {
+        this.decisions.set(key, decided);
+        this.deciding.delete(key);
+        this.deps.wake();
+      });
   }
 
   /** Restores every surge still in place (the drain ends). */
