@@ -43,7 +43,7 @@ export class DrainContext {
   /** UIDs of the pods on the node when this run first listed them; pods not among them came later. */
   private podsAtStart: ReadonlySet<string> | undefined;
   private snapshotKey = "";
-  /** Each pod's snapshot as last classified, with the pod object and the `verdictKey` it was classified under. */
+  /** Each pod's snapshot as last classified, with the pod object and the verdict inputs it was classified under. */
   private classified = new Map<string, { pod: V1Pod; key: string; snapshot: PodSnapshot }>();
   /** The budgets' index the pods were last classified under (a new index: a budget's selector changed). */
   private classifiedUnder: unknown;
@@ -104,7 +104,6 @@ export class DrainContext {
    */
   private classifyPods(): PodSnapshot[] {
     const now = this.clock.now();
-    this.snapshotKey = this.snapshotKeyAt(now);
     const budgets = this.view.budgets();
     const context = {
       policy: this.policy,
@@ -118,16 +117,10 @@ export class DrainContext {
       this.podsAtStart = new Set(pods.map((pod) => pod.metadata?.uid ?? ""));
     }
     const atStart = this.podsAtStart ?? new Set<string>();
+    this.snapshotKey = this.snapshotKeyAt(now);
     if (budgets !== this.classifiedUnder) this.classified.clear();
     this.classifiedUnder = budgets;
-    const verdictKey = [
-      Math.floor(now / SNAPSHOT_TIME_STEP_MS),
-      this.node?.metadata?.resourceVersion ?? "",
-      this.ownerEvictionCount,
-      this.state.deadline,
-      this.state.daemonSetCutoff ?? "",
-      this.podsAtStart === undefined ? "" : "listed",
-    ].join("|");
+    const verdictKey = this.verdictInputsAt(now);
     const classified = new Map<string, { pod: V1Pod; key: string; snapshot: PodSnapshot }>();
     this.lastSnapshot = pods.map((pod) => {
       const uid = pod.metadata?.uid ?? "";
@@ -180,13 +173,26 @@ export class DrainContext {
     if (this.snapshotKeyAt(this.clock.now()) !== this.snapshotKey) this.classifyPods();
   }
 
-  /**
-   * Verdicts depend on the time only through deadlines and opt-out durations, so a quarter-second step is
-   * fine enough; keying on the exact millisecond rebuilt every pod's verdict several times per pass.
-   */
+  /** What the snapshot was built from: the view's pods and budgets, and what every verdict reads. */
   private snapshotKeyAt(now: number): string {
-    const node = this.node?.metadata?.resourceVersion ?? "";
-    return `${this.view.revision}@${Math.floor(now / SNAPSHOT_TIME_STEP_MS)}|${node}|${this.ownerEvictionCount}`;
+    return `${this.view.revision}@${this.verdictInputsAt(now)}`;
+  }
+
+  /**
+   * What every pod's verdict reads besides the pod: a pod whose object is the same keeps its verdict while
+   * these are. Verdicts depend on the time only through deadlines and opt-out durations, so a
+   * quarter-second step is fine enough; keying on the exact millisecond rebuilt every pod's verdict
+   * several times per pass.
+   */
+  private verdictInputsAt(now: number): string {
+    return [
+      Math.floor(now / SNAPSHOT_TIME_STEP_MS),
+      this.node?.metadata?.resourceVersion ?? "",
+      this.ownerEvictionCount,
+      this.state.deadline,
+      this.state.daemonSetCutoff ?? "",
+      this.podsAtStart === undefined ? "" : "listed",
+    ].join("|");
   }
 
   /**
