@@ -81,7 +81,7 @@ export class Surger {
     const off = this.deps.policy.surge === "off";
     const groups = new Map<string, EvictionCandidate[]>();
     const released: EvictionCandidate[] = [];
-    const group = () => {
+    const sortOut = () => {
       groups.clear();
       released.length = 0;
       for (const candidate of candidates) {
@@ -96,7 +96,7 @@ export class Surger {
         else members.push(candidate);
       }
     };
-    group();
+    sortOut();
     // Each Deployment is read once, in the background: its pods wait for its decision alone, and the
     // reads of a drain's Deployments go out together (with the first pass's sweep), not one pass after
     // another.
@@ -107,7 +107,7 @@ export class Surger {
       this.swept = true;
       await this.sweep(port);
       // The sweep may have adopted a surge this node's drain left: its pods follow it.
-      group();
+      sortOut();
     }
     const now = this.deps.clock.now();
     let nextAt: number | undefined;

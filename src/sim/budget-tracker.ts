@@ -138,8 +138,8 @@ export class BudgetTracker {
     for (const budgetKey of this.budgetsOfPod.get(podKey) ?? []) {
       const pods = this.podsOfBudget.get(budgetKey);
       const stored = pods?.get(podKey);
-      if (stored === undefined) continue;
-      pods?.delete(podKey);
+      if (pods === undefined || stored === undefined) continue;
+      pods.delete(podKey);
       if (isHealthy(stored.object))
         this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 1) - 1);
     }

@@ -3,6 +3,12 @@ import type { Clock } from "../time/clock.js";
 /** Timers per abort signal (see TimerSet). */
 const GROUP_SIZE = 64;
 
+/** Pending timers that listen to one abort signal. */
+interface TimerGroup {
+  controller: AbortController;
+  listeners: number;
+}
+
 /**
  * The simulation's pending work (kubelet shutdowns, startups, controller syncs), all on the injected clock
  * and all cancelled at once when the cluster stops.
@@ -13,8 +19,8 @@ export class TimerSet {
    * listener against every one it holds, so thousands on one signal made each timer cost thousands of
    * comparisons. Stopping aborts every group.
    */
-  private readonly groups = new Set<{ controller: AbortController; listeners: number }>();
-  private open: { controller: AbortController; listeners: number } | undefined;
+  private readonly groups = new Set<TimerGroup>();
+  private open: TimerGroup | undefined;
   private isStopped = false;
   private active = 0;
 
