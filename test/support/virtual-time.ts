@@ -1,4 +1,5 @@
 import type { ManualClock } from "../../src/time/manual-clock.js";
+import { clientRequestsUnsent } from "./client-requests.js";
 
 /** Wraps a request of the work under test: virtual time stands still until it is answered. */
 export type RequestTracker = <T>(request: Promise<T>) => Promise<T>;
@@ -40,20 +41,22 @@ export async function onVirtualTime<T>(
     finished = true;
   });
   running.catch(() => {});
+  // A kube request still opening its connection is known to the client alone (client-requests.ts).
+  const busy = () => inFlight > 0 || options.busy?.() === true || clientRequestsUnsent() > 0;
   while (!finished) {
     await turn();
     await turn();
     const due = clock.nextDueAt();
-    if (inFlight > 0 || options.busy?.() === true || due === undefined) {
+    if (busy() || due === undefined) {
       await breath();
       continue;
     }
-    // A request that is only being connected (a new socket) is not yet seen by the server: idle is
-    // confirmed once more after a timer turn — after a longer pause before a leap of more than a second,
-    // the kind that would carry a request still on its way past a timeout — so that the clock does not
-    // leap over its answer.
+    // A request of another client (the AWS SDK's, to a simulated endpoint) that is only being connected
+    // (a new socket) is not yet seen by the server: idle is confirmed once more after a timer turn —
+    // after a longer pause before a leap of more than a second, the kind that would carry a request
+    // still on its way past a timeout — so that the clock does not leap over its answer.
     await (due - clock.now() > LONG_LEAP_MS ? pause() : breath());
-    if (inFlight > 0 || options.busy?.() === true || clock.nextDueAt() !== due) continue;
+    if (busy() || clock.nextDueAt() !== due) continue;
     await clock.advance(Math.max(0, due - clock.now()));
   }
   return running;
