@@ -28,22 +28,54 @@ export function scaledValue(value: IntOrString, total: number): number {
   return Math.ceil((percent * total) / 100);
 }
 
+/** The controller of some of a budget's pods, and one of those pods (named when the controller is not found). */
+export interface ControlledPods {
+  owner: OwnerReference;
+  namespace: string;
+  podName: string;
+}
+
+/** A budget's pods as the expected count reads them: how many, and their controllers, once each. */
+export interface BudgetSelection {
+  podCount: number;
+  controllers: Iterable<ControlledPods>;
+}
+
+/** The key a controller is looked up by: its uid, else its namespace, kind and name. */
+export function controllerKey(owner: OwnerReference, namespace: string): string {
+  return owner.uid || `${namespace}/${owner.kind}/${owner.name}`;
+}
+
+/** The controller reference of a pod, undefined for an unmanaged pod. */
+export function controllerOf(pod: Pod): OwnerReference | undefined {
+  return pod.metadata.ownerReferences?.find((reference) => reference.controller);
+}
+
+/** The selection of `pods`: their number and their controllers, each once (many pods share one ReplicaSet). */
+export function selectionOf(pods: readonly Pod[]): BudgetSelection {
+  const controllers = new Map<string, ControlledPods>();
+  for (const pod of pods) {
+    const owner = controllerOf(pod);
+    if (!owner) continue;
+    const namespace = pod.metadata.namespace ?? "";
+    const key = controllerKey(owner, namespace);
+    if (!controllers.has(key)) controllers.set(key, { owner, namespace, podName: pod.metadata.name });
+  }
+  return { podCount: pods.length, controllers: controllers.values() };
+}
+
 /**
  * getExpectedScale (https://github.com/kubernetes/kubernetes/blob/master/pkg/controller/disruption/disruption.go):
- * the replicas of each controller of the pods, counted once per controller. The lookup is made once per
- * owner (many pods share one ReplicaSet); upstream looks each up in its informers' caches.
+ * the replicas of each controller of the pods, counted once per controller (the ReplicaSets of one
+ * Deployment are counted as that Deployment); unmanaged pods add nothing. Upstream walks the pods and
+ * looks each one's controller up in its informers' caches; the same lookups are made here once per
+ * controller.
  */
-function expectedScale(pods: readonly Pod[], scaleOf: ScaleLookup): number {
+function expectedScale(controllers: Iterable<ControlledPods>, scaleOf: ScaleLookup): number {
   const scales = new Map<string, number>();
-  const looked = new Map<string, ReturnType<ScaleLookup>>();
-  for (const pod of pods) {
-    const owner = pod.metadata.ownerReferences?.find((reference) => reference.controller);
-    if (!owner) continue; // unmanaged pods add nothing to the expected count
-    const namespace = pod.metadata.namespace ?? "";
-    const lookupKey = owner.uid || `${namespace}/${owner.kind}/${owner.name}`;
-    if (!looked.has(lookupKey)) looked.set(lookupKey, scaleOf(owner, namespace));
-    const scale = looked.get(lookupKey);
-    if (!scale) throw new BudgetSyncError(`found no controllers for pod "${pod.metadata.name}"`);
+  for (const { owner, namespace, podName } of controllers) {
+    const scale = scaleOf(owner, namespace);
+    if (!scale) throw new BudgetSyncError(`found no controllers for pod "${podName}"`);
     scales.set(scale.uid, scale.replicas);
   }
   let total = 0;
@@ -54,23 +86,24 @@ function expectedScale(pods: readonly Pod[], scaleOf: ScaleLookup): number {
 /** expectedPods and desiredHealthy of a budget over the pods it selects. */
 export function expectedAndDesired(
   budget: PodDisruptionBudget,
-  pods: readonly Pod[],
+  selection: BudgetSelection,
   scaleOf: ScaleLookup,
 ): { expectedPods: number; desiredHealthy: number } {
   const { minAvailable, maxUnavailable } = budget.spec;
   if (maxUnavailable !== undefined) {
-    const expectedPods = expectedScale(pods, scaleOf);
+    const expectedPods = expectedScale(selection.controllers, scaleOf);
     return {
       expectedPods,
       desiredHealthy: Math.max(0, expectedPods - scaledValue(maxUnavailable, expectedPods)),
     };
   }
-  if (typeof minAvailable === "number") return { expectedPods: pods.length, desiredHealthy: minAvailable };
+  if (typeof minAvailable === "number")
+    return { expectedPods: selection.podCount, desiredHealthy: minAvailable };
   if (typeof minAvailable === "string") {
-    const expectedPods = expectedScale(pods, scaleOf);
+    const expectedPods = expectedScale(selection.controllers, scaleOf);
     return { expectedPods, desiredHealthy: scaledValue(minAvailable, expectedPods) };
   }
-  return { expectedPods: pods.length, desiredHealthy: 0 };
+  return { expectedPods: selection.podCount, desiredHealthy: 0 };
 }
 
 /** The DisruptionAllowed condition as the controller and the eviction handler keep it. */
@@ -109,7 +142,7 @@ export function computeBudgetStatus(
   const now = formatTime(nowMs);
   let counts: { expectedPods: number; desiredHealthy: number };
   try {
-    counts = expectedAndDesired(budget, pods, scaleOf);
+    counts = expectedAndDesired(budget, selectionOf(pods), scaleOf);
   } catch (error) {
     if (!(error instanceof BudgetSyncError)) throw error;
     const failed: PodDisruptionBudgetStatus = {

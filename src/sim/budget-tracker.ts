@@ -1,6 +1,7 @@
 import { budgetStatusSelects } from "../labels/label-selector.js";
+import { type BudgetSelection, controllerKey, controllerOf } from "./budget-status.js";
 import type { ControlPlane } from "./control-plane.js";
-import type { Pod, PodDisruptionBudget } from "./kube-objects.js";
+import type { OwnerReference, Pod, PodDisruptionBudget } from "./kube-objects.js";
 import { objectKey, type StoredObject } from "./object-store.js";
 import { isHealthy } from "./pod-state.js";
 import type { DisruptionCause } from "./recorder.js";
@@ -10,7 +11,14 @@ const podsType = resourceTypes.pods;
 const budgetsType = resourceTypes.podDisruptionBudgets;
 
 /** The healthy-pod goal of a budget; computed by the disruption controller's rules. */
-export type DesiredHealthy = (budget: PodDisruptionBudget, pods: readonly Pod[]) => number;
+export type DesiredHealthy = (budget: PodDisruptionBudget, selection: BudgetSelection) => number;
+
+/** A controller of some of a budget's pods, with those pods' keys. */
+interface Controlled {
+  owner: OwnerReference;
+  namespace: string;
+  pods: Set<string>;
+}
 
 /**
  * Which pods each budget selects, kept in step with the store; and the watchman that records a violation
@@ -21,6 +29,11 @@ export class BudgetTracker {
   private readonly podsOfBudget = new Map<string, Map<string, StoredObject<Pod>>>();
   /** How many of each budget's pods are healthy now (Ready, not deleting): kept as pods change. */
   private readonly healthyOfBudget = new Map<string, number>();
+  /**
+   * The controllers of each budget's pods, by controller key, kept as pods come and go: the watchman reads
+   * the expected count at every disruption, and a budget's pods (hundreds) mostly share one controller.
+   */
+  private readonly controllersOfBudget = new Map<string, Map<string, Controlled>>();
   private readonly budgetsOfPod = new Map<string, Set<string>>();
   private readonly listeners = new Set<(budgetKey: string) => void>();
 
@@ -77,10 +90,7 @@ export class BudgetTracker {
         | undefined;
       if (!budget) continue;
       const healthy = this.healthyOfBudget.get(budgetKey) ?? 0;
-      const desired = this.desiredHealthy(
-        budget,
-        this.podsOf(budgetKey).map((stored) => stored.object),
-      );
+      const desired = this.desiredHealthy(budget, this.selectionOf(budgetKey));
       if (healthy < desired) {
         this.plane.recorder.recordViolation({
           at: this.plane.clock.now(),
@@ -93,6 +103,16 @@ export class BudgetTracker {
         });
       }
     }
+  }
+
+  private selectionOf(budgetKey: string): BudgetSelection {
+    const controllers = [...(this.controllersOfBudget.get(budgetKey)?.values() ?? [])].map(
+      ({ owner, namespace, pods }) => {
+        const [podKey = ""] = pods;
+        return { owner, namespace, podName: podKey.slice(podKey.indexOf("/") + 1) };
+      },
+    );
+    return { podCount: this.podsOfBudget.get(budgetKey)?.size ?? 0, controllers };
   }
 
   private notify(budgetKey: string): void {
@@ -124,6 +144,22 @@ export class BudgetTracker {
       this.podsOfBudget.set(budgetKey, pods);
     }
     pods.set(podKey, stored);
+    const owner = controllerOf(stored.object);
+    if (owner) {
+      const namespace = stored.object.metadata.namespace ?? "";
+      const key = controllerKey(owner, namespace);
+      let controllers = this.controllersOfBudget.get(budgetKey);
+      if (!controllers) {
+        controllers = new Map();
+        this.controllersOfBudget.set(budgetKey, controllers);
+      }
+      let controlled = controllers.get(key);
+      if (!controlled) {
+        controlled = { owner, namespace, pods: new Set() };
+        controllers.set(key, controlled);
+      }
+      controlled.pods.add(podKey);
+    }
     if (isHealthy(stored.object))
       this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 0) + 1);
     let budgets = this.budgetsOfPod.get(podKey);
@@ -140,6 +176,14 @@ export class BudgetTracker {
       const stored = pods?.get(podKey);
       if (pods === undefined || stored === undefined) continue;
       pods.delete(podKey);
+      const owner = controllerOf(stored.object);
+      if (owner) {
+        const controllers = this.controllersOfBudget.get(budgetKey);
+        const key = controllerKey(owner, stored.object.metadata.namespace ?? "");
+        const controlled = controllers?.get(key);
+        controlled?.pods.delete(podKey);
+        if (controlled?.pods.size === 0) controllers?.delete(key);
+      }
       if (isHealthy(stored.object))
         this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 1) - 1);
     }
@@ -151,6 +195,7 @@ export class BudgetTracker {
       this.budgetsOfPod.get(podKey)?.delete(budgetKey);
     this.podsOfBudget.delete(budgetKey);
     this.healthyOfBudget.delete(budgetKey);
+    this.controllersOfBudget.delete(budgetKey);
   }
 }
 

@@ -1,4 +1,5 @@
 import {
+  type BudgetSelection,
   computeBudgetStatus,
   expectedAndDesired,
   nextDisruptedExpiry,
@@ -6,7 +7,7 @@ import {
 } from "./budget-status.js";
 import type { BudgetTracker } from "./budget-tracker.js";
 import { type ControlPlane, formatTime } from "./control-plane.js";
-import type { OwnerReference, Pod, PodDisruptionBudget, Workload } from "./kube-objects.js";
+import type { OwnerReference, PodDisruptionBudget, Workload } from "./kube-objects.js";
 import type { StoredObject } from "./object-store.js";
 import { resourceTypes } from "./resource-types.js";
 import type { Reconciler } from "./timer-set.js";
@@ -76,9 +77,9 @@ export class DisruptionController {
   }
 
   /** desiredHealthy by the controller's rules (0 when the budget cannot be synced). */
-  desiredHealthy = (budget: PodDisruptionBudget, pods: readonly Pod[]): number => {
+  desiredHealthy = (budget: PodDisruptionBudget, selection: BudgetSelection): number => {
     try {
-      return expectedAndDesired(budget, pods, this.scaleOf).desiredHealthy;
+      return expectedAndDesired(budget, selection, this.scaleOf).desiredHealthy;
     } catch {
       return 0;
     }

@@ -1,5 +1,6 @@
 import { Watch } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
+import { isReady } from "../../src/sim/pod-state.js";
 import { eventually, evictionOf, nodeA, startCluster, threeNodes } from "./cluster-fixture.js";
 
 /** The simulated kubelet's timing, on a manual clock: seconds of shutdown take no real time. */
@@ -16,6 +17,13 @@ workloads:
     node: ${nodeA}
     shutdownSeconds: 3
     pdb: { minAvailable: 2 }
+  - kind: Deployment
+    name: api
+    namespace: shop
+    replicas: 3
+    node: ${nodeA}
+    startupSeconds: 1
+    pdb: { maxUnavailable: 1 }
 `);
 
 describe("kubelet", () => {
@@ -114,5 +122,22 @@ describe("kubelet", () => {
       desiredHealthy: 2,
       cause: "delete",
     });
+  });
+
+  it("reads a budget's goal from its controller's replicas as they are now", async () => {
+    const subject = await startCluster(scenario, { manualClock: true });
+    const apiPods = () =>
+      subject.cluster.view.pods({ namespace: "shop" }).filter((pod) => pod.metadata.name.startsWith("api-"));
+    subject.cluster.scale("shop", "api", 5);
+    const ready = () => apiPods().filter((pod) => isReady(pod)).length;
+    for (let step = 0; step < 20 && ready() < 5; step += 1) await subject.clock?.advance(500);
+    expect(ready()).toBe(5);
+    // maxUnavailable 1 of 5 replicas: 4 must stay healthy (of 3 replicas it would have been 2).
+    for (const pod of apiPods().slice(0, 2)) {
+      await subject.core.deleteNamespacedPod({ name: pod.metadata.name, namespace: "shop" });
+    }
+    expect(subject.cluster.recorder.violations()).toMatchObject([
+      { budget: "shop/api", healthy: 3, desiredHealthy: 4, cause: "delete" },
+    ]);
   });
 });
