@@ -160,6 +160,21 @@ export class BudgetBoard {
   }
 }
 
+/**
+ * Whether two versions of a budget select the same pods. The API server bumps metadata.generation on any
+ * change of the spec
+ * (https://github.com/kubernetes/kubernetes/blob/master/pkg/registry/policy/poddisruptionbudget/strategy.go):
+ * the same object at the same generation has the same selector, whatever its status says. Otherwise (no
+ * generation, a budget made anew under the same name) the selectors are compared.
+ */
 function sameSelector(a: V1PodDisruptionBudget, b: V1PodDisruptionBudget): boolean {
+  const { generation, uid } = a.metadata ?? {};
+  if (
+    generation !== undefined &&
+    uid !== undefined &&
+    generation === b.metadata?.generation &&
+    uid === b.metadata?.uid
+  )
+    return true;
   return JSON.stringify(a.spec?.selector ?? null) === JSON.stringify(b.spec?.selector ?? null);
 }
