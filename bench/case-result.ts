@@ -42,6 +42,15 @@ export interface TargetResult {
   measured?: string;
 }
 
+/** One line per target: its status, its name, its limit and what was measured. */
+export function targetLines(targets: readonly TargetResult[]): string[] {
+  return targets.map((target) => {
+    const figures =
+      target.status === "SKIPPED" ? "" : ` (limit ${target.limit}, measured ${target.measured})`;
+    return `  ${target.status.padEnd(7)} ${target.name}${figures}`;
+  });
+}
+
 export interface CaseResult {
   id: string;
   title: string;

@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { type TargetResult, targetLines } from "./case-result.js";
 import { node22, runChild } from "./child-process.js";
 
 export const lambdaBundlePath = "dist/lambda/index.mjs";
@@ -79,25 +80,35 @@ export async function measureLambdaBundle(runs = 9): Promise<BundleFigures> {
   };
 }
 
-/** The bundle's figures and its two targets, one line each. */
-export function bundleLines(figures: BundleFigures): string[] {
+/** The bundle's two targets: its size and its import time. */
+export function bundleTargets(figures: BundleFigures): TargetResult[] {
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(2);
   const ms = (value: number) => value.toFixed(1);
-  const status = (pass: boolean) => (pass ? "PASS   " : "FAIL   ");
+  const status = (pass: boolean) => (pass ? "PASS" : "FAIL");
   return [
-    `Lambda bundle ${figures.path}: ${mb(figures.bytes)} MB; import ${ms(figures.medianLoadMs)} ms ` +
-      `(median of ${figures.loadMs.length} fresh processes; CPU ${ms(figures.medianLoadCpuMs)} ms; ` +
-      `whole process ${ms(figures.medianProcessMs)} ms; ` +
-      `RSS ${(figures.medianRssKb / 1024).toFixed(0)} MB)`,
-    `  ${status(bundleSizePasses(figures))}bundle size (limit ${mb(maxLambdaBundleBytes)} MB, measured ${mb(figures.bytes)} MB)`,
-    `  ${status(bundleImportPasses(figures))}bundle import, median (limit ${maxLambdaImportMs} ms, measured ${ms(figures.medianLoadMs)} ms)`,
+    {
+      name: "bundle size",
+      status: status(figures.bytes <= maxLambdaBundleBytes),
+      limit: `${mb(maxLambdaBundleBytes)} MB`,
+      measured: `${mb(figures.bytes)} MB`,
+    },
+    {
+      name: "bundle import, median",
+      status: status(figures.medianLoadMs <= maxLambdaImportMs),
+      limit: `${maxLambdaImportMs} ms`,
+      measured: `${ms(figures.medianLoadMs)} ms`,
+    },
   ];
 }
 
-export function bundleSizePasses(figures: BundleFigures): boolean {
-  return figures.bytes <= maxLambdaBundleBytes;
-}
-
-export function bundleImportPasses(figures: BundleFigures): boolean {
-  return figures.medianLoadMs <= maxLambdaImportMs;
+/** The bundle's figures, then its targets. */
+export function bundleLines(figures: BundleFigures): string[] {
+  const ms = (value: number) => value.toFixed(1);
+  return [
+    `Lambda bundle ${figures.path}: ${(figures.bytes / 1024 / 1024).toFixed(2)} MB; import ${ms(figures.medianLoadMs)} ms ` +
+      `(median of ${figures.loadMs.length} fresh processes; CPU ${ms(figures.medianLoadCpuMs)} ms; ` +
+      `whole process ${ms(figures.medianProcessMs)} ms; ` +
+      `RSS ${(figures.medianRssKb / 1024).toFixed(0)} MB)`,
+    ...targetLines(bundleTargets(figures)),
+  ];
 }

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { CaseResult } from "./case-result.js";
-import { type BundleFigures, bundleLines } from "./lambda-bundle.js";
-import { type RolloutResult, rolloutLines } from "./rollout-case.js";
+import { type CaseResult, type TargetResult, targetLines } from "./case-result.js";
+import { type BundleFigures, bundleLines, bundleTargets } from "./lambda-bundle.js";
+import { type RolloutResult, rolloutLines, rolloutTargets } from "./rollout-case.js";
 
 export interface MachineFacts {
   cpus: number;
@@ -140,16 +140,12 @@ export function textReport(report: BenchReport): string {
     if (result.report !== undefined) lines.push(`  timeline: ${result.report}`);
     for (const error of result.ours.errors) lines.push(`  error: ${error}`);
     for (const note of result.skipped) lines.push(`  note: ${note}`);
-    for (const target of result.targets) {
-      const figures =
-        target.status === "SKIPPED" ? "" : ` (limit ${target.limit}, measured ${target.measured})`;
-      lines.push(`  ${target.status.padEnd(7)} ${target.name}${figures}`);
-    }
+    lines.push(...targetLines(result.targets));
   }
   if (report.lambdaBundle !== undefined) lines.push("", ...bundleLines(report.lambdaBundle));
   for (const rollout of report.rollouts ?? []) lines.push("", ...rolloutLines(rollout));
   for (const crash of report.crashed) lines.push("", `${crash.id}: NOT MEASURED — ${crash.error}`);
-  const all = report.cases.flatMap((result) => result.targets);
+  const all = allTargets(report);
   const failed = all.filter((target) => target.status === "FAIL").length;
   lines.push(
     "",
@@ -158,6 +154,15 @@ export function textReport(report: BenchReport): string {
       `— whole run ${f1(report.totalSeconds)} s`,
   );
   return lines.join("\n");
+}
+
+/** Every target of the run: the scenarios', the Lambda bundle's and the rollouts'. */
+export function allTargets(report: BenchReport): TargetResult[] {
+  return [
+    ...report.cases.flatMap((result) => result.targets),
+    ...(report.lambdaBundle === undefined ? [] : bundleTargets(report.lambdaBundle)),
+    ...(report.rollouts ?? []).flatMap(rolloutTargets),
+  ];
 }
 
 /** Writes the report as JSON under bench/results/ (gitignored); returns the file. */

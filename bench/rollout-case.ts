@@ -1,6 +1,7 @@
 import { simulationDocument } from "../src/cli/simulation-report.js";
 import { runSimulation } from "../src/cli/simulation-run.js";
 import { systemClock } from "../src/time/clock.js";
+import { type TargetResult, targetLines } from "./case-result.js";
 
 /**
  * The rollout row of `npm run bench`: a scenario whose lifecycle script is an instance refresh, run
@@ -74,6 +75,25 @@ export async function measureRollout(bench: RolloutCase): Promise<RolloutResult>
   return { id: bench.id, title: bench.title, scenarioFile: bench.file, runs };
 }
 
+/**
+ * With rollout-aware placement each pod is evicted once per refresh (evictions per pod at most 1), with no
+ * violation and every lifecycle action completed once.
+ */
+export function rolloutTargets(result: RolloutResult): TargetResult[] {
+  const placed = result.runs.find((run) => run.placement);
+  if (placed === undefined) return [{ name: "with placement: each pod evicted once", status: "SKIPPED" }];
+  const pass =
+    placed.evictionsPerPod.max <= 1 && placed.violations === 0 && placed.completedOnce === placed.actions;
+  return [
+    {
+      name: "with placement: each pod evicted once, 0 violations, every action completed once",
+      status: pass ? "PASS" : "FAIL",
+      limit: "max 1, 0 violations, all once",
+      measured: `max ${placed.evictionsPerPod.max}, ${placed.violations} violations, ${placed.completedOnce}/${placed.actions} once`,
+    },
+  ];
+}
+
 export function rolloutLines(result: RolloutResult): string[] {
   return [
     `${result.id} — ${result.title} (${result.scenarioFile})`,
@@ -83,5 +103,6 @@ export function rolloutLines(result: RolloutResult): string[] {
         `mean ${run.evictionsPerPod.mean} (${run.evictions} evictions, ${run.refusals} refused), ` +
         `${run.violations} violations, ${run.completedOnce}/${run.actions} actions completed once, ${run.seconds.toFixed(1)} s`,
     ),
+    ...targetLines(rolloutTargets(result)),
   ];
 }

@@ -12,15 +12,9 @@ import { benchCases } from "./bench-cases.js";
 import type { CaseResult } from "./case-result.js";
 import { node22 } from "./child-process.js";
 import { findKubectl } from "./kubectl-drain.js";
-import {
-  type BundleFigures,
-  bundleImportPasses,
-  bundleLines,
-  bundleSizePasses,
-  measureLambdaBundle,
-} from "./lambda-bundle.js";
+import { type BundleFigures, bundleLines, bundleTargets, measureLambdaBundle } from "./lambda-bundle.js";
 import { measureCase } from "./measure-case.js";
-import { type BenchReport, textReport, writeJsonReport } from "./report.js";
+import { allTargets, type BenchReport, textReport, writeJsonReport } from "./report.js";
 import { measureRollout, type RolloutResult, rolloutCases } from "./rollout-case.js";
 import { buildDrainWorker, removeDrainWorker } from "./worker-launch.js";
 
@@ -40,7 +34,7 @@ async function main(): Promise<number> {
       throw new Error("--bundle-only takes no other flag");
     const figures = await measureLambdaBundle();
     process.stdout.write(`${bundleLines(figures).join("\n")}\n`);
-    return bundleSizePasses(figures) && bundleImportPasses(figures) ? 0 : 1;
+    return bundleTargets(figures).every((target) => target.status === "PASS") ? 0 : 1;
   }
   const only = values.only?.split(",").map((id) => id.trim());
   const known = [...benchCases.map((bench) => bench.id), ...rolloutCases.map((bench) => bench.id)];
@@ -107,10 +101,8 @@ async function main(): Promise<number> {
   process.stdout.write(`${textReport(report)}\n`);
   const file = await writeJsonReport(report);
   say(`results written to ${file}`);
-  const failed = cases.some((result) => result.targets.some((target) => target.status === "FAIL"));
-  const bundleFailed =
-    lambdaBundle !== undefined && !(bundleSizePasses(lambdaBundle) && bundleImportPasses(lambdaBundle));
-  return failed || bundleFailed || crashed.length > 0 ? 1 : 0;
+  const failed = allTargets(report).some((target) => target.status === "FAIL");
+  return failed || crashed.length > 0 ? 1 : 0;
 }
 
 main().then(
