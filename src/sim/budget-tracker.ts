@@ -13,11 +13,11 @@ const budgetsType = resourceTypes.podDisruptionBudgets;
 /** The healthy-pod goal of a budget; computed by the disruption controller's rules. */
 export type DesiredHealthy = (budget: PodDisruptionBudget, selection: BudgetSelection) => number;
 
-/** A controller of some of a budget's pods, with those pods' keys. */
+/** A controller of some of a budget's pods, with those pods' names. */
 interface Controlled {
   owner: OwnerReference;
   namespace: string;
-  pods: Set<string>;
+  podNames: Set<string>;
 }
 
 /**
@@ -107,12 +107,39 @@ export class BudgetTracker {
 
   private selectionOf(budgetKey: string): BudgetSelection {
     const controllers = [...(this.controllersOfBudget.get(budgetKey)?.values() ?? [])].map(
-      ({ owner, namespace, pods }) => {
-        const [podKey = ""] = pods;
-        return { owner, namespace, podName: podKey.slice(podKey.indexOf("/") + 1) };
-      },
+      ({ owner, namespace, podNames }) => ({ owner, namespace, podName: [...podNames][0] ?? "" }),
     );
     return { podCount: this.podsOfBudget.get(budgetKey)?.size ?? 0, controllers };
+  }
+
+  /** Counts the pod under its controller among the budget's controllers (an unmanaged pod has none). */
+  private addControlled(budgetKey: string, pod: Pod): void {
+    const owner = controllerOf(pod);
+    if (!owner) return;
+    const namespace = pod.metadata.namespace ?? "";
+    const key = controllerKey(owner, namespace);
+    let controllers = this.controllersOfBudget.get(budgetKey);
+    if (!controllers) {
+      controllers = new Map();
+      this.controllersOfBudget.set(budgetKey, controllers);
+    }
+    let controlled = controllers.get(key);
+    if (!controlled) {
+      controlled = { owner, namespace, podNames: new Set() };
+      controllers.set(key, controlled);
+    }
+    controlled.podNames.add(pod.metadata.name);
+  }
+
+  /** Takes the pod from its controller's count; a controller with no pod of the budget left is dropped. */
+  private removeControlled(budgetKey: string, pod: Pod): void {
+    const owner = controllerOf(pod);
+    if (!owner) return;
+    const controllers = this.controllersOfBudget.get(budgetKey);
+    const key = controllerKey(owner, pod.metadata.namespace ?? "");
+    const controlled = controllers?.get(key);
+    controlled?.podNames.delete(pod.metadata.name);
+    if (controlled?.podNames.size === 0) controllers?.delete(key);
   }
 
   private notify(budgetKey: string): void {
@@ -144,22 +171,7 @@ export class BudgetTracker {
       this.podsOfBudget.set(budgetKey, pods);
     }
     pods.set(podKey, stored);
-    const owner = controllerOf(stored.object);
-    if (owner) {
-      const namespace = stored.object.metadata.namespace ?? "";
-      const key = controllerKey(owner, namespace);
-      let controllers = this.controllersOfBudget.get(budgetKey);
-      if (!controllers) {
-        controllers = new Map();
-        this.controllersOfBudget.set(budgetKey, controllers);
-      }
-      let controlled = controllers.get(key);
-      if (!controlled) {
-        controlled = { owner, namespace, pods: new Set() };
-        controllers.set(key, controlled);
-      }
-      controlled.pods.add(podKey);
-    }
+    this.addControlled(budgetKey, stored.object);
     if (isHealthy(stored.object))
       this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 0) + 1);
     let budgets = this.budgetsOfPod.get(podKey);
@@ -176,14 +188,7 @@ export class BudgetTracker {
       const stored = pods?.get(podKey);
       if (pods === undefined || stored === undefined) continue;
       pods.delete(podKey);
-      const owner = controllerOf(stored.object);
-      if (owner) {
-        const controllers = this.controllersOfBudget.get(budgetKey);
-        const key = controllerKey(owner, stored.object.metadata.namespace ?? "");
-        const controlled = controllers?.get(key);
-        controlled?.pods.delete(podKey);
-        if (controlled?.pods.size === 0) controllers?.delete(key);
-      }
+      this.removeControlled(budgetKey, stored.object);
       if (isHealthy(stored.object))
         this.healthyOfBudget.set(budgetKey, (this.healthyOfBudget.get(budgetKey) ?? 1) - 1);
     }
