@@ -344,13 +344,33 @@ export class Evictor {
 /**
  * Pods under a budget first: they go in waves, each waiting for the previous one's replacements, so they
  * make the drain's critical path; a pod under no budget can go any time (with 300 such pods ahead in the
- * list, a 500-pod node began its budgets' first wave a second late).
+ * list, a 500-pod node began its budgets' first wave a second late). The budgets take turns, one pod
+ * each: every budget's waves are a chain of their own, and with a budget's pods all ahead of the next
+ * one's, the second budget's first wave waited for the first's (260 ms of a 500-pod node's 4.9 s).
  */
 function budgetedFirst(candidates: readonly EvictionCandidate[]): readonly EvictionCandidate[] {
-  const budgeted: EvictionCandidate[] = [];
+  const byBudgets = new Map<string, EvictionCandidate[]>();
   const free: EvictionCandidate[] = [];
-  for (const candidate of candidates) (candidate.budgets.length > 0 ? budgeted : free).push(candidate);
-  return budgeted.length === 0 || free.length === 0 ? candidates : [...budgeted, ...free];
+  for (const candidate of candidates) {
+    if (candidate.budgets.length === 0) {
+      free.push(candidate);
+      continue;
+    }
+    const key = candidate.budgets.map(budgetKey).join(" ");
+    const queue = byBudgets.get(key);
+    if (queue === undefined) byBudgets.set(key, [candidate]);
+    else queue.push(candidate);
+  }
+  if (byBudgets.size === 0) return candidates;
+  const queues = [...byBudgets.values()];
+  const ordered: EvictionCandidate[] = [];
+  for (let turn = 0; ordered.length < candidates.length - free.length; turn += 1) {
+    for (const queue of queues) {
+      const candidate = queue[turn];
+      if (candidate !== undefined) ordered.push(candidate);
+    }
+  }
+  return [...ordered, ...free];
 }
 
 function errorMessage(error: unknown): string {

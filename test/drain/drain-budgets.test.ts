@@ -55,6 +55,27 @@ describe("drainNode: disruption budgets", () => {
     expect(cluster.violations).toEqual([]);
   });
 
+  it("starts every budget's first wave at once: the budgets take turns for the free slots", async () => {
+    const { cluster, drain } = fixture();
+    for (const name of ["api", "web"]) {
+      cluster.addWorkload(
+        workload("Deployment", name, { replicas: 4, startupMs: 2_000, budget: { maxUnavailable: 2 } }),
+      );
+    }
+
+    const result = await drain({ concurrency: 2 });
+
+    expect(result.status).toBe("drained");
+    const evictions = cluster.requests.filter((request) => request.verb === "evict");
+    const firstWave = evictions.filter((request) => request.at === evictions[0]?.at);
+    // Two slots and two budgets: each budget's wave starts with the first pass, one pod each.
+    expect(firstWave.slice(0, 2).map((request) => request.target.split("/")[1]?.split("-")[0])).toEqual([
+      "api",
+      "web",
+    ]);
+    expect(cluster.violations).toEqual([]);
+  });
+
   it("reports pods held back by a budget as blocked without asking the server to refuse them", async () => {
     const { cluster, clock, drain, eventsOf } = fixture();
     cluster.addWorkload(
