@@ -107,7 +107,11 @@ export class BudgetTracker {
 
   private selectionOf(budgetKey: string): BudgetSelection {
     const controllers = [...(this.controllersOfBudget.get(budgetKey)?.values() ?? [])].map(
-      ({ owner, namespace, podNames }) => ({ owner, namespace, podName: [...podNames][0] ?? "" }),
+      ({ owner, namespace, podNames }) => ({
+        owner,
+        namespace,
+        podName: podNames.values().next().value ?? "",
+      }),
     );
     return { podCount: this.podsOfBudget.get(budgetKey)?.size ?? 0, controllers };
   }
